@@ -1,0 +1,201 @@
+package auth
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Grantee receives IAM statements for identity pool principals.
+// awsiam.Role satisfies it.
+type Grantee interface {
+	AddToPrincipalPolicy(statement awsiam.PolicyStatement) *awsiam.AddToPrincipalPolicyResult
+}
+
+// GroupRole asks for one IAM role for a user pool group.
+type GroupRole struct {
+	Name  string
+	Group awscognito.CfnUserPoolGroup // gets RoleArn = the new role
+}
+
+// IdentityPoolProps configures NewIdentityPool.
+type IdentityPoolProps struct {
+	UserPool    awscognito.IUserPool       // required
+	Client      awscognito.IUserPoolClient // required
+	GuestAccess bool                       // guest role and unauthenticated identities only when true
+	Groups      []GroupRole                // one role per group, token-based role mapping
+	Removal     *awscdk.RemovalPolicy      // nil: RETAIN
+}
+
+// IdentityPool is a Cognito identity pool (L1) federated with one user pool client.
+type IdentityPool struct {
+	constructs.Construct
+	Pool              awscognito.CfnIdentityPool
+	AuthenticatedRole awsiam.Role
+	GuestRole         awsiam.Role // nil without GuestAccess
+
+	groupRoles []namedRole // caller's order
+	auth       *authenticatedGrantee
+}
+
+type namedRole struct {
+	name string
+	role awsiam.Role
+}
+
+const (
+	cognitoIdentity = "cognito-identity.amazonaws.com"
+	// Key of the single RoleMappings entry; CloudFormation takes the provider
+	// from IdentityProvider when present, so the key can be a plain literal.
+	roleMappingKey = "userpool"
+)
+
+// NewIdentityPool creates the identity pool, an authenticated role, an
+// optional guest role, one role per group, and the role attachment.
+func NewIdentityPool(scope constructs.Construct, id string, props *IdentityPoolProps) *IdentityPool {
+	var p IdentityPoolProps
+	if props != nil {
+		p = *props
+	}
+	ip := &IdentityPool{Construct: constructs.NewConstruct(scope, jsii.String(id))}
+	ip.auth = &authenticatedGrantee{pool: ip}
+	errf := func(format string, a ...any) {
+		awscdk.Annotations_Of(ip.Construct).AddError(jsii.String(fmt.Sprintf(format, a...)))
+	}
+
+	poolProps := &awscognito.CfnIdentityPoolProps{
+		AllowUnauthenticatedIdentities: jsii.Bool(p.GuestAccess),
+	}
+	var providerName *string
+	if p.UserPool == nil || p.Client == nil {
+		errf("auth: IdentityPool needs UserPool and Client")
+	} else {
+		// Fn::GetAtt ProviderName = cognito-idp.<region>.amazonaws.com/<poolId>.
+		providerName = p.UserPool.UserPoolProviderName()
+		poolProps.CognitoIdentityProviders = &[]interface{}{
+			&awscognito.CfnIdentityPool_CognitoIdentityProviderProperty{
+				ProviderName:         providerName,
+				ClientId:             p.Client.UserPoolClientId(),
+				ServerSideTokenCheck: jsii.Bool(true),
+			},
+		}
+	}
+	ip.Pool = awscognito.NewCfnIdentityPool(ip.Construct, jsii.String("Pool"), poolProps)
+	removal := awscdk.RemovalPolicy_RETAIN
+	if p.Removal != nil {
+		removal = *p.Removal
+	}
+	ip.Pool.ApplyRemovalPolicy(removal, nil)
+
+	ip.AuthenticatedRole = ip.newRole("AuthenticatedRole", "authenticated", "Identity pool authenticated users")
+	roles := map[string]interface{}{"authenticated": ip.AuthenticatedRole.RoleArn()}
+	if p.GuestAccess {
+		ip.GuestRole = ip.newRole("GuestRole", "unauthenticated", "Identity pool guests")
+		roles["unauthenticated"] = ip.GuestRole.RoleArn()
+	}
+
+	seen := map[string]bool{}
+	for _, g := range p.Groups {
+		switch {
+		case g.Name == "":
+			errf("auth: a group role has no name")
+			continue
+		case seen[g.Name]:
+			errf("auth: group role %q listed twice", g.Name)
+			continue
+		case g.Group == nil:
+			// Token-based mapping reads the role from the group's RoleArn.
+			errf("auth: group role %q needs its CfnUserPoolGroup", g.Name)
+			continue
+		}
+		seen[g.Name] = true
+		role := ip.newRole("GroupRole"+g.Name, "authenticated", fmt.Sprintf("Identity pool users in group %s", g.Name))
+		// The id token then carries cognito:preferred_role for token-based mapping.
+		g.Group.SetRoleArn(role.RoleArn())
+		ip.groupRoles = append(ip.groupRoles, namedRole{name: g.Name, role: role})
+	}
+
+	attach := &awscognito.CfnIdentityPoolRoleAttachmentProps{
+		IdentityPoolId: ip.Pool.Ref(),
+		Roles:          &roles,
+	}
+	if len(ip.groupRoles) > 0 && providerName != nil {
+		attach.RoleMappings = &map[string]interface{}{
+			roleMappingKey: &awscognito.CfnIdentityPoolRoleAttachment_RoleMappingProperty{
+				Type:                    jsii.String("Token"),
+				AmbiguousRoleResolution: jsii.String("AuthenticatedRole"),
+				IdentityProvider:        jsii.String(*providerName + ":" + *p.Client.UserPoolClientId()),
+			},
+		}
+	}
+	awscognito.NewCfnIdentityPoolRoleAttachment(ip.Construct, jsii.String("RoleAttachment"), attach)
+	return ip
+}
+
+// newRole creates a role that identities of this pool with the given amr
+// ("authenticated" or "unauthenticated") may assume.
+func (ip *IdentityPool) newRole(id, amr, description string) awsiam.Role {
+	principal := awsiam.NewFederatedPrincipal(jsii.String(cognitoIdentity), &map[string]interface{}{
+		"StringEquals":           map[string]interface{}{cognitoIdentity + ":aud": ip.Pool.Ref()},
+		"ForAnyValue:StringLike": map[string]interface{}{cognitoIdentity + ":amr": amr},
+	}, jsii.String("sts:AssumeRoleWithWebIdentity"))
+	return awsiam.NewRole(ip.Construct, jsii.String(id), &awsiam.RoleProps{AssumedBy: principal, Description: jsii.String(description)})
+}
+
+// IdentityPoolId returns the identity pool id (Ref).
+func (ip *IdentityPool) IdentityPoolId() *string { return ip.Pool.Ref() }
+
+// GroupRole returns the role created for group name, or nil.
+func (ip *IdentityPool) GroupRole(name string) awsiam.Role {
+	for _, g := range ip.groupRoles {
+		if g.name == name {
+			return g.role
+		}
+	}
+	return nil
+}
+
+// Authenticated grants to every signed-in user: the authenticated role and
+// every group role (with token mapping a group member gets the group role
+// instead of the authenticated role, so it must carry the same permissions).
+func (ip *IdentityPool) Authenticated() Grantee { return ip.auth }
+
+// Guest grants to unauthenticated identities; nil without GuestAccess.
+func (ip *IdentityPool) Guest() Grantee {
+	if ip.GuestRole == nil {
+		return nil
+	}
+	return ip.GuestRole
+}
+
+// GroupGrantee grants to one group's role only; nil if the group is unknown.
+func (ip *IdentityPool) GroupGrantee(name string) Grantee {
+	if r := ip.GroupRole(name); r != nil {
+		return r
+	}
+	return nil
+}
+
+// authenticatedGrantee puts statements into one shared policy attached to the
+// authenticated role and every group role, created on the first statement so
+// an empty policy is never synthesized.
+type authenticatedGrantee struct {
+	pool   *IdentityPool
+	policy awsiam.Policy
+}
+
+func (a *authenticatedGrantee) AddToPrincipalPolicy(statement awsiam.PolicyStatement) *awsiam.AddToPrincipalPolicyResult {
+	if a.policy == nil {
+		roles := []awsiam.IRole{a.pool.AuthenticatedRole}
+		for _, g := range a.pool.groupRoles {
+			roles = append(roles, g.role)
+		}
+		a.policy = awsiam.NewPolicy(a.pool.Construct, jsii.String("AuthenticatedPolicy"), &awsiam.PolicyProps{Roles: &roles})
+	}
+	a.policy.AddStatements(statement)
+	return &awsiam.AddToPrincipalPolicyResult{StatementAdded: jsii.Bool(true), PolicyDependable: a.policy}
+}

@@ -1,0 +1,300 @@
+// Package function builds AWS Lambda functions from a source folder.
+//
+// nodejs and python sources are shipped as is (no Docker, no bundling). Go
+// sources are compiled locally for linux/arm64 into a reproducible "bootstrap"
+// binary, so an unchanged source gives an unchanged asset hash and no
+// redeploy. Every function gets its own explicit CloudWatch log group, which
+// avoids CDK's Custom::LogRetention resource (and the extra Lambda it brings).
+package function
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Runtime selects the language of the source folder.
+type Runtime string
+
+const (
+	// RuntimeGo compiles the source folder (a package main) to a bootstrap
+	// binary and runs it on provided.al2023.
+	RuntimeGo Runtime = "go"
+	// RuntimeNodejs ships the source folder as is on nodejs22.x.
+	RuntimeNodejs Runtime = "nodejs"
+	// RuntimePython ships the source folder as is on python3.13.
+	RuntimePython Runtime = "python"
+)
+
+// EnvVar is one environment variable; a slice keeps the caller's order.
+type EnvVar struct{ Name, Value string }
+
+// Props configure a Function. The zero value of every field except Runtime
+// and Source means "use the default".
+type Props struct {
+	Runtime      Runtime
+	Source       string                // folder; relative paths are relative to the process working dir
+	Handler      string                // "" -> nodejs "index.handler", python "index.handler", go "bootstrap"
+	MemorySize   int                   // MB; 0 -> 256
+	Timeout      time.Duration         // 0 -> 10s; must be whole seconds in 1..900
+	Environment  []EnvVar              // caller order; duplicate names are an error
+	LogRetention awslogs.RetentionDays // "" -> ONE_MONTH
+	Description  string
+	BuildDir     string // where Go builds go; "" -> a fresh os.MkdirTemp dir
+}
+
+// Function is a Lambda function with its own log group.
+type Function struct {
+	constructs.Construct
+	Fn       awslambda.Function
+	LogGroup awslogs.LogGroup
+}
+
+const (
+	defaultMemory  = 256
+	defaultTimeout = 10 * time.Second
+	maxTimeout     = 900 * time.Second
+	minMemory      = 128
+	maxMemory      = 10240
+)
+
+// Lambda refuses to deploy a function that sets one of these.
+var reservedEnv = map[string]bool{
+	"_HANDLER": true, "_X_AMZN_TRACE_ID": true, "AWS_REGION": true, "AWS_EXECUTION_ENV": true,
+	"AWS_LAMBDA_FUNCTION_NAME": true, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": true,
+	"AWS_LAMBDA_FUNCTION_VERSION": true, "AWS_LAMBDA_INITIALIZATION_TYPE": true,
+	"AWS_LAMBDA_LOG_GROUP_NAME": true, "AWS_LAMBDA_LOG_STREAM_NAME": true,
+	"AWS_ACCESS_KEY": true, "AWS_ACCESS_KEY_ID": true, "AWS_SECRET_ACCESS_KEY": true,
+	"AWS_SESSION_TOKEN": true, "AWS_LAMBDA_RUNTIME_API": true,
+	"LAMBDA_TASK_ROOT": true, "LAMBDA_RUNTIME_DIR": true,
+}
+
+// The Lambda API's pattern for environment variable keys.
+var envNameRE = regexp.MustCompile(`^[a-zA-Z]([a-zA-Z0-9_])+$`)
+
+// The values jsii accepts for awslogs.RetentionDays; anything else would
+// panic inside the jsii marshaller instead of producing an annotation.
+var validRetention = map[awslogs.RetentionDays]bool{
+	awslogs.RetentionDays_ONE_DAY: true, awslogs.RetentionDays_THREE_DAYS: true,
+	awslogs.RetentionDays_FIVE_DAYS: true, awslogs.RetentionDays_ONE_WEEK: true,
+	awslogs.RetentionDays_TWO_WEEKS: true, awslogs.RetentionDays_ONE_MONTH: true,
+	awslogs.RetentionDays_TWO_MONTHS: true, awslogs.RetentionDays_THREE_MONTHS: true,
+	awslogs.RetentionDays_FOUR_MONTHS: true, awslogs.RetentionDays_FIVE_MONTHS: true,
+	awslogs.RetentionDays_SIX_MONTHS: true, awslogs.RetentionDays_ONE_YEAR: true,
+	awslogs.RetentionDays_THIRTEEN_MONTHS: true, awslogs.RetentionDays_EIGHTEEN_MONTHS: true,
+	awslogs.RetentionDays_TWO_YEARS: true, awslogs.RetentionDays_THREE_YEARS: true,
+	awslogs.RetentionDays_FIVE_YEARS: true, awslogs.RetentionDays_SIX_YEARS: true,
+	awslogs.RetentionDays_SEVEN_YEARS: true, awslogs.RetentionDays_EIGHT_YEARS: true,
+	awslogs.RetentionDays_NINE_YEARS: true, awslogs.RetentionDays_TEN_YEARS: true,
+	awslogs.RetentionDays_INFINITE: true,
+}
+
+// NewFunction creates the log group and the function. Bad props and failed Go
+// builds are reported as error annotations (synth fails with the message); a
+// placeholder empty asset is used then so callers can still wire Fn.
+func NewFunction(scope constructs.Construct, id string, props *Props) *Function {
+	var p Props
+	if props != nil {
+		p = *props // copy: defaults must never leak back into the caller's props
+	}
+	p.Environment = append([]EnvVar(nil), p.Environment...)
+
+	f := &Function{Construct: constructs.NewConstruct(scope, jsii.String(id))}
+	errs := func(format string, a ...any) {
+		awscdk.Annotations_Of(f.Construct).AddError(jsii.String(fmt.Sprintf(format, a...)))
+	}
+
+	var runtime awslambda.Runtime
+	handler := p.Handler
+	switch p.Runtime {
+	case RuntimeGo:
+		runtime = awslambda.Runtime_PROVIDED_AL2023()
+		if handler == "" {
+			handler = "bootstrap"
+		}
+	case RuntimeNodejs:
+		// Pinned on purpose: nodejs24.x drops callback-style handlers, which
+		// code migrated from Amplify Gen 1 still uses.
+		runtime = awslambda.Runtime_NODEJS_22_X()
+		if handler == "" {
+			handler = "index.handler"
+		}
+	case RuntimePython:
+		runtime = awslambda.Runtime_PYTHON_3_13()
+		if handler == "" {
+			handler = "index.handler"
+		}
+	default:
+		errs("function %q: runtime %q is not supported (want %q, %q or %q)", id, p.Runtime, RuntimeGo, RuntimeNodejs, RuntimePython)
+		runtime = awslambda.Runtime_NODEJS_22_X() // placeholder so the tree stays complete
+		if handler == "" {
+			handler = "index.handler"
+		}
+	}
+
+	if p.MemorySize == 0 {
+		p.MemorySize = defaultMemory
+	}
+	if p.MemorySize < minMemory || p.MemorySize > maxMemory {
+		errs("function %q: memory size %d MB is outside %d..%d", id, p.MemorySize, minMemory, maxMemory)
+		p.MemorySize = defaultMemory
+	}
+
+	if p.Timeout == 0 {
+		p.Timeout = defaultTimeout
+	}
+	if p.Timeout%time.Second != 0 || p.Timeout < time.Second || p.Timeout > maxTimeout {
+		errs("function %q: timeout %s must be whole seconds between 1s and 900s", id, p.Timeout)
+		p.Timeout = defaultTimeout
+	}
+
+	if p.LogRetention == "" {
+		p.LogRetention = awslogs.RetentionDays_ONE_MONTH
+	}
+	if !validRetention[p.LogRetention] {
+		errs("function %q: log retention %q is not a valid awslogs.RetentionDays", id, p.LogRetention)
+		p.LogRetention = awslogs.RetentionDays_ONE_MONTH
+	}
+
+	seen := map[string]bool{}
+	var env []EnvVar
+	for _, e := range p.Environment {
+		switch {
+		case !envNameRE.MatchString(e.Name):
+			errs("function %q: environment variable name %q is invalid (letters, digits, _; starting with a letter; at least 2 characters)", id, e.Name)
+		case reservedEnv[e.Name]:
+			errs("function %q: environment variable %q is reserved by Lambda", id, e.Name)
+		case seen[e.Name]:
+			errs("function %q: environment variable %q is set more than once", id, e.Name)
+		default:
+			env = append(env, e)
+		}
+		seen[e.Name] = true
+	}
+
+	codeDir, err := codeDir(p)
+	if err != nil {
+		errs("function %q: %v", id, err)
+		codeDir = placeholderDir()
+	}
+
+	// An explicit log group replaces the LogRetention custom resource; logs
+	// are not worth keeping after the function is gone, hence DESTROY.
+	f.LogGroup = awslogs.NewLogGroup(f.Construct, jsii.String("LogGroup"), &awslogs.LogGroupProps{
+		Retention:     p.LogRetention,
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+
+	fnProps := &awslambda.FunctionProps{
+		Runtime:      runtime,
+		Handler:      jsii.String(handler),
+		Code:         awslambda.Code_FromAsset(jsii.String(codeDir), nil),
+		Architecture: awslambda.Architecture_ARM_64(),
+		MemorySize:   jsii.Number(float64(p.MemorySize)),
+		Timeout:      awscdk.Duration_Seconds(jsii.Number(p.Timeout.Seconds())),
+		LogGroup:     f.LogGroup,
+	}
+	if p.Description != "" {
+		fnProps.Description = jsii.String(p.Description)
+	}
+	f.Fn = awslambda.NewFunction(f.Construct, jsii.String("Function"), fnProps)
+	// One by one in the caller's order: a Go map would reach jsii in random order.
+	for _, e := range env {
+		f.Fn.AddEnvironment(jsii.String(e.Name), jsii.String(e.Value), nil)
+	}
+	return f
+}
+
+// codeDir returns the folder to upload as the function's code, building Go
+// sources first.
+func codeDir(p Props) (string, error) {
+	if p.Source == "" {
+		return "", errors.New("source folder is required")
+	}
+	// Absolute, so the jsii kernel (a separate node process) resolves it the
+	// same way this process does; the path never reaches the template.
+	src, err := filepath.Abs(p.Source)
+	if err != nil {
+		return "", fmt.Errorf("source folder %q: %v", p.Source, err)
+	}
+	st, err := os.Stat(src)
+	if err != nil {
+		return "", fmt.Errorf("source folder %q: %v", p.Source, err)
+	}
+	if !st.IsDir() {
+		return "", fmt.Errorf("source %q is not a folder", p.Source)
+	}
+	if p.Runtime != RuntimeGo {
+		return src, nil
+	}
+	out := p.BuildDir
+	if out == "" {
+		if out, err = os.MkdirTemp("", "underhood-go-build-"); err != nil {
+			return "", fmt.Errorf("go build dir: %v", err)
+		}
+	} else if out, err = filepath.Abs(out); err != nil {
+		return "", fmt.Errorf("go build dir %q: %v", p.BuildDir, err)
+	}
+	if err := BuildGo(src, out); err != nil {
+		return "", err
+	}
+	return out, nil
+}
+
+// placeholderDir is an empty folder used as code when the real one cannot be
+// made: synth fails on the error annotation anyway, but the construct tree
+// (and Fn) stays usable until then instead of panicking in jsii. One folder
+// per process is enough since it is never written to.
+var placeholderDir = sync.OnceValue(func() string {
+	dir, err := os.MkdirTemp("", "underhood-placeholder-")
+	if err != nil {
+		return os.TempDir()
+	}
+	return dir
+})
+
+// BuildGo compiles the Go package main in source into outDir/bootstrap for
+// linux/arm64, the way provided.al2023 expects it. The build is reproducible
+// (trimmed paths, no VCS stamp, empty build ID), so the asset hash only
+// changes when the code or toolchain does. The error carries the compiler's
+// output.
+func BuildGo(source, outDir string) error {
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return fmt.Errorf("go build dir %q: %v", outDir, err)
+	}
+	bin := filepath.Join(outDir, "bootstrap")
+	// go build writes nothing on failure; a stale binary must not pass for a fresh one.
+	if err := os.Remove(bin); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove old %s: %v", bin, err)
+	}
+	cmd := exec.Command("go", "build",
+		"-trimpath", "-buildvcs=false", "-tags", "lambda.norpc",
+		"-ldflags=-s -w -buildid=",
+		"-o", bin, ".")
+	cmd.Dir = source
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(out.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return fmt.Errorf("go build in %s failed: %s", source, msg)
+	}
+	return nil
+}

@@ -1,0 +1,545 @@
+// Package restapi provides a CDK construct for an API Gateway REST API whose
+// routes are Lambda proxy integrations guarded by a selectable authorizer:
+// IAM (SigV4 with identity pool credentials), a Cognito id token, a Cognito
+// access token (with scopes), or none.
+//
+// It is plain CDK Go code and can be used without the underhood app spec.
+package restapi
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Authorization selects how a route authenticates callers.
+type Authorization string
+
+const (
+	// IAM requires SigV4-signed requests (AWS_IAM); callers need execute-api:Invoke.
+	IAM Authorization = "iam"
+	// IDToken requires a Cognito user pool id token in the Authorization header.
+	IDToken Authorization = "id-token"
+	// AccessToken requires a Cognito access token carrying one of the route's scopes.
+	AccessToken Authorization = "access-token"
+	// None leaves the route open.
+	None Authorization = "none"
+)
+
+// DefaultScope is the only scope of an access token obtained through the user
+// pool API (Amplify's signIn); custom scopes need the OAuth endpoints.
+const DefaultScope = "aws.cognito.signin.user.admin"
+
+// CorsAllowHeaders returns the request headers allowed by the CORS preflight
+// and the gateway responses: CDK's defaults plus X-Amz-Content-Sha256, which
+// SigV4 clients (Amplify) send. It returns a fresh slice each call.
+func CorsAllowHeaders() []string { return append([]string(nil), corsAllowHeaders...) }
+
+var corsAllowHeaders = []string{
+	"Content-Type",
+	"Authorization",
+	"X-Amz-Date",
+	"X-Amz-Security-Token",
+	"X-Api-Key",
+	"X-Amz-Content-Sha256",
+	"X-Amz-User-Agent",
+}
+
+// Grantee is anything that can receive an IAM statement (awsiam.Role, or the
+// identity pool construct's role values).
+type Grantee interface {
+	AddToPrincipalPolicy(statement awsiam.PolicyStatement) *awsiam.AddToPrincipalPolicyResult
+}
+
+// RestAPIProps configures a RestAPI. The zero value (or nil) is usable apart
+// from needing at least one route.
+type RestAPIProps struct {
+	Name        string
+	Description string
+	// StageName is the deployment stage; "" -> "dev".
+	StageName string
+	// Authorization is the default for routes; "" -> IAM.
+	Authorization Authorization
+	// Scopes are the default access-token scopes; empty -> ["aws.cognito.signin.user.admin"].
+	Scopes []string
+	// UserPool is required when any route is id-token or access-token.
+	UserPool awscognito.IUserPool
+	// CorsAllowOrigins enables CORS; empty -> no CORS at all. "*" must be alone.
+	CorsAllowOrigins []string
+	// ThrottlingRateLimit and ThrottlingBurstLimit apply to every method; 0 -> 100 / 200.
+	ThrottlingRateLimit, ThrottlingBurstLimit float64
+	// AccessLogs enables stage access logs to a dedicated log group; nil -> true.
+	AccessLogs *bool
+	// LogRetention of the access log group; "" -> ONE_MONTH.
+	LogRetention awslogs.RetentionDays
+	Routes       []Route
+}
+
+// Route maps one HTTP method on one path to a Lambda function (proxy integration).
+type Route struct {
+	// Method is GET POST PUT PATCH DELETE HEAD OPTIONS or ANY (OPTIONS is not
+	// allowed when CORS is on: the preflight owns it).
+	Method string
+	// Path like "/photos", "/photos/{id}", "/{proxy+}" or "/".
+	Path     string
+	Function awslambda.IFunction
+	// Authorization overrides the API default when not "".
+	Authorization Authorization
+	// Scopes (access-token only); empty -> the API Scopes.
+	Scopes []string
+	// Invokers (iam only) get execute-api:Invoke on exactly this route.
+	Invokers []Grantee
+}
+
+// RestAPI is the construct. Authorizer is nil when no route uses a token.
+type RestAPI struct {
+	constructs.Construct
+	Api        awsapigateway.RestApi
+	Authorizer awsapigateway.CognitoUserPoolsAuthorizer
+	// AccessLogGroup is the stage access log group (nil when AccessLogs is false).
+	AccessLogGroup awslogs.LogGroup
+}
+
+var validMethods = map[string]bool{
+	"GET": true, "POST": true, "PUT": true, "PATCH": true,
+	"DELETE": true, "HEAD": true, "OPTIONS": true, "ANY": true,
+}
+
+// Same rule CDK applies to a path part (it throws, which would panic in Go).
+var pathPartRe = regexp.MustCompile(`^[a-zA-Z0-9:._\-$]+$`)
+
+// NewRestAPI creates the REST API, its stage, routes, authorizer (only when
+// used), CORS handling and the IAM grants for route invokers.
+func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *RestAPI {
+	p := withDefaults(props)
+	// Children are created under a.Construct: jsii cannot pass the Go struct
+	// that embeds it as a scope.
+	a := &RestAPI{Construct: constructs.NewConstruct(scope, jsii.String(id))}
+	errf := func(format string, args ...any) {
+		awscdk.Annotations_Of(a.Construct).AddError(jsii.String("restapi " + id + ": " + fmt.Sprintf(format, args...)))
+	}
+
+	origins := p.CorsAllowOrigins
+	if !validAuthorization(p.Authorization) {
+		errf("unknown default authorization %q (want iam, id-token, access-token or none)", p.Authorization)
+	}
+	if p.ThrottlingRateLimit < 0 || p.ThrottlingBurstLimit < 0 {
+		errf("throttling limits must not be negative")
+	}
+	for _, o := range origins {
+		if o == "" {
+			errf("empty CORS origin")
+		}
+		if o == "*" && len(origins) > 1 {
+			// CDK throws on this mix; report it instead and fall back to "*".
+			errf(`CORS origin "*" must be the only origin`)
+			origins = []string{"*"}
+			break
+		}
+	}
+	if len(p.Routes) == 0 {
+		errf("at least one route is required")
+	}
+
+	routes := resolveRoutes(p, errf)
+	needsAuthorizer := false
+	for _, r := range routes {
+		// Only routes that get built count: an unused authorizer fails synth.
+		if !r.skip && (r.auth == IDToken || r.auth == AccessToken) {
+			needsAuthorizer = true
+		}
+	}
+	if needsAuthorizer && p.UserPool == nil {
+		errf("UserPool is required when a route uses id-token or access-token authorization")
+	}
+
+	apiProps := &awsapigateway.RestApiProps{
+		Description: optString(p.Description),
+		// Never create the account-wide AWS::ApiGateway::Account and its role.
+		CloudWatchRole: jsii.Bool(false),
+		EndpointConfiguration: &awsapigateway.EndpointConfiguration{
+			Types: &[]awsapigateway.EndpointType{awsapigateway.EndpointType_REGIONAL},
+		},
+		DeployOptions: &awsapigateway.StageOptions{
+			StageName:            jsii.String(p.StageName),
+			ThrottlingRateLimit:  jsii.Number(p.ThrottlingRateLimit),
+			ThrottlingBurstLimit: jsii.Number(p.ThrottlingBurstLimit),
+		},
+	}
+	// CDK would name every API "Api"; the caller's id is more telling.
+	apiProps.RestApiName = jsii.String(id)
+	if p.Name != "" {
+		apiProps.RestApiName = jsii.String(p.Name)
+	}
+	if *p.AccessLogs {
+		a.AccessLogGroup = awslogs.NewLogGroup(a.Construct, jsii.String("AccessLogs"), &awslogs.LogGroupProps{
+			Retention: p.LogRetention,
+		})
+		apiProps.DeployOptions.AccessLogDestination = awsapigateway.NewLogGroupLogDestination(a.AccessLogGroup)
+		apiProps.DeployOptions.AccessLogFormat = awsapigateway.AccessLogFormat_JsonWithStandardFields(
+			&awsapigateway.JsonWithStandardFieldProps{
+				Caller: jsii.Bool(true), HttpMethod: jsii.Bool(true), Ip: jsii.Bool(true),
+				Protocol: jsii.Bool(true), RequestTime: jsii.Bool(true), ResourcePath: jsii.Bool(true),
+				ResponseLength: jsii.Bool(true), Status: jsii.Bool(true), User: jsii.Bool(true),
+			})
+	}
+	if len(origins) > 0 {
+		// Preflight OPTIONS methods get AuthorizationType NONE from CDK.
+		apiProps.DefaultCorsPreflightOptions = &awsapigateway.CorsOptions{
+			AllowOrigins: jsii.Strings(origins...),
+			AllowHeaders: jsii.Strings(corsAllowHeaders...),
+			AllowMethods: awsapigateway.Cors_ALL_METHODS(),
+		}
+	}
+	a.Api = awsapigateway.NewRestApi(a.Construct, jsii.String("Api"), apiProps)
+
+	if len(origins) > 0 {
+		addCorsGatewayResponses(a.Api, origins)
+	}
+
+	if needsAuthorizer && p.UserPool != nil {
+		a.Authorizer = awsapigateway.NewCognitoUserPoolsAuthorizer(a.Construct, jsii.String("Authorizer"),
+			&awsapigateway.CognitoUserPoolsAuthorizerProps{
+				CognitoUserPools: &[]awscognito.IUserPool{p.UserPool},
+				IdentitySource:   jsii.String("method.request.header.Authorization"),
+			})
+	}
+
+	// One integration per function, found by an ordered lookup (not a map),
+	// so each function gets exactly one API-scoped Lambda permission.
+	type fnIntegration struct {
+		fn    awslambda.IFunction
+		integ awsapigateway.LambdaIntegration
+	}
+	var integrations []fnIntegration
+	integrationFor := func(fn awslambda.IFunction) awsapigateway.LambdaIntegration {
+		for _, fi := range integrations {
+			if fi.fn == fn {
+				return fi.integ
+			}
+		}
+		integ := awsapigateway.NewLambdaIntegration(fn, &awsapigateway.LambdaIntegrationOptions{
+			ScopePermissionToMethod: jsii.Bool(false),
+		})
+		integrations = append(integrations, fnIntegration{fn: fn, integ: integ})
+		return integ
+	}
+
+	// Invoker grants gathered per invoker in first-seen route order.
+	type invokerGrant struct {
+		who  Grantee
+		keys []string
+		arns []*string
+	}
+	var grants []*invokerGrant
+	grantFor := func(g Grantee) *invokerGrant {
+		for _, ig := range grants {
+			if ig.who == g {
+				return ig
+			}
+		}
+		ig := &invokerGrant{who: g}
+		grants = append(grants, ig)
+		return ig
+	}
+
+	for _, r := range routes {
+		if r.skip {
+			continue
+		}
+		if (r.auth == IDToken || r.auth == AccessToken) && a.Authorizer == nil {
+			continue // already reported: no user pool
+		}
+		opts := &awsapigateway.MethodOptions{}
+		switch r.auth {
+		case IAM:
+			opts.AuthorizationType = awsapigateway.AuthorizationType_IAM
+		case IDToken:
+			// No scopes: API Gateway then validates an id token.
+			opts.AuthorizationType = awsapigateway.AuthorizationType_COGNITO
+			opts.Authorizer = a.Authorizer
+		case AccessToken:
+			opts.AuthorizationType = awsapigateway.AuthorizationType_COGNITO
+			opts.Authorizer = a.Authorizer
+			opts.AuthorizationScopes = jsii.Strings(r.scopes...)
+		case None:
+			opts.AuthorizationType = awsapigateway.AuthorizationType_NONE
+		}
+		res := a.Api.Root().ResourceForPath(jsii.String(r.path))
+		res.AddMethod(jsii.String(r.method), integrationFor(r.fn), opts)
+
+		if r.auth != IAM {
+			continue
+		}
+		arnMethod := r.method
+		if arnMethod == "ANY" {
+			arnMethod = "*"
+		}
+		arnPath := executeAPIPath(r.path)
+		key := arnMethod + " " + arnPath
+		for _, inv := range r.invokers {
+			ig := grantFor(inv)
+			if contains(ig.keys, key) {
+				continue
+			}
+			ig.keys = append(ig.keys, key)
+			ig.arns = append(ig.arns, a.Api.ArnForExecuteApi(jsii.String(arnMethod), jsii.String(arnPath), jsii.String(p.StageName)))
+		}
+	}
+
+	// One compact statement per invoker listing all its route ARNs.
+	for _, ig := range grants {
+		ig.who.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Effect:    awsiam.Effect_ALLOW,
+			Actions:   jsii.Strings("execute-api:Invoke"),
+			Resources: &ig.arns,
+		}))
+	}
+	return a
+}
+
+// URL is the invoke URL of the deployment stage (ends with "/").
+func (a *RestAPI) URL() *string {
+	return a.Api.Url()
+}
+
+// resolvedRoute is a validated route with defaults applied.
+type resolvedRoute struct {
+	method, path string
+	fn           awslambda.IFunction
+	auth         Authorization
+	scopes       []string
+	invokers     []Grantee
+	skip         bool // invalid; reported, not built
+}
+
+func resolveRoutes(p RestAPIProps, errf func(string, ...any)) []resolvedRoute {
+	cors := len(p.CorsAllowOrigins) > 0
+	out := make([]resolvedRoute, 0, len(p.Routes))
+	var seen []string
+	// variable path part per parent path, to catch "/a/{id}" next to "/a/{key}"
+	// which API Gateway rejects at deploy time.
+	type varPart struct{ parent, part string }
+	var vars []varPart
+	for _, rt := range p.Routes {
+		r := resolvedRoute{
+			method:   strings.ToUpper(strings.TrimSpace(rt.Method)),
+			path:     rt.Path,
+			fn:       rt.Function,
+			auth:     rt.Authorization,
+			invokers: rt.Invokers,
+		}
+		label := rt.Method + " " + rt.Path
+		if r.auth == "" {
+			r.auth = p.Authorization
+		}
+		switch {
+		case !validMethods[r.method]:
+			errf("route %q: unknown method %q", label, rt.Method)
+			r.skip = true
+		case r.method == "OPTIONS" && cors:
+			errf("route %q: OPTIONS is answered by the CORS preflight when CorsAllowOrigins is set", label)
+			r.skip = true
+		}
+		if msg := checkPath(r.path); msg != "" {
+			errf("route %q: %s", label, msg)
+			r.skip = true
+		}
+		if rt.Function == nil {
+			errf("route %q: Function is required", label)
+			r.skip = true
+		}
+		if !validAuthorization(rt.Authorization) && rt.Authorization != "" {
+			errf("route %q: unknown authorization %q", label, rt.Authorization)
+			r.skip = true
+		}
+		if len(rt.Scopes) > 0 && r.auth != AccessToken {
+			errf("route %q: Scopes only apply to access-token authorization", label)
+		}
+		if len(rt.Invokers) > 0 && r.auth != IAM {
+			errf("route %q: Invokers only apply to iam authorization", label)
+		}
+		for _, inv := range rt.Invokers {
+			if inv == nil {
+				errf("route %q: nil invoker", label)
+				r.skip = true
+			}
+		}
+		if r.auth == AccessToken {
+			r.scopes = rt.Scopes
+			if len(r.scopes) == 0 {
+				r.scopes = p.Scopes
+			}
+		}
+		if !r.skip {
+			key := r.method + " " + normPath(r.path)
+			if contains(seen, key) {
+				errf("route %q: duplicate route", label)
+				r.skip = true
+			}
+			seen = append(seen, key)
+			parent := ""
+			for _, part := range splitPath(r.path) {
+				if strings.HasPrefix(part, "{") {
+					for _, v := range vars {
+						if v.parent == parent && v.part != part {
+							errf("route %q: path variable %s conflicts with sibling %s", label, part, v.part)
+							r.skip = true
+						}
+					}
+					vars = append(vars, varPart{parent, part})
+				}
+				parent += "/" + part
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func withDefaults(props *RestAPIProps) RestAPIProps {
+	var p RestAPIProps
+	if props != nil {
+		p = *props // copy: never write defaults back to the caller
+	}
+	if p.StageName == "" {
+		p.StageName = "dev"
+	}
+	if p.Authorization == "" {
+		p.Authorization = IAM
+	}
+	if len(p.Scopes) == 0 {
+		p.Scopes = []string{DefaultScope}
+	}
+	if p.ThrottlingRateLimit == 0 {
+		p.ThrottlingRateLimit = 100
+	}
+	if p.ThrottlingBurstLimit == 0 {
+		p.ThrottlingBurstLimit = 200
+	}
+	if p.AccessLogs == nil {
+		p.AccessLogs = jsii.Bool(true)
+	}
+	if p.LogRetention == "" {
+		p.LogRetention = awslogs.RetentionDays_ONE_MONTH
+	}
+	return p
+}
+
+func validAuthorization(a Authorization) bool {
+	switch a {
+	case IAM, IDToken, AccessToken, None:
+		return true
+	}
+	return false
+}
+
+// checkPath returns "" for a valid route path, else the problem.
+func checkPath(path string) string {
+	if !strings.HasPrefix(path, "/") {
+		return `path must start with "/"`
+	}
+	if path == "/" {
+		return ""
+	}
+	if strings.HasSuffix(path, "/") {
+		return `path must not end with "/"`
+	}
+	parts := splitPath(path)
+	for i, part := range parts {
+		name := part
+		if strings.HasPrefix(part, "{") && strings.HasSuffix(part, "}") {
+			name = strings.TrimSuffix(part[1:len(part)-1], "+")
+			if strings.HasSuffix(part, "+}") && i != len(parts)-1 {
+				return "a greedy {name+} segment must be last"
+			}
+		}
+		if !pathPartRe.MatchString(name) {
+			return fmt.Sprintf("bad path segment %q", part)
+		}
+	}
+	return ""
+}
+
+func splitPath(path string) []string {
+	t := strings.Trim(path, "/")
+	if t == "" {
+		return nil
+	}
+	return strings.Split(t, "/")
+}
+
+func normPath(path string) string { return "/" + strings.Join(splitPath(path), "/") }
+
+// executeAPIPath turns "/photos/{id}" into "/photos/*" for execute-api ARNs.
+func executeAPIPath(path string) string {
+	parts := splitPath(path)
+	for i, part := range parts {
+		if strings.HasPrefix(part, "{") {
+			parts[i] = "*"
+		}
+	}
+	return "/" + strings.Join(parts, "/")
+}
+
+// addCorsGatewayResponses makes errors raised by API Gateway itself (401, 403,
+// 429, 5xx) readable by the browser instead of surfacing as CORS failures.
+func addCorsGatewayResponses(api awsapigateway.RestApi, origins []string) {
+	headers := map[string]*string{
+		"Access-Control-Allow-Headers": jsii.String("'" + strings.Join(corsAllowHeaders, ",") + "'"),
+		"Access-Control-Allow-Methods": jsii.String("'" + strings.Join(*toStrings(awsapigateway.Cors_ALL_METHODS()), ",") + "'"),
+	}
+	switch {
+	case len(origins) == 1:
+		headers["Access-Control-Allow-Origin"] = jsii.String("'" + origins[0] + "'")
+	default:
+		// Echo the caller's origin; the header then depends on Origin.
+		headers["Access-Control-Allow-Origin"] = jsii.String("method.request.header.Origin")
+		headers["Vary"] = jsii.String("'Origin'")
+	}
+	for _, gr := range []struct {
+		id  string
+		typ awsapigateway.ResponseType
+	}{
+		{"Default4XX", awsapigateway.ResponseType_DEFAULT_4XX()},
+		{"Default5XX", awsapigateway.ResponseType_DEFAULT_5XX()},
+	} {
+		api.AddGatewayResponse(jsii.String(gr.id), &awsapigateway.GatewayResponseOptions{
+			Type:            gr.typ,
+			ResponseHeaders: &headers,
+		})
+	}
+}
+
+func toStrings(in *[]*string) *[]string {
+	out := make([]string, 0, len(*in))
+	for _, s := range *in {
+		out = append(out, *s)
+	}
+	return &out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return jsii.String(s)
+}

@@ -1,0 +1,346 @@
+// Package storage provides CDK constructs for app data: an S3 bucket whose
+// identity-pool grants follow the Amplify Gen 1 / amplify-js v6 access levels
+// (public/, protected/<identityId>/, private/<identityId>/), and an on-demand
+// DynamoDB table. It imports no spec package and can be used from plain CDK Go.
+package storage
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Action is an access right on a bucket or table.
+type Action string
+
+const (
+	ActionRead   Action = "read"
+	ActionWrite  Action = "write"
+	ActionDelete Action = "delete"
+)
+
+// Level is an Amplify storage access level (the first key segment).
+type Level string
+
+const (
+	LevelPublic    Level = "public"
+	LevelProtected Level = "protected"
+	LevelPrivate   Level = "private"
+	// LevelAll covers public/, protected/ and private/ of every user; meant for groups.
+	LevelAll Level = "all"
+)
+
+// Who is the kind of identity-pool principal an AccessRule is for.
+type Who string
+
+const (
+	WhoGuest         Who = "guest"
+	WhoAuthenticated Who = "authenticated"
+	// WhoOwner limits access to the caller's own identity ID prefix.
+	WhoOwner Who = "owner"
+	WhoGroup Who = "group"
+)
+
+// IdentityIDVariable is the IAM policy variable that equals the identity ID
+// amplify-js puts in protected/ and private/ keys.
+const IdentityIDVariable = "${cognito-identity.amazonaws.com:sub}"
+
+// Grantee receives identity-pool policy statements. awsiam.Role satisfies it,
+// and so do the identity pool construct's role values.
+type Grantee interface {
+	AddToPrincipalPolicy(statement awsiam.PolicyStatement) *awsiam.AddToPrincipalPolicyResult
+}
+
+// AccessRule grants Actions on one access level to one identity-pool principal.
+type AccessRule struct {
+	Level   Level
+	Who     Who
+	Group   string // for Who=group, informational (used in error messages)
+	Actions []Action
+	Grantee Grantee
+}
+
+// BucketProps configures NewBucket. The zero value is a private, encrypted,
+// SSL-only bucket that is retained on stack deletion.
+type BucketProps struct {
+	// BucketName "" lets CloudFormation generate one (recommended: names are
+	// global and replacement-only).
+	BucketName string
+	Versioned  bool
+	// CorsAllowOrigins empty means no CORS rule (the browser cannot use the bucket).
+	CorsAllowOrigins []string
+	Access           []AccessRule
+	// Removal nil means RETAIN. DESTROY deletes only an empty bucket: no
+	// autoDeleteObjects, which would add a Lambda-backed custom resource.
+	Removal *awscdk.RemovalPolicy
+}
+
+// Bucket is an S3 bucket with Amplify-style access grants.
+type Bucket struct {
+	constructs.Construct
+	Bucket awss3.Bucket
+}
+
+// corsExposedHeaders: amplify-js needs ETag to complete multipart uploads.
+var corsExposedHeaders = []string{"ETag", "x-amz-server-side-encryption", "x-amz-request-id", "x-amz-id-2"}
+
+// NewBucket creates the bucket and adds the policy statements of props.Access
+// to each rule's grantee.
+func NewBucket(scope constructs.Construct, id string, props *BucketProps) *Bucket {
+	var p BucketProps
+	if props != nil {
+		p = *props
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	b := &Bucket{Construct: c}
+
+	removal := awscdk.RemovalPolicy_RETAIN
+	if p.Removal != nil {
+		removal = *p.Removal
+	}
+	if removal == awscdk.RemovalPolicy_SNAPSHOT {
+		b.addError("storage.Bucket: RemovalPolicy SNAPSHOT is not supported by S3; use RETAIN or DESTROY")
+		removal = awscdk.RemovalPolicy_RETAIN
+	}
+
+	bp := &awss3.BucketProps{
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
+		Encryption:        awss3.BucketEncryption_S3_MANAGED,
+		EnforceSSL:        jsii.Bool(true),
+		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+		Versioned:         jsii.Bool(p.Versioned),
+		RemovalPolicy:     removal,
+	}
+	if p.BucketName != "" {
+		if msg := bucketNameProblem(p.BucketName); msg != "" {
+			// CDK would throw (a Go panic); report it and let CloudFormation name the bucket.
+			b.addError(fmt.Sprintf("storage.Bucket: bucket name %q is invalid: %s", p.BucketName, msg))
+		} else {
+			bp.BucketName = jsii.String(p.BucketName)
+		}
+	}
+	if len(p.CorsAllowOrigins) > 0 {
+		bp.Cors = &[]*awss3.CorsRule{{
+			AllowedOrigins: jsii.Strings(p.CorsAllowOrigins...),
+			AllowedMethods: &[]awss3.HttpMethods{
+				awss3.HttpMethods_GET, awss3.HttpMethods_HEAD, awss3.HttpMethods_PUT,
+				awss3.HttpMethods_POST, awss3.HttpMethods_DELETE,
+			},
+			AllowedHeaders: jsii.Strings("*"),
+			ExposedHeaders: jsii.Strings(corsExposedHeaders...),
+			MaxAge:         jsii.Number(3000),
+		}}
+	}
+	b.Bucket = awss3.NewBucket(c, jsii.String("Bucket"), bp)
+
+	for i, rule := range p.Access {
+		b.applyRule(i, rule)
+	}
+	return b
+}
+
+// Grant gives a workload principal (e.g. a Lambda function) actions on every
+// object in the bucket. read also allows listing the bucket.
+func (b *Bucket) Grant(grantee awsiam.IGrantable, actions ...Action) {
+	if grantee == nil {
+		b.addError("storage.Bucket.Grant: grantee is nil")
+		return
+	}
+	objActions, list, err := s3Actions(actions)
+	if err != "" {
+		b.addError("storage.Bucket.Grant: " + err)
+		return
+	}
+	if len(objActions) > 0 {
+		awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
+			Grantee:      grantee,
+			Actions:      jsii.Strings(objActions...),
+			ResourceArns: jsii.Strings(*b.Bucket.ArnForObjects(jsii.String("*"))),
+		})
+	}
+	if list {
+		awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
+			Grantee:      grantee,
+			Actions:      jsii.Strings("s3:ListBucket"),
+			ResourceArns: jsii.Strings(*b.Bucket.BucketArn()),
+		})
+	}
+}
+
+var (
+	bucketNameChars = regexp.MustCompile(`^[a-z0-9.-]+$`)
+	bucketNameEnds  = regexp.MustCompile(`^[a-z0-9](.*[a-z0-9])?$`)
+	bucketNameIP    = regexp.MustCompile(`^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$`)
+)
+
+// bucketNameProblem applies the S3 naming rules CDK enforces by throwing.
+func bucketNameProblem(name string) string {
+	if *awscdk.Token_IsUnresolved(jsii.String(name)) {
+		return ""
+	}
+	switch {
+	case len(name) < 3 || len(name) > 63:
+		return "must be 3 to 63 characters"
+	case !bucketNameChars.MatchString(name):
+		return "only lowercase letters, digits, periods and dashes are allowed"
+	case !bucketNameEnds.MatchString(name):
+		return "must start and end with a lowercase letter or digit"
+	case strings.Contains(name, "..") || strings.Contains(name, ".-") || strings.Contains(name, "-."):
+		return "must not have consecutive periods or a period next to a dash"
+	case bucketNameIP.MatchString(name):
+		return "must not look like an IP address"
+	}
+	return ""
+}
+
+func (b *Bucket) addError(msg string) {
+	awscdk.Annotations_Of(b.Construct).AddError(jsii.String(msg))
+}
+
+// s3Actions maps actions to object-level S3 actions in a fixed order
+// (read, write, delete) and says whether listing is needed.
+func s3Actions(actions []Action) (objActions []string, list bool, err string) {
+	if len(actions) == 0 {
+		return nil, false, "no actions given (want read, write or delete)"
+	}
+	var read, write, del bool
+	for _, a := range actions {
+		switch a {
+		case ActionRead:
+			read = true
+		case ActionWrite:
+			write = true
+		case ActionDelete:
+			del = true
+		default:
+			return nil, false, fmt.Sprintf("unknown action %q (want read, write or delete)", a)
+		}
+	}
+	if read {
+		objActions = append(objActions, "s3:GetObject")
+	}
+	if write {
+		// AbortMultipartUpload lets amplify-js clean up a failed multipart upload.
+		objActions = append(objActions, "s3:PutObject", "s3:AbortMultipartUpload")
+	}
+	if del {
+		objActions = append(objActions, "s3:DeleteObject")
+	}
+	return objActions, read, ""
+}
+
+// ruleScope returns the object key patterns and s3:prefix values a rule covers,
+// exactly as amplify-js v6 builds keys and list prefixes.
+func ruleScope(rule AccessRule, writes bool) (objects, prefixes []string, err string) {
+	own := func(level string) ([]string, []string) {
+		base := level + "/" + IdentityIDVariable + "/"
+		return []string{base + "*"}, []string{base, base + "*"}
+	}
+	all := func(levels ...string) ([]string, []string) {
+		var o, pr []string
+		for _, l := range levels {
+			o = append(o, l+"/*")
+			pr = append(pr, l+"/", l+"/*")
+		}
+		return o, pr
+	}
+	switch rule.Level {
+	case LevelPublic:
+		switch rule.Who {
+		case WhoGuest, WhoAuthenticated, WhoGroup:
+			o, pr := all("public")
+			return o, pr, ""
+		case WhoOwner:
+			return nil, nil, "public objects have no owner; use who authenticated or guest"
+		}
+	case LevelProtected:
+		switch rule.Who {
+		case WhoOwner:
+			o, pr := own("protected")
+			return o, pr, ""
+		case WhoGroup:
+			o, pr := all("protected")
+			return o, pr, ""
+		case WhoGuest, WhoAuthenticated:
+			// Other users may only read protected files; writing is the owner's.
+			if writes {
+				return nil, nil, fmt.Sprintf("protected level allows only read for who %s (only the owner writes or deletes)", rule.Who)
+			}
+			o, pr := all("protected")
+			return o, pr, ""
+		}
+	case LevelPrivate:
+		switch rule.Who {
+		case WhoOwner:
+			o, pr := own("private")
+			return o, pr, ""
+		case WhoGroup:
+			o, pr := all("private")
+			return o, pr, ""
+		case WhoGuest, WhoAuthenticated:
+			return nil, nil, fmt.Sprintf("private level is owner-only; who %s is not allowed", rule.Who)
+		}
+	case LevelAll:
+		if rule.Who == WhoGroup {
+			o, pr := all("public", "protected", "private")
+			return o, pr, ""
+		}
+		return nil, nil, fmt.Sprintf("level all is for groups only; who %q is not allowed", rule.Who)
+	default:
+		return nil, nil, fmt.Sprintf("unknown level %q (want public, protected, private or all)", rule.Level)
+	}
+	return nil, nil, fmt.Sprintf("unknown who %q (want guest, authenticated, owner or group)", rule.Who)
+}
+
+// applyRule adds one object statement and, for read, one ListBucket statement
+// to the rule's grantee.
+func (b *Bucket) applyRule(i int, rule AccessRule) {
+	label := fmt.Sprintf("storage.Bucket: access rule %d (level %s, who %s", i, rule.Level, rule.Who)
+	if rule.Group != "" {
+		label += ", group " + rule.Group
+	}
+	label += "): "
+	if rule.Grantee == nil {
+		b.addError(label + "grantee is nil")
+		return
+	}
+	objActions, list, err := s3Actions(rule.Actions)
+	if err != "" {
+		b.addError(label + err)
+		return
+	}
+	writes := false
+	for _, a := range rule.Actions {
+		writes = writes || a != ActionRead
+	}
+	objects, prefixes, err := ruleScope(rule, writes)
+	if err != "" {
+		b.addError(label + err)
+		return
+	}
+	arns := make([]string, 0, len(objects))
+	for _, o := range objects {
+		arns = append(arns, *b.Bucket.ArnForObjects(jsii.String(o)))
+	}
+	rule.Grantee.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Effect:    awsiam.Effect_ALLOW,
+		Actions:   jsii.Strings(objActions...),
+		Resources: jsii.Strings(arns...),
+	}))
+	if list {
+		rule.Grantee.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Effect:    awsiam.Effect_ALLOW,
+			Actions:   jsii.Strings("s3:ListBucket"),
+			Resources: jsii.Strings(*b.Bucket.BucketArn()),
+			Conditions: &map[string]interface{}{
+				"StringLike": map[string]interface{}{"s3:prefix": prefixes},
+			},
+		}))
+	}
+}

@@ -1,0 +1,247 @@
+package storage
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Key is a DynamoDB key attribute. Type is "string", "number" or "binary".
+type Key struct {
+	Name string
+	Type string
+}
+
+// Index is a global secondary index (projection ALL).
+type Index struct {
+	Name         string
+	PartitionKey Key
+	SortKey      *Key
+}
+
+// TableProps configures NewTable.
+type TableProps struct {
+	// TableName "" lets CloudFormation generate one (names are replacement-only).
+	TableName    string
+	PartitionKey Key
+	SortKey      *Key
+	// Indexes are GSIs, created in the caller's order.
+	Indexes []Index
+	// PointInTimeRecovery nil means true.
+	PointInTimeRecovery *bool
+	// Stream is "", "keys-only", "new-image", "old-image" or "new-and-old-images".
+	Stream       string
+	TTLAttribute string
+	// Removal nil means RETAIN; a retained table also gets deletion protection.
+	Removal *awscdk.RemovalPolicy
+}
+
+// Table is an on-demand DynamoDB table (AWS::DynamoDB::Table).
+type Table struct {
+	constructs.Construct
+	Table awsdynamodb.Table
+}
+
+// maxGSIs is DynamoDB's default quota of global secondary indexes per table.
+const maxGSIs = 20
+
+var streamViewTypes = map[string]awsdynamodb.StreamViewType{
+	"keys-only":          awsdynamodb.StreamViewType_KEYS_ONLY,
+	"new-image":          awsdynamodb.StreamViewType_NEW_IMAGE,
+	"old-image":          awsdynamodb.StreamViewType_OLD_IMAGE,
+	"new-and-old-images": awsdynamodb.StreamViewType_NEW_AND_OLD_IMAGES,
+}
+
+var attributeTypes = map[string]awsdynamodb.AttributeType{
+	"string": awsdynamodb.AttributeType_STRING,
+	"number": awsdynamodb.AttributeType_NUMBER,
+	"binary": awsdynamodb.AttributeType_BINARY,
+}
+
+// NewTable creates the table and its GSIs. Invalid props are reported as
+// synth errors; a placeholder key keeps construction going so every problem
+// is reported at once.
+func NewTable(scope constructs.Construct, id string, props *TableProps) *Table {
+	var p TableProps
+	if props != nil {
+		p = *props
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	t := &Table{Construct: c}
+
+	// CDK throws (a Go panic) when one attribute name gets two types, so
+	// check every key against the types seen so far first.
+	types := map[string]string{}
+	attr := func(what string, k Key) (*awsdynamodb.Attribute, bool) {
+		at, ok := attributeTypes[k.Type]
+		switch {
+		case k.Name == "":
+			t.addError(fmt.Sprintf("storage.Table: %s has no name", what))
+			return nil, false
+		case !ok:
+			t.addError(fmt.Sprintf("storage.Table: %s %q has type %q (want string, number or binary)", what, k.Name, k.Type))
+			return nil, false
+		case types[k.Name] != "" && types[k.Name] != k.Type:
+			t.addError(fmt.Sprintf("storage.Table: %s %q has type %s but is %s elsewhere", what, k.Name, k.Type, types[k.Name]))
+			return nil, false
+		}
+		types[k.Name] = k.Type
+		return &awsdynamodb.Attribute{Name: jsii.String(k.Name), Type: at}, true
+	}
+
+	removal := awscdk.RemovalPolicy_RETAIN
+	if p.Removal != nil {
+		removal = *p.Removal
+	}
+	if removal == awscdk.RemovalPolicy_SNAPSHOT {
+		t.addError("storage.Table: RemovalPolicy SNAPSHOT is not supported by DynamoDB; use RETAIN or DESTROY")
+		removal = awscdk.RemovalPolicy_RETAIN
+	}
+	retained := removal != awscdk.RemovalPolicy_DESTROY
+
+	pitr := true
+	if p.PointInTimeRecovery != nil {
+		pitr = *p.PointInTimeRecovery
+	}
+
+	tp := &awsdynamodb.TableProps{
+		BillingMode: awsdynamodb.BillingMode_PAY_PER_REQUEST,
+		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
+			PointInTimeRecoveryEnabled: jsii.Bool(pitr),
+		},
+		RemovalPolicy: removal,
+		// Explicit false (not absent) so switching a stage to DESTROY turns it off.
+		DeletionProtection: jsii.Bool(retained),
+	}
+	if pk, ok := attr("partition key", p.PartitionKey); ok {
+		tp.PartitionKey = pk
+	} else {
+		tp.PartitionKey = &awsdynamodb.Attribute{Name: jsii.String("id"), Type: awsdynamodb.AttributeType_STRING}
+		types["id"] = "string"
+	}
+	if p.SortKey != nil {
+		if sk, ok := attr("sort key", *p.SortKey); ok {
+			tp.SortKey = sk
+		}
+	}
+	if p.TableName != "" {
+		if validDynamoName(p.TableName) {
+			tp.TableName = jsii.String(p.TableName)
+		} else {
+			t.addError(fmt.Sprintf("storage.Table: table name %q is invalid (3 to 255 of a-z A-Z 0-9 _ - .)", p.TableName))
+		}
+	}
+	if p.Stream != "" {
+		if sv, ok := streamViewTypes[p.Stream]; ok {
+			tp.Stream = sv
+		} else {
+			t.addError(fmt.Sprintf("storage.Table: unknown stream %q (want keys-only, new-image, old-image or new-and-old-images)", p.Stream))
+		}
+	}
+	if p.TTLAttribute != "" {
+		tp.TimeToLiveAttribute = jsii.String(p.TTLAttribute)
+	}
+	t.Table = awsdynamodb.NewTable(c, jsii.String("Table"), tp)
+
+	seen := map[string]bool{}
+	for i, ix := range p.Indexes {
+		what := fmt.Sprintf("index %q", ix.Name)
+		switch {
+		case ix.Name == "":
+			t.addError(fmt.Sprintf("storage.Table: index %d has no name", i))
+			continue
+		case !validDynamoName(ix.Name):
+			t.addError(fmt.Sprintf("storage.Table: index name %q is invalid (3 to 255 of a-z A-Z 0-9 _ - .)", ix.Name))
+			continue
+		case seen[ix.Name]:
+			t.addError(fmt.Sprintf("storage.Table: duplicate index name %q", ix.Name))
+			continue
+		case len(seen) >= maxGSIs:
+			t.addError(fmt.Sprintf("storage.Table: index %q exceeds the limit of %d global secondary indexes", ix.Name, maxGSIs))
+			continue
+		}
+		pk, ok := attr(what+" partition key", ix.PartitionKey)
+		if !ok {
+			continue
+		}
+		gp := &awsdynamodb.GlobalSecondaryIndexProps{
+			IndexName:      jsii.String(ix.Name),
+			PartitionKey:   pk,
+			ProjectionType: awsdynamodb.ProjectionType_ALL,
+		}
+		if ix.SortKey != nil {
+			sk, ok := attr(what+" sort key", *ix.SortKey)
+			if !ok {
+				continue
+			}
+			gp.SortKey = sk
+		}
+		seen[ix.Name] = true
+		t.Table.AddGlobalSecondaryIndex(gp)
+	}
+	return t
+}
+
+// Grant gives a workload principal (e.g. a Lambda function) item-level actions
+// on the table and all its indexes. No dynamodb:* wildcard.
+func (t *Table) Grant(grantee awsiam.IGrantable, actions ...Action) {
+	if grantee == nil {
+		t.addError("storage.Table.Grant: grantee is nil")
+		return
+	}
+	if len(actions) == 0 {
+		t.addError("storage.Table.Grant: no actions given (want read, write or delete)")
+		return
+	}
+	var read, write, del bool
+	for _, a := range actions {
+		switch a {
+		case ActionRead:
+			read = true
+		case ActionWrite:
+			write = true
+		case ActionDelete:
+			del = true
+		default:
+			t.addError(fmt.Sprintf("storage.Table.Grant: unknown action %q (want read, write or delete)", a))
+			return
+		}
+	}
+	var ddb []string
+	if read {
+		ddb = append(ddb, "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
+			"dynamodb:ConditionCheckItem", "dynamodb:DescribeTable")
+	}
+	if write {
+		ddb = append(ddb, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem")
+	}
+	if del {
+		ddb = append(ddb, "dynamodb:DeleteItem")
+		if !write {
+			// BatchWriteItem carries batched deletes too.
+			ddb = append(ddb, "dynamodb:BatchWriteItem")
+		}
+	}
+	arn := *t.Table.TableArn()
+	awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
+		Grantee:      grantee,
+		Actions:      jsii.Strings(ddb...),
+		ResourceArns: jsii.Strings(arn, arn+"/index/*"),
+	})
+}
+
+var dynamoName = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
+
+// validDynamoName checks DynamoDB's table and index name rules; CDK does not.
+func validDynamoName(name string) bool {
+	return dynamoName.MatchString(name) || *awscdk.Token_IsUnresolved(jsii.String(name))
+}
+
+func (t *Table) addError(msg string) {
+	awscdk.Annotations_Of(t.Construct).AddError(jsii.String(msg))
+}

@@ -1,0 +1,57 @@
+// Package cli implements the underhood command line. Each command lives in its own file with an
+// options struct; Run is the only entry point, so tests drive the CLI exactly as a user does.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// exitError carries an exit code through cobra; its message has already been printed when empty.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// failed reports an already-printed failure with exit code 1.
+var errFailed = &exitError{code: 1}
+
+// Run executes underhood with args (without the program name) and returns the exit code.
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := &cobra.Command{
+		Use:   "underhood",
+		Short: "Explicit AWS backends for SPAs: one app spec, CDK stacks, frontend config",
+		Long: "underhood turns one declarative app spec (app.yaml) into CDK stacks that cdk deploy handles as\n" +
+			"usual, and writes the SPA's Amplify configuration from the deployed stack's outputs.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.AddCommand(
+		newValidateCmd(stdout, stderr),
+		newSynthCmd(stdout, stderr),
+		newInitCmd(stdout, stderr),
+	)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintln(stderr, "underhood: "+ee.msg)
+		}
+		return ee.code
+	}
+	// cobra's own errors: unknown command or flag, wrong argument count.
+	fmt.Fprintf(stderr, "underhood: %v\nRun 'underhood --help' for usage.\n", err)
+	return 2
+}

@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/spf13/cobra"
+
+	"github.com/underhood-dev/underhood/spec"
+	"github.com/underhood-dev/underhood/stacks"
+)
+
+type synthOptions struct {
+	stage string
+	out   string
+	quiet bool
+	spec  string
+}
+
+func newSynthCmd(stdout, stderr io.Writer) *cobra.Command {
+	opts := &synthOptions{}
+	cmd := &cobra.Command{
+		Use:   "synth [--stage S] [--out DIR] SPEC",
+		Short: "Synthesize the app's CloudFormation (the cloud assembly); also the app command in cdk.json",
+		Long: "synth writes the cloud assembly for one stage and prints a summary. cdk.json runs it as the CDK\n" +
+			"app, so cdk synth, diff and deploy work as usual: the stage then comes from -c stage=NAME.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			opts.spec = args[0]
+			return runSynth(opts, stdout, stderr)
+		},
+	}
+	cmd.Flags().StringVar(&opts.stage, "stage", "", "stage to synthesize (default: cdk context \"stage\", else dev)")
+	cmd.Flags().StringVar(&opts.out, "out", "", "cloud assembly folder (default: $CDK_OUTDIR when run by the CDK CLI, else cdk.out)")
+	cmd.Flags().BoolVarP(&opts.quiet, "quiet", "q", false, "print no summary")
+	return cmd
+}
+
+func runSynth(opts *synthOptions, stdout, stderr io.Writer) (err error) {
+	stage := opts.stage
+	if stage == "" {
+		stage = contextStage()
+	}
+	// Validate before starting Node: a bad spec fails in milliseconds.
+	app, ok := loadSpec(opts.spec, stage, stderr)
+	if !ok {
+		return errFailed
+	}
+	// The CDK CLI passes CDK_OUTDIR; only an explicit --out overrides it.
+	appProps := &awscdk.AppProps{}
+	switch {
+	case opts.out != "":
+		appProps.Outdir = jsii.String(opts.out)
+	case os.Getenv("CDK_OUTDIR") == "":
+		appProps.Outdir = jsii.String("cdk.out")
+	}
+	// jsii reports JavaScript errors as Go panics; turn them into a message, never a stack trace.
+	defer func() {
+		if r := recover(); r != nil {
+			err = &exitError{code: 1, msg: fmt.Sprintf("synthesis failed: %v", firstLine(fmt.Sprint(r)))}
+		}
+	}()
+	buildDir, err := os.MkdirTemp("", "underhood-build-")
+	if err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	defer os.RemoveAll(buildDir)
+
+	cdkApp := awscdk.NewApp(appProps)
+	stacks.New(cdkApp, app, &stacks.Options{BuildDir: buildDir})
+	assembly := cdkApp.Synth(nil)
+	outDir := *assembly.Directory()
+
+	var problems []string
+	for _, st := range *assembly.Stacks() {
+		for _, m := range *st.Messages() {
+			if m.Level == "error" {
+				problems = append(problems, fmt.Sprintf("%s: %v", strings.TrimPrefix(*m.Id, "/"), m.Entry.Data))
+			}
+		}
+	}
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(stderr, "error:", p)
+		}
+		return &exitError{code: 1, msg: fmt.Sprintf("%s has %d error(s); nothing can be deployed", app.StackName(), len(problems))}
+	}
+	if opts.quiet || os.Getenv("CDK_OUTDIR") != "" {
+		return nil
+	}
+	return printSummary(stdout, app, filepath.Join(outDir, app.StackName()+".template.json"))
+}
+
+// contextStage reads -c stage=NAME from the context the CDK CLI hands its app.
+func contextStage() string {
+	raw := os.Getenv("CDK_CONTEXT_JSON")
+	if raw == "" {
+		return ""
+	}
+	var ctx map[string]any
+	if json.Unmarshal([]byte(raw), &ctx) != nil {
+		return ""
+	}
+	s, _ := ctx["stage"].(string)
+	return s
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// printSummary shows what the template holds: resources by kind, and every route with its authorization.
+func printSummary(w io.Writer, app *spec.App, templatePath string) error {
+	data, err := os.ReadFile(templatePath)
+	if err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	var tpl struct {
+		Resources map[string]struct{ Type string } `json:"Resources"`
+	}
+	if err := json.Unmarshal(data, &tpl); err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("%s: %v", templatePath, err)}
+	}
+	counts := map[string]int{}
+	for _, r := range tpl.Resources {
+		counts[r.Type]++
+	}
+	kinds := make([]string, 0, len(counts))
+	for k := range counts {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	fmt.Fprintf(w, "%s (stage %s, removal %s): %d resources -> %s\n", app.StackName(), app.Stage, app.Removal, len(tpl.Resources), templatePath)
+	for _, k := range kinds {
+		fmt.Fprintf(w, "  %4d  %s\n", counts[k], k)
+	}
+	for _, api := range app.APIs {
+		fmt.Fprintf(w, "API %s\n", api.Name)
+		for _, r := range api.Routes {
+			fmt.Fprintf(w, "  %-28s -> %-12s %s\n", r.Key(), r.Function, describeAuth(r))
+		}
+	}
+	return nil
+}
+
+func describeAuth(r spec.Route) string {
+	switch r.Authorization {
+	case spec.AuthAccessToken:
+		return "access token, scopes " + strings.Join(r.Scopes, " ")
+	case spec.AuthIDToken:
+		return "id token"
+	case spec.AuthIAM:
+		switch {
+		case len(r.Groups) > 0:
+			return "IAM (SigV4), groups " + strings.Join(r.Groups, ", ")
+		case r.Guest:
+			return "IAM (SigV4), guests and signed-in users"
+		}
+		return "IAM (SigV4), signed-in users"
+	}
+	return "none (public)"
+}

@@ -1,0 +1,304 @@
+package spec
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// maxNodes bounds the work one spec may cause, so alias bombs and huge files fail fast.
+const maxNodes = 200_000
+
+// maxDepth bounds nesting; no valid spec nests deeper than about ten levels.
+const maxDepth = 64
+
+// nodeDecoder lets a raw type accept more than one YAML shape (a route is a name or a mapping).
+type nodeDecoder interface {
+	decodeNode(d *decoder, n *yaml.Node, path string) bool // false: fall back to the generic mapping decode
+}
+
+type decoder struct {
+	r     *reporter
+	vars  map[string]string
+	nodes int
+	stop  bool
+}
+
+var varPattern = regexp.MustCompile(`\$\{([^}]*)\}`)
+
+// decode fills v from n, recording positions and reporting every mismatch without stopping.
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, depth int) {
+	if d.stop {
+		return
+	}
+	d.nodes++
+	if d.nodes > maxNodes {
+		d.r.at(nodePos(n), "", "the spec is too large: more than %d YAML nodes (check for runaway aliases)", maxNodes)
+		d.stop = true
+		return
+	}
+	if depth > maxDepth {
+		d.r.at(nodePos(n), path, "nested more than %d levels deep; no app spec field nests this far", maxDepth)
+		return
+	}
+	if n.Kind == yaml.AliasNode {
+		d.decode(n.Alias, v, path, depth+1)
+		return
+	}
+	if v.Kind() == reflect.Pointer {
+		if isNull(n) {
+			return
+		}
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		if nd, ok := v.Interface().(nodeDecoder); ok && nd.decodeNode(d, n, path) {
+			return
+		}
+		d.decode(n, v.Elem(), path, depth)
+		return
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		d.decodeStruct(n, v, path, depth)
+	case reflect.Map:
+		d.decodeMap(n, v, path, depth)
+	case reflect.Slice:
+		d.decodeSlice(n, v, path, depth)
+	case reflect.String:
+		if s, ok := d.scalar(n, path, "!!str", "a string"); ok {
+			v.SetString(d.substitute(s, n, path))
+		}
+	case reflect.Int:
+		if s, ok := d.scalar(n, path, "!!int", "a whole number"); ok {
+			i, err := strconv.ParseInt(s, 0, 64)
+			if err != nil || i > 1<<31 || i < -(1<<31) {
+				d.r.at(nodePos(n), path, "%q is out of range", s)
+				return
+			}
+			v.SetInt(i)
+		}
+	case reflect.Bool:
+		if s, ok := d.scalar(n, path, "!!bool", "true or false"); ok {
+			v.SetBool(s == "true" || s == "True" || s == "TRUE")
+		}
+	default:
+		panic(fmt.Sprintf("spec: unsupported field kind %s", v.Kind())) // a programming error in raw.go
+	}
+}
+
+func (d *decoder) scalar(n *yaml.Node, path, tag, want string) (string, bool) {
+	if n.Kind != yaml.ScalarNode {
+		d.r.at(nodePos(n), path, "must be %s, not %s", want, describe(n))
+		return "", false
+	}
+	if isNull(n) {
+		d.r.at(nodePos(n), path, "is empty; give %s or remove the key", want)
+		return "", false
+	}
+	if n.ShortTag() != tag {
+		hint := ""
+		if tag == "!!str" {
+			hint = fmt.Sprintf(" (quote it: \"%s\")", n.Value)
+		}
+		d.r.at(nodePos(n), path, "must be %s, not %s%s", want, describe(n), hint)
+		return "", false
+	}
+	return n.Value, true
+}
+
+// substitute expands ${stage} and ${app}; any other ${...} is a mistake worth reporting.
+func (d *decoder) substitute(s string, n *yaml.Node, path string) string {
+	if !strings.Contains(s, "${") {
+		return s
+	}
+	return varPattern.ReplaceAllStringFunc(s, func(m string) string {
+		name := m[2 : len(m)-1]
+		if val, ok := d.vars[name]; ok {
+			return val
+		}
+		d.r.at(nodePos(n), path, "unknown variable %s: only ${stage} and ${app} are substituted%s", m, didYouMean(name, []string{"stage", "app"}))
+		return m
+	})
+}
+
+func (d *decoder) mapping(n *yaml.Node, path string) bool {
+	if n.Kind == yaml.MappingNode {
+		return true
+	}
+	if isNull(n) {
+		return false
+	}
+	d.r.at(nodePos(n), path, "must be a mapping (key: value), not %s", describe(n))
+	return false
+}
+
+// pairs yields the key/value pairs of a mapping, expanding merge keys (<<) and reporting duplicates.
+func (d *decoder) pairs(n *yaml.Node, path string, fn func(key string, k, v *yaml.Node)) {
+	seen := map[string]Pos{}
+	// A mapping merged twice adds nothing new; skipping it stops merge cycles (&a { <<: *a }) and
+	// merge bombs (each level merging the previous one ten times).
+	merged := map[*yaml.Node]bool{n: true}
+	var walk func(n *yaml.Node, merged bool)
+	walk = func(n *yaml.Node, isMerged bool) {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+				src := v
+				if src.Kind == yaml.AliasNode {
+					src = src.Alias
+				}
+				if src.Kind == yaml.MappingNode {
+					if !merged[src] {
+						merged[src] = true
+						walk(src, true)
+					}
+				} else {
+					d.r.at(nodePos(v), path, "a merge key (<<) must refer to a mapping")
+				}
+				continue
+			}
+			if k.Kind != yaml.ScalarNode {
+				d.r.at(nodePos(k), path, "keys must be plain strings, not %s", describe(k))
+				continue
+			}
+			if prev, dup := seen[k.Value]; dup {
+				if !isMerged {
+					d.r.at(nodePos(k), child(path, k.Value), "duplicate key %q (first defined at line %d); remove one", k.Value, prev.Line)
+				}
+				continue
+			}
+			seen[k.Value] = nodePos(k)
+			fn(k.Value, k, v)
+		}
+	}
+	walk(n, false)
+}
+
+func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string, depth int) {
+	if !d.mapping(n, path) {
+		return
+	}
+	t := v.Type()
+	var names []string
+	fields := map[string]int{}
+	for i := 0; i < t.NumField(); i++ {
+		if tag := t.Field(i).Tag.Get("yaml"); tag != "" {
+			names = append(names, tag)
+			fields[tag] = i
+		}
+	}
+	d.pairs(n, path, func(key string, k, val *yaml.Node) {
+		p := child(path, key)
+		i, ok := fields[key]
+		if !ok {
+			d.r.at(nodePos(k), p, "unknown key %q%s (allowed here: %s)", key, didYouMean(key, names), strings.Join(names, ", "))
+			return
+		}
+		d.r.pos[p] = nodePos(k)
+		d.decode(val, v.Field(i), p, depth+1)
+	})
+}
+
+func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string, depth int) {
+	if !d.mapping(n, path) {
+		return
+	}
+	if v.IsNil() {
+		v.Set(reflect.MakeMap(v.Type()))
+	}
+	d.pairs(n, path, func(key string, k, val *yaml.Node) {
+		p := child(path, key)
+		d.r.pos[p] = nodePos(k)
+		elem := reflect.New(v.Type().Elem()).Elem()
+		d.decode(val, elem, p, depth+1)
+		v.SetMapIndex(reflect.ValueOf(key), elem)
+	})
+}
+
+func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string, depth int) {
+	if n.Kind != yaml.SequenceNode {
+		if isNull(n) {
+			return
+		}
+		d.r.at(nodePos(n), path, "must be a list ([a, b] or one \"- item\" per line), not %s", describe(n))
+		return
+	}
+	out := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+	for i, item := range n.Content {
+		p := index(path, i)
+		d.r.pos[p] = nodePos(item)
+		d.decode(item, out.Index(i), p, depth+1)
+	}
+	v.Set(out)
+}
+
+func (r *rawRoute) decodeNode(d *decoder, n *yaml.Node, path string) bool {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind != yaml.ScalarNode {
+		return false
+	}
+	if s, ok := d.scalar(n, path, "!!str", "a function name or a route mapping"); ok {
+		r.Function = d.substitute(s, n, path)
+		d.r.pos[child(path, "function")] = nodePos(n)
+	}
+	return true
+}
+
+func (s *rawSecret) decodeNode(d *decoder, n *yaml.Node, path string) bool {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind != yaml.ScalarNode {
+		return false
+	}
+	// Never echo the value: it may be a real secret.
+	s.plaintext = true
+	d.r.at(nodePos(n), path, "secrets are never written in the spec; store the secret in AWS Secrets Manager and reference it: { secretsManager: NAME } (optionally with jsonField)")
+	return true
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+}
+
+func nodePos(n *yaml.Node) Pos {
+	return Pos{Line: n.Line, Col: n.Column}
+}
+
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	switch n.ShortTag() {
+	case "!!str":
+		return fmt.Sprintf("the string %q", truncate(n.Value))
+	case "!!int":
+		return "the number " + truncate(n.Value)
+	case "!!float":
+		return "the number " + truncate(n.Value)
+	case "!!bool":
+		return n.Value
+	case "!!null":
+		return "empty"
+	}
+	return fmt.Sprintf("a %s value", strings.TrimPrefix(n.ShortTag(), "!!"))
+}
+
+func truncate(s string) string {
+	if len(s) > 40 {
+		return s[:37] + "..."
+	}
+	return s
+}

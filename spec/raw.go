@@ -1,0 +1,178 @@
+package spec
+
+// The types in this file mirror app.yaml one to one. They are what the decoder fills and what the JSON
+// Schema is generated from; stacks never see them (they get the resolved model in model.go).
+// Tags: `yaml` names the key, `doc` describes it, `enum` lists allowed scalar values.
+
+type rawSpec struct {
+	Version   int                     `yaml:"version" doc:"Spec format version; must be 1." enum:"1"`
+	App       string                  `yaml:"app" doc:"App name: lowercase letters, digits and hyphens. Stacks are named <app>-<stage>."`
+	Stages    map[string]*rawStage    `yaml:"stages" doc:"Per-stage settings, selected with --stage NAME or cdk -c stage=NAME (default dev)."`
+	Auth      *rawAuth                `yaml:"auth" doc:"Cognito user pool and optional identity pool."`
+	Functions map[string]*rawFunction `yaml:"functions" doc:"Lambda functions, by name."`
+	API       map[string]*rawAPI      `yaml:"api" doc:"API Gateway REST APIs, by name."`
+	Storage   map[string]*rawStorage  `yaml:"storage" doc:"S3 buckets and DynamoDB tables, by name."`
+	Frontend  []*rawFrontend          `yaml:"frontend" doc:"Frontend configuration files that underhood config writes."`
+}
+
+type rawStage struct {
+	Removal          string `yaml:"removal" doc:"What happens to stateful resources (user pool, identity pool, buckets, tables) when removed from the stack: retain (default) or destroy." enum:"retain,destroy"`
+	Account          string `yaml:"account" doc:"AWS account id this stage deploys to (optional; env-agnostic when omitted)."`
+	Region           string `yaml:"region" doc:"AWS region this stage deploys to (optional; env-agnostic when omitted)."`
+	LogRetentionDays int    `yaml:"logRetentionDays" doc:"Retention of function and API access logs in days (default 30)."`
+}
+
+type rawAuth struct {
+	UserPool     *rawUserPool     `yaml:"userPool" doc:"The Cognito user pool: who your users are and how they sign in."`
+	IdentityPool *rawIdentityPool `yaml:"identityPool" doc:"Optional Cognito identity pool: AWS credentials for signed-in users (and guests) for IAM APIs and S3. Omit it and no identity pool or user IAM role exists."`
+}
+
+type rawUserPool struct {
+	SignInWith         []string                      `yaml:"signInWith" doc:"How users sign in." enum:"email,phone,username"`
+	SelfSignUp         *bool                         `yaml:"selfSignUp" doc:"Whether users may sign themselves up (default false)."`
+	StandardAttributes map[string]string             `yaml:"standardAttributes" doc:"Standard attributes (Cognito names such as email, phone_number, given_name) and whether they are required or optional." enum:"required,optional"`
+	CustomAttributes   map[string]string             `yaml:"customAttributes" doc:"Custom attributes (without the custom: prefix) and their types." enum:"string,number,boolean,datetime"`
+	PasswordPolicy     *rawPasswordPolicy            `yaml:"passwordPolicy" doc:"Password rules (default: 8 characters, all character classes required)."`
+	MFA                *rawMFA                       `yaml:"mfa" doc:"Multi-factor authentication."`
+	EmailSender        *rawEmailSender               `yaml:"emailSender" doc:"Send Cognito email through Amazon SES (required for email MFA)."`
+	Groups             map[string]*rawGroup          `yaml:"groups" doc:"User pool groups, by name."`
+	Triggers           map[string]string             `yaml:"triggers" doc:"Cognito Lambda triggers: operation name to the function (under functions) that handles it."`
+	HostedUI           *rawHostedUI                  `yaml:"hostedUI" doc:"Optional Cognito hosted UI domain with the OAuth authorization code flow and social or OIDC providers."`
+	ResourceServers    map[string]*rawResourceServer `yaml:"resourceServers" doc:"OAuth resource servers with custom scopes, by identifier."`
+}
+
+type rawPasswordPolicy struct {
+	MinLength        int   `yaml:"minLength" doc:"Minimum length, 6 to 99 (default 8)."`
+	RequireLowercase *bool `yaml:"requireLowercase" doc:"Default true."`
+	RequireUppercase *bool `yaml:"requireUppercase" doc:"Default true."`
+	RequireDigits    *bool `yaml:"requireDigits" doc:"Default true."`
+	RequireSymbols   *bool `yaml:"requireSymbols" doc:"Default true."`
+}
+
+type rawMFA struct {
+	Mode    string   `yaml:"mode" doc:"off, optional or required." enum:"off,optional,required"`
+	Methods []string `yaml:"methods" doc:"Second factors offered." enum:"totp,sms,email"`
+}
+
+type rawEmailSender struct {
+	From      string `yaml:"from" doc:"A verified SES identity, e.g. no-reply@example.com."`
+	SESRegion string `yaml:"sesRegion" doc:"Region of the SES identity (default: the stack's region)."`
+}
+
+type rawGroup struct {
+	Precedence  *int   `yaml:"precedence" doc:"Lower wins when a user is in several groups (0 or more)."`
+	Description string `yaml:"description" doc:"Shown in the Cognito console."`
+}
+
+type rawHostedUI struct {
+	DomainPrefix string                  `yaml:"domainPrefix" doc:"Cognito domain prefix: <prefix>.auth.<region>.amazoncognito.com. ${stage} is substituted."`
+	CallbackURLs []string                `yaml:"callbackUrls" doc:"Where Cognito may redirect after sign-in."`
+	LogoutURLs   []string                `yaml:"logoutUrls" doc:"Where Cognito may redirect after sign-out."`
+	Scopes       []string                `yaml:"scopes" doc:"OAuth scopes the app client may request: openid, email, profile, phone, aws.cognito.signin.user.admin, or <resourceServer>/<scope>."`
+	Providers    map[string]*rawProvider `yaml:"providers" doc:"Social providers (google, facebook, amazon, apple) or OIDC providers (any other name, with issuerUrl)."`
+}
+
+type rawProvider struct {
+	ClientID     string     `yaml:"clientId" doc:"The provider's client (app) id."`
+	ClientSecret *rawSecret `yaml:"clientSecret" doc:"A reference to the client secret; never the secret itself."`
+	TeamID       string     `yaml:"teamId" doc:"Apple: team id."`
+	KeyID        string     `yaml:"keyId" doc:"Apple: key id."`
+	PrivateKey   *rawSecret `yaml:"privateKey" doc:"Apple: a reference to the private key."`
+	IssuerURL    string     `yaml:"issuerUrl" doc:"OIDC: the issuer URL."`
+	Scopes       []string   `yaml:"scopes" doc:"Scopes requested from the provider."`
+}
+
+// rawSecret is a reference to a secret. A plain string here is a plaintext secret and is rejected.
+type rawSecret struct {
+	SecretsManager string `yaml:"secretsManager" doc:"Secrets Manager secret name or ARN."`
+	JSONField      string `yaml:"jsonField" doc:"Field of a JSON secret to use."`
+
+	plaintext bool
+}
+
+type rawResourceServer struct {
+	Name   string            `yaml:"name" doc:"Display name (default: the identifier)."`
+	Scopes map[string]string `yaml:"scopes" doc:"Scope names and their descriptions."`
+}
+
+type rawIdentityPool struct {
+	GuestAccess bool `yaml:"guestAccess" doc:"Give signed-out visitors AWS credentials of a guest role (default false)."`
+	GroupRoles  bool `yaml:"groupRoles" doc:"Give each user pool group its own IAM role, chosen from the id token (default false)."`
+}
+
+type rawFunction struct {
+	Runtime     string              `yaml:"runtime" doc:"go (built locally for provided.al2023 arm64), nodejs or python." enum:"go,nodejs,python"`
+	Source      string              `yaml:"source" doc:"Source folder, relative to the spec file."`
+	Handler     string              `yaml:"handler" doc:"Handler (default index.handler for nodejs and python; bootstrap for go)."`
+	Memory      int                 `yaml:"memory" doc:"Memory in MB, 128 to 10240 (default 256)."`
+	Timeout     string              `yaml:"timeout" doc:"Timeout such as 10s or 1m, at most 15m (default 10s)."`
+	Environment map[string]string   `yaml:"environment" doc:"Environment variables."`
+	Access      map[string][]string `yaml:"access" doc:"Least-privilege grants: storage name to actions." enum:"read,write,delete"`
+}
+
+type rawAPI struct {
+	Authorization string               `yaml:"authorization" doc:"Default authorization of the routes: iam (SigV4 with identity pool credentials), id-token or access-token (Cognito authorizer), none." enum:"iam,id-token,access-token,none"`
+	Scopes        []string             `yaml:"scopes" doc:"access-token only: scopes the token must carry (default aws.cognito.signin.user.admin)."`
+	Cors          *rawCors             `yaml:"cors" doc:"Browser CORS."`
+	Throttle      *rawThrottle         `yaml:"throttle" doc:"Stage throttling."`
+	AccessLogs    *bool                `yaml:"accessLogs" doc:"Stage access logs to CloudWatch Logs (default true; needs the account's API Gateway CloudWatch role)."`
+	Routes        map[string]*rawRoute `yaml:"routes" doc:"Routes written \"VERB /path\" to a function name or a route object."`
+}
+
+type rawCors struct {
+	AllowOrigins []string `yaml:"allowOrigins" doc:"Allowed origins such as https://app.example.com, or *."`
+}
+
+type rawThrottle struct {
+	RateLimit  int `yaml:"rateLimit" doc:"Steady-state requests per second (default 100)."`
+	BurstLimit int `yaml:"burstLimit" doc:"Burst (default 200)."`
+}
+
+// rawRoute is either a function name or a mapping.
+type rawRoute struct {
+	Function      string   `yaml:"function" doc:"The function that handles the route."`
+	Authorization string   `yaml:"authorization" doc:"Overrides the API's authorization for this route." enum:"iam,id-token,access-token,none"`
+	Scopes        []string `yaml:"scopes" doc:"access-token only: scopes for this route."`
+	Groups        []string `yaml:"groups" doc:"iam only: only these user pool groups may call the route."`
+	Guest         bool     `yaml:"guest" doc:"iam only: signed-out visitors (identity pool guest role) may call the route too."`
+}
+
+type rawStorage struct {
+	Type string `yaml:"type" doc:"s3 or dynamodb." enum:"s3,dynamodb"`
+
+	// s3
+	Access    *rawS3Access `yaml:"access" doc:"s3: Amplify access levels (public/, protected/{identityId}/, private/{identityId}/) and group access."`
+	Cors      *rawCors     `yaml:"cors" doc:"s3: browser CORS."`
+	Versioned bool         `yaml:"versioned" doc:"s3: keep object versions."`
+
+	// dynamodb
+	PartitionKey        string               `yaml:"partitionKey" doc:"dynamodb: name:type, type string, number or binary."`
+	SortKey             string               `yaml:"sortKey" doc:"dynamodb: name:type."`
+	Indexes             map[string]*rawIndex `yaml:"indexes" doc:"dynamodb: global secondary indexes, by name."`
+	PointInTimeRecovery *bool                `yaml:"pointInTimeRecovery" doc:"dynamodb: default true."`
+	Stream              string               `yaml:"stream" doc:"dynamodb: stream view type." enum:"keys-only,new-image,old-image,new-and-old-images"`
+	TTLAttribute        string               `yaml:"ttlAttribute" doc:"dynamodb: attribute holding the expiry time."`
+}
+
+type rawS3Access struct {
+	Public    *rawLevel           `yaml:"public" doc:"Objects under public/."`
+	Protected *rawLevel           `yaml:"protected" doc:"Objects under protected/{identityId}/: the owner writes, others may read."`
+	Private   *rawLevel           `yaml:"private" doc:"Objects under private/{identityId}/: the owner only."`
+	Groups    map[string][]string `yaml:"groups" doc:"User pool group to actions on every level." enum:"read,write,delete"`
+}
+
+type rawLevel struct {
+	Guest         []string `yaml:"guest" doc:"Signed-out visitors (needs identityPool.guestAccess)." enum:"read,write,delete"`
+	Authenticated []string `yaml:"authenticated" doc:"Any signed-in user." enum:"read,write,delete"`
+	Owner         []string `yaml:"owner" doc:"The signed-in user whose identity id is in the key." enum:"read,write,delete"`
+}
+
+type rawIndex struct {
+	PartitionKey string `yaml:"partitionKey" doc:"name:type."`
+	SortKey      string `yaml:"sortKey" doc:"name:type."`
+}
+
+type rawFrontend struct {
+	Format string `yaml:"format" doc:"aws-exports, amplify-outputs or amplify-config." enum:"aws-exports,amplify-outputs,amplify-config"`
+	Path   string `yaml:"path" doc:"Output path, relative to the spec file."`
+}

@@ -1,0 +1,162 @@
+package spec_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/underhood-dev/underhood/internal/spectest"
+	"github.com/underhood-dev/underhood/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// TestInvalidSpecs loads every spec under testdata/invalid and compares the error output with its
+// .golden file. Each spec must fail, and every line must carry FILE:LINE:COL.
+func TestInvalidSpecs(t *testing.T) {
+	files, err := filepath.Glob("testdata/invalid/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 25 {
+		t.Fatalf("want at least 25 invalid specs, have %d", len(files))
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			stage := ""
+			if strings.Contains(file, "stage-") {
+				stage = "staging"
+			}
+			app, err := spec.Load(file, stage)
+			if err == nil {
+				t.Fatalf("loaded without error: %+v", app)
+			}
+			got := err.Error() + "\n"
+			for _, line := range strings.Split(strings.TrimSpace(got), "\n") {
+				if !strings.HasPrefix(line, file+":") || strings.Count(line, ":") < 3 {
+					t.Errorf("line lacks FILE:LINE:COL: %q", line)
+				}
+			}
+			golden := strings.TrimSuffix(file, ".yaml") + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./spec -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("errors differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
+			}
+		})
+	}
+}
+
+// TestExamplesAreValid loads every bundled example at every stage it declares.
+func TestExamplesAreValid(t *testing.T) {
+	files, _ := filepath.Glob("../examples/*/app.yaml")
+	if len(files) < 3 {
+		t.Fatalf("want at least 3 examples, found %d", len(files))
+	}
+	for _, file := range files {
+		for _, stage := range []string{"dev", "prod"} {
+			app, err := spec.Load(file, stage)
+			if err != nil {
+				t.Errorf("%s (stage %s):\n%v", file, stage, err)
+				continue
+			}
+			if app.Stage != stage {
+				t.Errorf("%s: stage %q, want %q", file, app.Stage, stage)
+			}
+		}
+	}
+}
+
+func TestStages(t *testing.T) {
+	tests := []struct {
+		stage       string
+		wantRemoval spec.Removal
+		wantDomain  string
+	}{
+		{"", spec.RemovalDestroy, "photoshare-dev"},
+		{"dev", spec.RemovalDestroy, "photoshare-dev"},
+		{"prod", spec.RemovalRetain, "photoshare-prod"},
+	}
+	for _, tt := range tests {
+		app, err := spec.Load("../examples/photoshare/app.yaml", tt.stage)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if app.Removal != tt.wantRemoval {
+			t.Errorf("stage %q: removal %q, want %q", tt.stage, app.Removal, tt.wantRemoval)
+		}
+		if got := app.Auth.UserPool.HostedUI.DomainPrefix; got != tt.wantDomain {
+			t.Errorf("stage %q: domain prefix %q, want %q (${stage} substitution)", tt.stage, got, tt.wantDomain)
+		}
+	}
+	if _, err := spec.Load("../examples/photoshare/app.yaml", "qa"); err == nil || !strings.Contains(err.Error(), `stage "qa" is not declared`) {
+		t.Errorf("undeclared stage: got %v", err)
+	}
+}
+
+// TestDefaultsRetain: with no stages declared, stateful resources are retained.
+func TestDefaultsRetain(t *testing.T) {
+	app, err := spec.Parse("min.yaml", ".", []byte("version: 1\napp: tiny\n"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app.Removal != spec.RemovalRetain || app.Stage != "dev" {
+		t.Errorf("got removal %q stage %q, want retain and dev", app.Removal, app.Stage)
+	}
+}
+
+// TestReorderedSpecSameModel: order in the YAML never changes the resolved app.
+func TestReorderedSpecSameModel(t *testing.T) {
+	for _, name := range []string{"photoshare", "userpool-only", "iam-guest"} {
+		dir := "../examples/" + name
+		data, err := os.ReadFile(dir + "/app.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := spec.Parse("app.yaml", dir, data, "prod")
+		if err != nil {
+			t.Fatal(err)
+		}
+		reordered := spectest.Reversed(t, data)
+		if bytes.Equal(reordered, data) {
+			t.Fatalf("%s: reordering changed nothing", name)
+		}
+		got, err := spec.Parse("app.yaml", dir, reordered, "prod")
+		if err != nil {
+			t.Fatalf("%s reordered: %v", name, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: reordered spec resolves differently", name)
+		}
+	}
+}
+
+func TestSchemaIsCurrent(t *testing.T) {
+	const path = "../schema/app.schema.json"
+	got := spec.JSONSchema()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s is stale; run go test ./spec -update and commit it", path)
+	}
+}

@@ -1,0 +1,1007 @@
+package spec
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+var (
+	appNamePattern     = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
+	stageNamePattern   = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
+	namePattern        = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9]{0,63}$`)
+	groupPattern       = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_-]{0,127}$`)
+	attrPattern        = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]{0,19}$`)
+	domainPattern      = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$`)
+	envNamePattern     = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]*$`)
+	scopeNamePattern   = regexp.MustCompile(`^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$`)
+	pathSegmentLiteral = regexp.MustCompile(`^[a-zA-Z0-9._~:@!$&'()*+,;=-]+$`)
+	pathSegmentParam   = regexp.MustCompile(`^\{([a-zA-Z_][a-zA-Z0-9_]*)(\+?)\}$`)
+	keySpecPattern     = regexp.MustCompile(`^([a-zA-Z_][a-zA-Z0-9_.-]*):(string|number|binary)$`)
+	accountPattern     = regexp.MustCompile(`^[0-9]{12}$`)
+	regionPattern      = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$`)
+)
+
+var (
+	signInValues   = []string{"email", "phone", "username"}
+	mfaModes       = []string{"off", "optional", "required"}
+	mfaMethods     = []string{"totp", "sms", "email"}
+	attrTypes      = []string{"string", "number", "boolean", "datetime"}
+	runtimes       = []string{"go", "nodejs", "python"}
+	authModes      = []string{AuthIAM, AuthIDToken, AuthAccessToken, AuthNone}
+	httpMethods    = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "ANY"}
+	actions        = []string{"read", "write", "delete"}
+	storageTypes   = []string{"s3", "dynamodb"}
+	streamViews    = []string{"keys-only", "new-image", "old-image", "new-and-old-images"}
+	frontendKinds  = []string{"aws-exports", "amplify-outputs", "amplify-config"}
+	socialProvider = []string{"google", "facebook", "amazon", "apple"}
+	standardScopes = []string{"openid", "email", "profile", "phone", "aws.cognito.signin.user.admin"}
+	// Cognito's standard attributes (OpenID Connect names).
+	standardAttributes = []string{"address", "birthdate", "email", "family_name", "gender", "given_name", "locale",
+		"middle_name", "name", "nickname", "phone_number", "picture", "preferred_username", "profile",
+		"updated_at", "website", "zoneinfo"}
+	// Cognito Lambda trigger operations, as CDK's UserPoolOperation names them.
+	triggerOperations = []string{"createAuthChallenge", "customMessage", "defineAuthChallenge",
+		"postAuthentication", "postConfirmation", "preAuthentication", "preSignUp", "preTokenGeneration",
+		"userMigration", "verifyAuthChallengeResponse"}
+)
+
+type validator struct {
+	r   *reporter
+	raw *rawSpec
+	dir string
+
+	userPool     *rawUserPool
+	identityPool *rawIdentityPool
+}
+
+func (v *validator) errorf(path, format string, args ...any) { v.r.errorf(path, format, args...) }
+
+// enum checks that a value is one of allowed and returns whether it is.
+func (v *validator) enum(path, what, got string, allowed []string) bool {
+	if slices.Contains(allowed, got) {
+		return true
+	}
+	v.errorf(path, "%q is not a valid %s; use one of %s%s", got, what, oneOf(allowed), didYouMean(got, allowed))
+	return false
+}
+
+func (v *validator) validate(stage string) *App {
+	raw := v.raw
+	app := &App{Stage: stage, Removal: RemovalRetain, LogRetentionDays: 30}
+	switch {
+	case raw.App == "":
+		v.errorf("app", "missing; name the app, e.g. \"app: photoshare\" (stacks are named <app>-<stage>)")
+	case !appNamePattern.MatchString(raw.App):
+		v.errorf("app", "%q is not a valid app name: use 1 to 40 lowercase letters, digits and hyphens, starting with a letter", raw.App)
+	}
+	app.Name = raw.App
+	v.stage(app, stage)
+
+	if raw.Auth != nil {
+		app.Auth = v.auth(raw.Auth)
+	}
+	app.Functions = v.functions()
+	app.Buckets, app.Tables = v.storage()
+	app.APIs = v.apis()
+	app.Frontend = v.frontend()
+	return app
+}
+
+func (v *validator) stage(app *App, stage string) {
+	if !stageNamePattern.MatchString(stage) {
+		v.r.at(Pos{1, 1}, "", "stage %q is not a valid stage name: use 1 to 20 lowercase letters, digits and hyphens, starting with a letter", stage)
+		return
+	}
+	for _, name := range sortedKeys(v.raw.Stages) {
+		p := child("stages", name)
+		if !stageNamePattern.MatchString(name) {
+			v.errorf(p, "%q is not a valid stage name: use 1 to 20 lowercase letters, digits and hyphens, starting with a letter", name)
+		}
+		s := v.raw.Stages[name]
+		if s == nil {
+			continue
+		}
+		if s.Removal != "" {
+			v.enum(child(p, "removal"), "removal policy", s.Removal, []string{"retain", "destroy"})
+		}
+		if s.Account != "" && !accountPattern.MatchString(s.Account) {
+			v.errorf(child(p, "account"), "%q is not an AWS account id (12 digits)", s.Account)
+		}
+		if s.Region != "" && !regionPattern.MatchString(s.Region) {
+			v.errorf(child(p, "region"), "%q is not an AWS region name such as eu-west-1", s.Region)
+		}
+		if s.LogRetentionDays != 0 && !slices.Contains(logRetentionDays, s.LogRetentionDays) {
+			v.errorf(child(p, "logRetentionDays"), "%d is not a retention CloudWatch Logs accepts; use one of %s", s.LogRetentionDays, intList(logRetentionDays))
+		}
+	}
+	if len(v.raw.Stages) == 0 {
+		return
+	}
+	s, ok := v.raw.Stages[stage]
+	if !ok {
+		v.errorf("stages", "stage %q is not declared; declare it under stages or pick one of %s%s", stage, oneOf(sortedKeys(v.raw.Stages)), didYouMean(stage, sortedKeys(v.raw.Stages)))
+		return
+	}
+	if s == nil {
+		return
+	}
+	if s.Removal == "destroy" {
+		app.Removal = RemovalDestroy
+	}
+	app.Account, app.Region = s.Account, s.Region
+	if s.LogRetentionDays != 0 {
+		app.LogRetentionDays = s.LogRetentionDays
+	}
+}
+
+var logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+func intList(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = fmt.Sprint(x)
+	}
+	return strings.Join(s, ", ")
+}
+
+// ---- auth
+
+func (v *validator) auth(a *rawAuth) *Auth {
+	out := &Auth{}
+	v.userPool, v.identityPool = a.UserPool, a.IdentityPool
+	if a.UserPool != nil {
+		out.UserPool = v.userPoolModel(a.UserPool)
+	}
+	if a.IdentityPool != nil {
+		ip := a.IdentityPool
+		if a.UserPool == nil {
+			v.errorf("auth.identityPool", "needs auth.userPool: the identity pool exchanges user pool tokens for AWS credentials; add a userPool or remove the identity pool")
+		}
+		if ip.GroupRoles && (a.UserPool == nil || len(a.UserPool.Groups) == 0) {
+			v.errorf("auth.identityPool.groupRoles", "there are no groups under auth.userPool.groups to give roles to; add groups or remove groupRoles")
+		}
+		out.IdentityPool = &IdentityPool{GuestAccess: ip.GuestAccess, GroupRoles: ip.GroupRoles}
+	}
+	if out.UserPool == nil && out.IdentityPool == nil {
+		return nil
+	}
+	return out
+}
+
+func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
+	const p = "auth.userPool"
+	out := &UserPool{SelfSignUp: u.SelfSignUp != nil && *u.SelfSignUp}
+
+	signIn := u.SignInWith
+	if len(signIn) == 0 {
+		signIn = []string{"email"}
+	}
+	seen := map[string]bool{}
+	for i, s := range u.SignInWith {
+		ip := index(child(p, "signInWith"), i)
+		if !v.enum(ip, "sign-in method", s, signInValues) {
+			continue
+		}
+		if seen[s] {
+			v.errorf(ip, "%q is listed twice", s)
+		}
+		seen[s] = true
+	}
+	for _, s := range signInValues {
+		if slices.Contains(signIn, s) {
+			out.SignInWith = append(out.SignInWith, s)
+		}
+	}
+
+	for _, name := range sortedKeys(u.StandardAttributes) {
+		ap := child(child(p, "standardAttributes"), name)
+		if !slices.Contains(standardAttributes, name) {
+			hint := didYouMean(name, standardAttributes)
+			if strings.HasPrefix(name, "custom:") || hint == "" {
+				hint += "; custom attributes go under customAttributes"
+			}
+			v.errorf(ap, "%q is not a Cognito standard attribute%s", name, hint)
+			continue
+		}
+		val := u.StandardAttributes[name]
+		if v.enum(ap, "attribute setting", val, []string{"required", "optional"}) {
+			out.StandardAttributes = append(out.StandardAttributes, StandardAttribute{Name: name, Required: val == "required"})
+		}
+	}
+	for _, name := range sortedKeys(u.CustomAttributes) {
+		ap := child(child(p, "customAttributes"), name)
+		if !attrPattern.MatchString(name) {
+			v.errorf(ap, "%q is not a valid custom attribute name: 1 to 20 letters, digits and underscores, starting with a letter (no custom: prefix)", name)
+			continue
+		}
+		typ := u.CustomAttributes[name]
+		if v.enum(ap, "attribute type", typ, attrTypes) {
+			out.CustomAttributes = append(out.CustomAttributes, CustomAttribute{Name: name, Type: typ})
+		}
+	}
+
+	out.PasswordPolicy = PasswordPolicy{MinLength: 8, RequireLowercase: true, RequireUppercase: true, RequireDigits: true, RequireSymbols: true}
+	if pp := u.PasswordPolicy; pp != nil {
+		if pp.MinLength != 0 {
+			if pp.MinLength < 6 || pp.MinLength > 99 {
+				v.errorf(child(child(p, "passwordPolicy"), "minLength"), "%d is outside what Cognito accepts (6 to 99)", pp.MinLength)
+			}
+			out.PasswordPolicy.MinLength = pp.MinLength
+		}
+		set := func(dst *bool, src *bool) {
+			if src != nil {
+				*dst = *src
+			}
+		}
+		set(&out.PasswordPolicy.RequireLowercase, pp.RequireLowercase)
+		set(&out.PasswordPolicy.RequireUppercase, pp.RequireUppercase)
+		set(&out.PasswordPolicy.RequireDigits, pp.RequireDigits)
+		set(&out.PasswordPolicy.RequireSymbols, pp.RequireSymbols)
+	}
+
+	out.MFA = MFA{Mode: "off"}
+	if m := u.MFA; m != nil {
+		mp := child(p, "mfa")
+		if m.Mode != "" && v.enum(child(mp, "mode"), "MFA mode", m.Mode, mfaModes) {
+			out.MFA.Mode = m.Mode
+		}
+		for i, meth := range m.Methods {
+			if v.enum(index(child(mp, "methods"), i), "MFA method", meth, mfaMethods) && slices.Contains(m.Methods[:i], meth) {
+				v.errorf(index(child(mp, "methods"), i), "%q is listed twice", meth)
+			}
+		}
+		for _, meth := range mfaMethods {
+			if slices.Contains(m.Methods, meth) {
+				out.MFA.Methods = append(out.MFA.Methods, meth)
+			}
+		}
+		switch {
+		case out.MFA.Mode != "off" && len(m.Methods) == 0:
+			v.errorf(mp, "mode %s needs at least one method; add methods: [totp]", out.MFA.Mode)
+		case out.MFA.Mode == "off" && len(m.Methods) > 0:
+			v.errorf(child(mp, "methods"), "methods are set but mode is off; set mode: optional or required, or remove methods")
+		}
+		if slices.Contains(out.MFA.Methods, "email") && u.EmailSender == nil {
+			v.errorf(child(mp, "methods"), "email MFA needs Cognito to send email through Amazon SES; add auth.userPool.emailSender: { from: no-reply@your-domain } with a verified SES identity")
+		}
+		if slices.Contains(out.MFA.Methods, "sms") && !slices.Contains(out.SignInWith, "phone") && !hasStandard(out, "phone_number") {
+			v.errorf(child(mp, "methods"), "SMS MFA sends codes to the phone_number attribute; add standardAttributes: { phone_number: optional } or sign-in with phone")
+		}
+	}
+	if es := u.EmailSender; es != nil {
+		ep := child(p, "emailSender")
+		if !strings.Contains(es.From, "@") {
+			v.errorf(child(ep, "from"), "must be an email address of a verified SES identity, e.g. no-reply@example.com")
+		}
+		if es.SESRegion != "" && !regionPattern.MatchString(es.SESRegion) {
+			v.errorf(child(ep, "sesRegion"), "%q is not an AWS region name", es.SESRegion)
+		}
+		out.EmailSender = &EmailSender{From: es.From, SESRegion: es.SESRegion}
+	}
+
+	for _, name := range sortedKeys(u.Groups) {
+		gp := child(child(p, "groups"), name)
+		if !groupPattern.MatchString(name) {
+			v.errorf(gp, "%q is not a valid group name: letters, digits, _ and -, starting with a letter", name)
+		}
+		g := Group{Name: name}
+		if raw := u.Groups[name]; raw != nil {
+			if raw.Precedence != nil {
+				if *raw.Precedence < 0 {
+					v.errorf(child(gp, "precedence"), "must be 0 or more (lower wins)")
+				}
+				g.Precedence = *raw.Precedence
+			}
+			g.Description = raw.Description
+		}
+		out.Groups = append(out.Groups, g)
+	}
+
+	for _, op := range sortedKeys(u.Triggers) {
+		tp := child(child(p, "triggers"), op)
+		if !v.enum(tp, "Cognito trigger", op, triggerOperations) {
+			continue
+		}
+		fn := u.Triggers[op]
+		if v.functionRef(tp, fn) {
+			out.Triggers = append(out.Triggers, Trigger{Operation: op, Function: fn})
+		}
+	}
+
+	for _, id := range sortedKeys(u.ResourceServers) {
+		rp := child(child(p, "resourceServers"), id)
+		rs := ResourceServer{Identifier: id, Name: id}
+		if !scopeNamePattern.MatchString(id) {
+			v.errorf(rp, "%q is not a valid resource server identifier", id)
+		}
+		if raw := u.ResourceServers[id]; raw != nil {
+			if raw.Name != "" {
+				rs.Name = raw.Name
+			}
+			for _, s := range sortedKeys(raw.Scopes) {
+				if !scopeNamePattern.MatchString(s) {
+					v.errorf(child(child(rp, "scopes"), s), "%q is not a valid scope name", s)
+				}
+				rs.Scopes = append(rs.Scopes, Scope{Name: s, Description: raw.Scopes[s]})
+			}
+		}
+		if len(rs.Scopes) == 0 {
+			v.errorf(rp, "a resource server needs at least one scope: scopes: { read: Read access }")
+		}
+		out.ResourceServers = append(out.ResourceServers, rs)
+	}
+
+	if h := u.HostedUI; h != nil {
+		out.HostedUI = v.hostedUI(h, out)
+	}
+	return out
+}
+
+func hasStandard(u *UserPool, name string) bool {
+	for _, a := range u.StandardAttributes {
+		if a.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// scopes every access token may carry: the standard OAuth scopes plus resource-server scopes.
+func (v *validator) knownScopes() []string {
+	known := append([]string(nil), standardScopes...)
+	if v.userPool != nil {
+		for _, id := range sortedKeys(v.userPool.ResourceServers) {
+			if rs := v.userPool.ResourceServers[id]; rs != nil {
+				for _, s := range sortedKeys(rs.Scopes) {
+					known = append(known, id+"/"+s)
+				}
+			}
+		}
+	}
+	return known
+}
+
+func (v *validator) hostedUI(h *rawHostedUI, pool *UserPool) *HostedUI {
+	const p = "auth.userPool.hostedUI"
+	out := &HostedUI{DomainPrefix: h.DomainPrefix, CallbackURLs: sortedSet(h.CallbackURLs), LogoutURLs: sortedSet(h.LogoutURLs)}
+	switch {
+	case h.DomainPrefix == "":
+		v.errorf(p, "missing domainPrefix: the hosted UI lives at <domainPrefix>.auth.<region>.amazoncognito.com; add e.g. domainPrefix: myapp-${stage}")
+	case !domainPattern.MatchString(h.DomainPrefix):
+		v.errorf(child(p, "domainPrefix"), "%q is not a valid Cognito domain prefix: lowercase letters, digits and hyphens, at most 63, not starting or ending with a hyphen", h.DomainPrefix)
+	default:
+		for _, reserved := range []string{"aws", "amazon", "cognito"} {
+			if strings.Contains(h.DomainPrefix, reserved) {
+				v.errorf(child(p, "domainPrefix"), "Cognito refuses domain prefixes containing %q; choose another prefix", reserved)
+			}
+		}
+	}
+	if len(h.CallbackURLs) == 0 {
+		v.errorf(p, "missing callbackUrls: where Cognito may send users after sign-in, e.g. [http://localhost:5173/]")
+	}
+	for i, u := range h.CallbackURLs {
+		v.redirectURL(index(child(p, "callbackUrls"), i), u)
+	}
+	for i, u := range h.LogoutURLs {
+		v.redirectURL(index(child(p, "logoutUrls"), i), u)
+	}
+	scopes := h.Scopes
+	if len(scopes) == 0 {
+		scopes = []string{"openid", "email", "profile"}
+	}
+	known := v.knownScopes()
+	for i, s := range h.Scopes {
+		if !slices.Contains(known, s) {
+			v.errorf(index(child(p, "scopes"), i), "unknown scope %q; use one of %s or declare it under auth.userPool.resourceServers%s", s, oneOf(known), didYouMean(s, known))
+		}
+	}
+	out.Scopes = sortedSet(scopes)
+	for _, name := range sortedKeys(h.Providers) {
+		pp := child(child(p, "providers"), name)
+		raw := h.Providers[name]
+		if raw == nil {
+			v.errorf(pp, "is empty; give at least clientId and clientSecret")
+			continue
+		}
+		prov := Provider{Name: name, Kind: "oidc", ClientID: raw.ClientID, TeamID: raw.TeamID, KeyID: raw.KeyID, IssuerURL: raw.IssuerURL, Scopes: sortedSet(raw.Scopes)}
+		if slices.Contains(socialProvider, name) {
+			prov.Kind = name
+		}
+		if raw.ClientID == "" {
+			v.errorf(pp, "missing clientId: the %s app's client id", name)
+		}
+		prov.ClientSecret = v.secret(child(pp, "clientSecret"), raw.ClientSecret)
+		prov.PrivateKey = v.secret(child(pp, "privateKey"), raw.PrivateKey)
+		switch prov.Kind {
+		case "apple":
+			if raw.TeamID == "" || raw.KeyID == "" || raw.PrivateKey == nil {
+				v.errorf(pp, "Sign in with Apple needs teamId, keyId and privateKey: { secretsManager: NAME }")
+			}
+			if raw.ClientSecret != nil {
+				v.errorf(child(pp, "clientSecret"), "Apple uses privateKey, not clientSecret")
+			}
+		default:
+			if raw.ClientSecret == nil {
+				v.errorf(pp, "missing clientSecret: reference the secret in Secrets Manager, clientSecret: { secretsManager: NAME }")
+			}
+			if raw.PrivateKey != nil || raw.TeamID != "" || raw.KeyID != "" {
+				v.errorf(pp, "teamId, keyId and privateKey are for Sign in with Apple only")
+			}
+		}
+		if prov.Kind == "oidc" {
+			if !groupPattern.MatchString(name) || len(name) > 32 {
+				v.errorf(pp, "%q is not a valid OIDC provider name: up to 32 letters, digits, _ and -", name)
+			}
+			if u, err := url.Parse(raw.IssuerURL); raw.IssuerURL == "" || err != nil || u.Scheme != "https" || u.Host == "" {
+				v.errorf(pp, "%q is not google, facebook, amazon or apple, so it is an OIDC provider and needs issuerUrl: https://...%s", name, didYouMean(name, socialProvider))
+			}
+		} else if raw.IssuerURL != "" {
+			v.errorf(child(pp, "issuerUrl"), "issuerUrl is for OIDC providers only; %s has a fixed issuer", name)
+		}
+		out.Providers = append(out.Providers, prov)
+	}
+	_ = pool
+	return out
+}
+
+func (v *validator) redirectURL(path, raw string) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		if err == nil && u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https" && u.Opaque == "" {
+			return // custom schemes (myapp://callback) are valid for native apps
+		}
+		v.errorf(path, "%q is not an absolute URL such as https://app.example.com/", raw)
+		return
+	}
+	if u.Scheme == "http" && u.Hostname() != "localhost" && u.Hostname() != "127.0.0.1" {
+		v.errorf(path, "Cognito accepts http:// only for localhost; use https://")
+	}
+	if u.Fragment != "" {
+		v.errorf(path, "redirect URLs cannot contain a fragment (#...)")
+	}
+}
+
+func (v *validator) secret(path string, s *rawSecret) *Secret {
+	if s == nil || s.plaintext {
+		return nil
+	}
+	if s.SecretsManager == "" {
+		v.errorf(path, "missing secretsManager: the name or ARN of the Secrets Manager secret")
+		return nil
+	}
+	return &Secret{SecretsManager: s.SecretsManager, JSONField: s.JSONField}
+}
+
+// ---- functions
+
+func (v *validator) functionRef(path, name string) bool {
+	if name == "" {
+		v.errorf(path, "missing function name")
+		return false
+	}
+	if _, ok := v.raw.Functions[name]; ok {
+		return true
+	}
+	names := sortedKeys(v.raw.Functions)
+	if len(names) == 0 {
+		v.errorf(path, "function %q is not defined: there is no functions section; add functions: { %s: { runtime: go, source: functions/%s } }", name, name, name)
+		return false
+	}
+	v.errorf(path, "function %q is not defined under functions%s (defined: %s)", name, didYouMean(name, names), strings.Join(names, ", "))
+	return false
+}
+
+func (v *validator) functions() []Function {
+	var out []Function
+	for _, name := range sortedKeys(v.raw.Functions) {
+		fp := child("functions", name)
+		v.checkName(fp, "function", name)
+		raw := v.raw.Functions[name]
+		if raw == nil {
+			v.errorf(fp, "is empty; give at least runtime and source")
+			continue
+		}
+		fn := Function{Name: name, Runtime: raw.Runtime, Source: raw.Source, SourceRoot: v.dir, Handler: raw.Handler, Memory: 256, Timeout: 10 * time.Second}
+		if raw.Runtime == "" {
+			v.errorf(fp, "missing runtime: one of %s", oneOf(runtimes))
+		} else {
+			v.enum(child(fp, "runtime"), "runtime", raw.Runtime, runtimes)
+		}
+		if fn.Handler == "" {
+			fn.Handler = "index.handler"
+			if raw.Runtime == "go" {
+				fn.Handler = "bootstrap"
+			}
+		}
+		switch {
+		case raw.Source == "":
+			v.errorf(fp, "missing source: the folder with the function's code, relative to this file")
+		case filepath.IsAbs(raw.Source):
+			v.errorf(child(fp, "source"), "must be relative to the spec file so the repo builds anywhere")
+		default:
+			if st, err := os.Stat(filepath.Join(v.dir, raw.Source)); err != nil || !st.IsDir() {
+				v.errorf(child(fp, "source"), "folder %q does not exist next to the spec; create it or fix the path", raw.Source)
+			}
+		}
+		if raw.Memory != 0 {
+			if raw.Memory < 128 || raw.Memory > 10240 {
+				v.errorf(child(fp, "memory"), "%d MB is outside what Lambda allows (128 to 10240)", raw.Memory)
+			}
+			fn.Memory = raw.Memory
+		}
+		if raw.Timeout != "" {
+			d, err := time.ParseDuration(raw.Timeout)
+			switch {
+			case err != nil:
+				v.errorf(child(fp, "timeout"), "%q is not a duration; write it like 10s, 90s or 2m", raw.Timeout)
+			case d < time.Second || d > 15*time.Minute || d%time.Second != 0:
+				v.errorf(child(fp, "timeout"), "%s is outside what Lambda allows: whole seconds from 1s to 15m", raw.Timeout)
+			default:
+				fn.Timeout = d
+			}
+		}
+		for _, k := range sortedKeys(raw.Environment) {
+			if !envNamePattern.MatchString(k) {
+				v.errorf(child(child(fp, "environment"), k), "%q is not a valid environment variable name", k)
+			}
+			if strings.HasPrefix(k, "AWS_") || strings.HasPrefix(k, "UNDERHOOD_") || strings.HasPrefix(k, "STORAGE_") {
+				v.errorf(child(child(fp, "environment"), k), "names starting with AWS_, UNDERHOOD_ or STORAGE_ are reserved (Lambda and underhood set them)")
+			}
+			fn.Environment = append(fn.Environment, EnvVar{Name: k, Value: raw.Environment[k]})
+		}
+		for _, s := range sortedKeys(raw.Access) {
+			ap := child(child(fp, "access"), s)
+			if _, ok := v.raw.Storage[s]; !ok {
+				v.errorf(ap, "storage %q is not defined under storage%s", s, didYouMean(s, sortedKeys(v.raw.Storage)))
+				continue
+			}
+			fn.Access = append(fn.Access, StorageGrant{Storage: s, Actions: v.actionList(ap, raw.Access[s])})
+		}
+		out = append(out, fn)
+	}
+	return out
+}
+
+func (v *validator) checkName(path, what, name string) {
+	if !namePattern.MatchString(name) {
+		v.errorf(path, "%q is not a valid %s name: letters and digits only (camelCase), starting with a letter; names become CloudFormation logical IDs and output keys", name, what)
+	}
+}
+
+// actionList validates read/write/delete and returns them in canonical order.
+func (v *validator) actionList(path string, list []string) []string {
+	if len(list) == 0 {
+		v.errorf(path, "no actions; give some of [read, write, delete]")
+	}
+	for i, a := range list {
+		v.enum(index(path, i), "action", a, actions)
+	}
+	var out []string
+	for _, a := range actions {
+		if slices.Contains(list, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// ---- storage
+
+func (v *validator) storage() ([]Bucket, []Table) {
+	var buckets []Bucket
+	var tables []Table
+	for _, name := range sortedKeys(v.raw.Storage) {
+		sp := child("storage", name)
+		v.checkName(sp, "storage", name)
+		raw := v.raw.Storage[name]
+		if raw == nil {
+			v.errorf(sp, "is empty; give type: s3 or type: dynamodb")
+			continue
+		}
+		s3Only := raw.Access != nil || raw.Cors != nil || raw.Versioned
+		dynamoOnly := raw.PartitionKey != "" || raw.SortKey != "" || raw.Indexes != nil || raw.PointInTimeRecovery != nil || raw.Stream != "" || raw.TTLAttribute != ""
+		switch raw.Type {
+		case "s3":
+			if dynamoOnly {
+				v.errorf(sp, "partitionKey, sortKey, indexes, pointInTimeRecovery, stream and ttlAttribute are for type: dynamodb")
+			}
+			buckets = append(buckets, v.bucket(sp, name, raw))
+		case "dynamodb":
+			if s3Only {
+				v.errorf(sp, "access, cors and versioned are for type: s3")
+			}
+			tables = append(tables, v.table(sp, name, raw))
+		case "":
+			v.errorf(sp, "missing type: s3 (files) or dynamodb (NoSQL table)")
+		default:
+			v.enum(child(sp, "type"), "storage type", raw.Type, storageTypes)
+		}
+	}
+	return buckets, tables
+}
+
+func (v *validator) bucket(sp, name string, raw *rawStorage) Bucket {
+	b := Bucket{Name: name, Versioned: raw.Versioned}
+	if raw.Cors != nil {
+		b.CorsOrigins = v.origins(child(sp, "cors"), raw.Cors)
+	}
+	a := raw.Access
+	if a == nil {
+		return b
+	}
+	ap := child(sp, "access")
+	if v.identityPool == nil {
+		v.errorf(ap, "browser access to S3 needs auth.identityPool: amplify-js signs S3 requests with identity pool credentials, and the access levels are IAM policies on its roles; add auth.identityPool or remove access (functions can still be granted access)")
+	}
+	level := func(lvl string, l *rawLevel, allowed map[string][]string) {
+		if l == nil {
+			return
+		}
+		lp := child(ap, lvl)
+		for _, who := range []struct {
+			name string
+			list []string
+		}{{"guest", l.Guest}, {"authenticated", l.Authenticated}, {"owner", l.Owner}} {
+			if who.list == nil {
+				continue
+			}
+			wp := child(lp, who.name)
+			can, ok := allowed[who.name]
+			if !ok {
+				v.errorf(wp, "%s access to %s/ is not an Amplify access level; %s", who.name, lvl, levelHelp[lvl])
+				continue
+			}
+			acts := v.actionList(wp, who.list)
+			for _, act := range acts {
+				if !slices.Contains(can, act) {
+					v.errorf(wp, "%s may not %s %s/ objects; %s", who.name, act, lvl, levelHelp[lvl])
+				}
+			}
+			if who.name == "guest" && (v.identityPool == nil || !v.identityPool.GuestAccess) && v.identityPool != nil {
+				v.errorf(wp, "guest access needs auth.identityPool.guestAccess: true (signed-out visitors get credentials of the guest role)")
+			}
+			b.Access = append(b.Access, BucketAccess{Level: lvl, Who: who.name, Actions: acts})
+		}
+	}
+	all := []string{"read", "write", "delete"}
+	level("public", a.Public, map[string][]string{"guest": all, "authenticated": all})
+	level("protected", a.Protected, map[string][]string{"guest": {"read"}, "authenticated": {"read"}, "owner": all})
+	level("private", a.Private, map[string][]string{"owner": all})
+	for _, g := range sortedKeys(a.Groups) {
+		gp := child(child(ap, "groups"), g)
+		v.groupRef(gp, g)
+		b.Access = append(b.Access, BucketAccess{Level: "all", Who: "group", Group: g, Actions: v.actionList(gp, a.Groups[g])})
+	}
+	return b
+}
+
+var levelHelp = map[string]string{
+	"public":    "public/ takes guest and authenticated",
+	"protected": "protected/ takes owner (read, write, delete) and guest or authenticated (read only)",
+	"private":   "private/ takes owner only",
+}
+
+// groupRef checks a group name used for IAM access (API routes, S3 groups).
+func (v *validator) groupRef(path, g string) {
+	var groups []string
+	if v.userPool != nil {
+		groups = sortedKeys(v.userPool.Groups)
+	}
+	if !slices.Contains(groups, g) {
+		v.errorf(path, "group %q is not defined under auth.userPool.groups%s", g, didYouMean(g, groups))
+		return
+	}
+	if v.identityPool != nil && !v.identityPool.GroupRoles {
+		v.errorf(path, "group access is granted to the group's IAM role, and groups have none; set auth.identityPool.groupRoles: true")
+	}
+}
+
+func (v *validator) parseKey(path, raw string) (Key, bool) {
+	m := keySpecPattern.FindStringSubmatch(raw)
+	if m == nil {
+		v.errorf(path, "%q is not a key; write name:type with type string, number or binary, e.g. photoId:string", raw)
+		return Key{}, false
+	}
+	return Key{Name: m[1], Type: m[2]}, true
+}
+
+func (v *validator) table(sp, name string, raw *rawStorage) Table {
+	t := Table{Name: name, PointInTimeRecovery: raw.PointInTimeRecovery == nil || *raw.PointInTimeRecovery, Stream: raw.Stream, TTLAttribute: raw.TTLAttribute}
+	if raw.PartitionKey == "" {
+		v.errorf(sp, "missing partitionKey, e.g. partitionKey: id:string")
+	} else if k, ok := v.parseKey(child(sp, "partitionKey"), raw.PartitionKey); ok {
+		t.PartitionKey = k
+	}
+	if raw.SortKey != "" {
+		if k, ok := v.parseKey(child(sp, "sortKey"), raw.SortKey); ok {
+			t.SortKey = &k
+		}
+	}
+	if raw.Stream != "" {
+		v.enum(child(sp, "stream"), "stream view type", raw.Stream, streamViews)
+	}
+	for _, iname := range sortedKeys(raw.Indexes) {
+		ip := child(child(sp, "indexes"), iname)
+		idx := Index{Name: iname}
+		ri := raw.Indexes[iname]
+		if ri == nil || ri.PartitionKey == "" {
+			v.errorf(ip, "missing partitionKey")
+			continue
+		}
+		if k, ok := v.parseKey(child(ip, "partitionKey"), ri.PartitionKey); ok {
+			idx.PartitionKey = k
+		}
+		if ri.SortKey != "" {
+			if k, ok := v.parseKey(child(ip, "sortKey"), ri.SortKey); ok {
+				idx.SortKey = &k
+			}
+		}
+		t.Indexes = append(t.Indexes, idx)
+	}
+	return t
+}
+
+func (v *validator) origins(path string, c *rawCors) []string {
+	op := child(path, "allowOrigins")
+	if len(c.AllowOrigins) == 0 {
+		v.errorf(path, "missing allowOrigins, e.g. [http://localhost:5173, https://app.example.com]")
+	}
+	for i, o := range c.AllowOrigins {
+		if o == "*" {
+			if len(c.AllowOrigins) > 1 {
+				v.errorf(index(op, i), "* allows every origin; list it alone or list origins")
+			}
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			v.errorf(index(op, i), "%q is not an origin; write scheme://host[:port] such as https://app.example.com", o)
+		}
+	}
+	out := make([]string, len(c.AllowOrigins))
+	for i, o := range c.AllowOrigins {
+		out[i] = strings.TrimSuffix(o, "/")
+	}
+	return sortedSet(out)
+}
+
+// ---- APIs
+
+func (v *validator) apis() []API {
+	var out []API
+	for _, name := range sortedKeys(v.raw.API) {
+		ap := child("api", name)
+		v.checkName(ap, "API", name)
+		raw := v.raw.API[name]
+		if raw == nil {
+			v.errorf(ap, "is empty; give authorization and routes")
+			continue
+		}
+		api := API{Name: name, Authorization: raw.Authorization, RateLimit: 100, BurstLimit: 200, AccessLogs: raw.AccessLogs == nil || *raw.AccessLogs}
+		if api.Authorization == "" {
+			v.errorf(ap, "missing authorization: one of %s (iam: SigV4 with identity pool credentials; id-token / access-token: Cognito authorizer; none: public)", oneOf(authModes))
+		} else {
+			v.enum(child(ap, "authorization"), "authorization", raw.Authorization, authModes)
+		}
+		if len(raw.Scopes) > 0 && raw.Authorization != AuthAccessToken {
+			v.errorf(child(ap, "scopes"), "scopes apply to access-token authorization only: an id token carries no scopes")
+		}
+		api.Scopes = v.scopes(child(ap, "scopes"), raw.Scopes, []string{DefaultAccessTokenScope})
+		if raw.Cors != nil {
+			api.CorsOrigins = v.origins(child(ap, "cors"), raw.Cors)
+		}
+		if t := raw.Throttle; t != nil {
+			if t.RateLimit < 0 || t.BurstLimit < 0 {
+				v.errorf(child(ap, "throttle"), "limits must be positive")
+			}
+			if t.RateLimit > 0 {
+				api.RateLimit = t.RateLimit
+			}
+			if t.BurstLimit > 0 {
+				api.BurstLimit = t.BurstLimit
+			}
+		}
+		if len(raw.Routes) == 0 {
+			v.errorf(ap, "no routes; add routes: { \"GET /items\": myFunction }")
+		}
+		api.Routes = v.routes(ap, &api, raw)
+		out = append(out, api)
+	}
+	return out
+}
+
+func (v *validator) scopes(path string, list, def []string) []string {
+	known := v.knownScopes()
+	for i, s := range list {
+		if !slices.Contains(known, s) {
+			v.errorf(index(path, i), "unknown scope %q; use one of %s or declare it under auth.userPool.resourceServers%s", s, oneOf(known), didYouMean(s, known))
+		}
+	}
+	if len(list) == 0 {
+		return def
+	}
+	return sortedSet(list)
+}
+
+// sortedSet copies a list sorted and without duplicates: order in the spec never reaches a template.
+func sortedSet(list []string) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	out := append([]string(nil), list...)
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+func (v *validator) routes(ap string, api *API, raw *rawAPI) []Route {
+	var out []Route
+	seen := map[string]string{}
+	// API Gateway allows one variable name per path position: /photos/{id} and /photos/{photoId} collide.
+	params := map[string]string{}
+	for _, key := range sortedKeys(raw.Routes) {
+		rp := child(child(ap, "routes"), key)
+		r := raw.Routes[key]
+		if r == nil {
+			v.errorf(rp, "is empty; give the function that handles the route")
+			continue
+		}
+		method, path, ok := v.routeKey(rp, key, api, params)
+		if !ok {
+			continue
+		}
+		norm := method + " " + path
+		if prev, dup := seen[norm]; dup {
+			v.errorf(rp, "the same route as %q", prev)
+			continue
+		}
+		seen[norm] = key
+		route := Route{Method: method, Path: path, Function: r.Function, Authorization: r.Authorization, Guest: r.Guest}
+		v.functionRef(child(rp, "function"), r.Function)
+		if route.Authorization == "" {
+			route.Authorization = api.Authorization
+		} else {
+			v.enum(child(rp, "authorization"), "authorization", r.Authorization, authModes)
+		}
+		switch route.Authorization {
+		case AuthIDToken, AuthAccessToken:
+			if v.userPool == nil {
+				v.errorf(v.authPath(rp, r), "%s authorization validates Cognito user pool tokens, and there is no auth.userPool; add one, or use iam or none", route.Authorization)
+			}
+			if len(r.Groups) > 0 {
+				v.errorf(child(rp, "groups"), "a Cognito token authorizer cannot restrict a route by group: it checks the token's signature and scopes, not cognito:groups; only IAM can (each group's identity pool role gets execute-api:Invoke); use authorization: iam for this route, or check the group in the function")
+			}
+			if r.Guest {
+				v.errorf(child(rp, "guest"), "guests have no user pool token; guest routes need authorization: iam (guest role) or none")
+			}
+		case AuthIAM:
+			if v.identityPool == nil {
+				v.errorf(v.authPath(rp, r), "iam authorization means the SPA signs requests (SigV4) with identity pool credentials, and there is no auth.identityPool; add auth.identityPool, or use id-token / access-token")
+			}
+			if r.Guest && v.identityPool != nil && !v.identityPool.GuestAccess {
+				v.errorf(child(rp, "guest"), "guest routes need auth.identityPool.guestAccess: true (signed-out visitors get credentials of the guest role)")
+			}
+			if r.Guest && len(r.Groups) > 0 {
+				v.errorf(child(rp, "guest"), "a route open to guests cannot also be restricted to groups")
+			}
+			for i, g := range r.Groups {
+				v.groupRef(index(child(rp, "groups"), i), g)
+			}
+		case AuthNone:
+			if len(r.Groups) > 0 || r.Guest {
+				v.errorf(rp, "groups and guest only apply to iam routes; a route with authorization none is open to everyone")
+			}
+		}
+		if len(r.Scopes) > 0 && route.Authorization != AuthAccessToken {
+			v.errorf(child(rp, "scopes"), "scopes apply to access-token routes only")
+		}
+		if route.Authorization == AuthAccessToken {
+			route.Scopes = v.scopes(child(rp, "scopes"), r.Scopes, api.Scopes)
+		}
+		route.Groups = sortedSet(r.Groups)
+		out = append(out, route)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Path != out[j].Path {
+			return out[i].Path < out[j].Path
+		}
+		return out[i].Method < out[j].Method
+	})
+	return out
+}
+
+func (v *validator) authPath(rp string, r *rawRoute) string {
+	if r.Authorization != "" {
+		return child(rp, "authorization")
+	}
+	return rp
+}
+
+// routeKey parses "VERB /path" and checks the path against API Gateway's rules.
+func (v *validator) routeKey(rp, key string, api *API, params map[string]string) (string, string, bool) {
+	fields := strings.Fields(key)
+	if len(fields) != 2 {
+		v.errorf(rp, "%q is not a route; write \"VERB /path\", e.g. \"GET /photos/{id}\"", key)
+		return "", "", false
+	}
+	method, path := strings.ToUpper(fields[0]), fields[1]
+	ok := true
+	if method == "OPTIONS" {
+		v.errorf(rp, "OPTIONS routes are not declared: CORS preflight is answered by API Gateway when the API has cors")
+		ok = false
+	} else if !slices.Contains(httpMethods, method) {
+		v.errorf(rp, "%q is not an HTTP method; use one of %s%s", fields[0], oneOf(httpMethods), didYouMean(method, httpMethods))
+		ok = false
+	}
+	if !strings.HasPrefix(path, "/") {
+		v.errorf(rp, "path %q must start with /", path)
+		return "", "", false
+	}
+	if path != "/" {
+		path = strings.TrimSuffix(path, "/")
+		segs := strings.Split(path[1:], "/")
+		prefix := ""
+		for i, seg := range segs {
+			prefix += "/"
+			m := pathSegmentParam.FindStringSubmatch(seg)
+			switch {
+			case seg == "":
+				v.errorf(rp, "path %q has an empty segment (//)", path)
+				return "", "", false
+			case m != nil:
+				if m[2] == "+" && i != len(segs)-1 {
+					v.errorf(rp, "{%s+} is a greedy parameter and must be the last segment", m[1])
+					ok = false
+				}
+				if prev, clash := params[prefix]; clash && prev != seg {
+					v.errorf(rp, "API Gateway allows one parameter name per path position: %s%s clashes with %s%s; use the same name", prefix, seg, prefix, prev)
+					ok = false
+				}
+				params[prefix] = seg
+			case pathSegmentLiteral.MatchString(seg):
+			default:
+				v.errorf(rp, "path segment %q may contain only letters, digits and -._~ (parameters are written {name})", seg)
+				ok = false
+			}
+			prefix += seg
+		}
+	}
+	return method, path, ok
+}
+
+// ---- frontend
+
+func (v *validator) frontend() []FrontendFile {
+	var out []FrontendFile
+	seen := map[string]bool{}
+	for i, f := range v.raw.Frontend {
+		fp := index("frontend", i)
+		if f == nil {
+			v.errorf(fp, "is empty; give format and path")
+			continue
+		}
+		if f.Format == "" {
+			v.errorf(fp, "missing format: one of %s", oneOf(frontendKinds))
+		} else {
+			v.enum(child(fp, "format"), "frontend format", f.Format, frontendKinds)
+		}
+		switch {
+		case f.Path == "":
+			v.errorf(fp, "missing path, relative to this file")
+		case filepath.IsAbs(f.Path) || strings.HasPrefix(filepath.Clean(f.Path), ".."):
+			v.errorf(child(fp, "path"), "must stay inside the spec's folder (relative, no ..)")
+		case seen[filepath.Clean(f.Path)]:
+			v.errorf(child(fp, "path"), "%q is written twice", f.Path)
+		}
+		seen[filepath.Clean(f.Path)] = true
+		out = append(out, FrontendFile{Format: f.Format, Path: f.Path})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}

@@ -1,0 +1,440 @@
+// Package stacks composes the constructs into one CloudFormation stack per app and stage. It is the only
+// place that translates the spec's resolved model into construct props.
+package stacks
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/underhood-dev/underhood/constructs/auth"
+	"github.com/underhood-dev/underhood/constructs/function"
+	"github.com/underhood-dev/underhood/constructs/restapi"
+	"github.com/underhood-dev/underhood/constructs/storage"
+	"github.com/underhood-dev/underhood/spec"
+)
+
+// Options are the synth-time settings that are not part of the spec.
+type Options struct {
+	// BuildDir is where Go functions are compiled; "" uses a temporary folder per function.
+	BuildDir string
+}
+
+// AppStack is the synthesized stack and the constructs in it, for callers that add to it.
+type AppStack struct {
+	Stack        awscdk.Stack
+	UserPool     *auth.UserPool
+	IdentityPool *auth.IdentityPool
+	Functions    map[string]*function.Function
+	APIs         map[string]*restapi.RestAPI
+	Buckets      map[string]*storage.Bucket
+	Tables       map[string]*storage.Table
+}
+
+// New adds the stack <app>-<stage> for app to scope.
+func New(scope constructs.Construct, app *spec.App, opts *Options) *AppStack {
+	if opts == nil {
+		opts = &Options{}
+	}
+	props := &awscdk.StackProps{
+		StackName:   jsii.String(app.StackName()),
+		Description: jsii.String("underhood app " + app.Name + ", stage " + app.Stage),
+		// The analytics blob changes with the CDK version and says nothing about the app.
+		AnalyticsReporting: jsii.Bool(false),
+	}
+	if app.Account != "" || app.Region != "" {
+		props.Env = &awscdk.Environment{}
+		if app.Account != "" {
+			props.Env.Account = jsii.String(app.Account)
+		}
+		if app.Region != "" {
+			props.Env.Region = jsii.String(app.Region)
+		}
+	}
+	s := &AppStack{
+		Stack:     awscdk.NewStack(scope, jsii.String(app.StackName()), props),
+		Functions: map[string]*function.Function{},
+		APIs:      map[string]*restapi.RestAPI{},
+		Buckets:   map[string]*storage.Bucket{},
+		Tables:    map[string]*storage.Table{},
+	}
+	awscdk.Tags_Of(s.Stack).Add(jsii.String("underhood:app"), jsii.String(app.Name), nil)
+	awscdk.Tags_Of(s.Stack).Add(jsii.String("underhood:stage"), jsii.String(app.Stage), nil)
+	b := &builder{app: app, opts: opts, s: s}
+	// Order matters only for references: triggers need functions, the identity pool needs the user pool,
+	// storage grants need identity pool roles, APIs need all of them.
+	b.functions()
+	b.auth()
+	b.storage()
+	b.functionAccess()
+	b.apis()
+	b.outputs()
+	return s
+}
+
+type builder struct {
+	app  *spec.App
+	opts *Options
+	s    *AppStack
+}
+
+func (b *builder) removal() *awscdk.RemovalPolicy {
+	p := awscdk.RemovalPolicy_RETAIN
+	if b.app.Removal == spec.RemovalDestroy {
+		p = awscdk.RemovalPolicy_DESTROY
+	}
+	return &p
+}
+
+func (b *builder) functions() {
+	if len(b.app.Functions) == 0 {
+		return
+	}
+	scope := constructs.NewConstruct(b.s.Stack, jsii.String("Functions"))
+	for _, fn := range b.app.Functions {
+		env := make([]function.EnvVar, 0, len(fn.Environment))
+		for _, e := range fn.Environment {
+			env = append(env, function.EnvVar{Name: e.Name, Value: e.Value})
+		}
+		buildDir := ""
+		if b.opts.BuildDir != "" {
+			buildDir = filepath.Join(b.opts.BuildDir, fn.Name)
+		}
+		b.s.Functions[fn.Name] = function.NewFunction(scope, fn.Name, &function.Props{
+			Runtime:      function.Runtime(fn.Runtime),
+			Source:       filepath.Join(fn.SourceRoot, fn.Source),
+			Handler:      fn.Handler,
+			MemorySize:   fn.Memory,
+			Timeout:      fn.Timeout,
+			Environment:  env,
+			LogRetention: retention(b.app.LogRetentionDays),
+			Description:  "underhood " + b.app.Name + " function " + fn.Name,
+			BuildDir:     buildDir,
+		})
+	}
+}
+
+func (b *builder) auth() {
+	a := b.app.Auth
+	if a == nil || a.UserPool == nil {
+		return
+	}
+	u := a.UserPool
+	props := &auth.UserPoolProps{
+		SelfSignUp: u.SelfSignUp,
+		PasswordPolicy: &auth.PasswordPolicy{
+			MinLength:        u.PasswordPolicy.MinLength,
+			RequireLowercase: u.PasswordPolicy.RequireLowercase,
+			RequireUppercase: u.PasswordPolicy.RequireUppercase,
+			RequireDigits:    u.PasswordPolicy.RequireDigits,
+			RequireSymbols:   u.PasswordPolicy.RequireSymbols,
+		},
+		MFA:     auth.MFAMode(u.MFA.Mode),
+		Removal: b.removal(),
+	}
+	for _, s := range u.SignInWith {
+		props.SignInWith = append(props.SignInWith, auth.SignIn(s))
+	}
+	for _, m := range u.MFA.Methods {
+		props.MFAMethods = append(props.MFAMethods, auth.MFAMethod(m))
+	}
+	for _, at := range u.StandardAttributes {
+		props.StandardAttributes = append(props.StandardAttributes, auth.StandardAttribute{Name: at.Name, Required: at.Required, Mutable: true})
+	}
+	for _, at := range u.CustomAttributes {
+		props.CustomAttributes = append(props.CustomAttributes, auth.CustomAttribute{Name: at.Name, Type: at.Type, Mutable: true})
+	}
+	if e := u.EmailSender; e != nil {
+		props.EmailSender = &auth.EmailSender{From: e.From, SESRegion: e.SESRegion}
+	}
+	for _, g := range u.Groups {
+		props.Groups = append(props.Groups, auth.Group{Name: g.Name, Precedence: g.Precedence, Description: g.Description})
+	}
+	for _, t := range u.Triggers {
+		props.Triggers = append(props.Triggers, auth.Trigger{Operation: t.Operation, Function: b.s.Functions[t.Function].Fn})
+	}
+	for _, rs := range u.ResourceServers {
+		server := auth.ResourceServer{Identifier: rs.Identifier, Name: rs.Name}
+		for _, sc := range rs.Scopes {
+			server.Scopes = append(server.Scopes, auth.Scope{Name: sc.Name, Description: sc.Description})
+		}
+		props.ResourceServers = append(props.ResourceServers, server)
+	}
+	if h := u.HostedUI; h != nil {
+		props.HostedUI = &auth.HostedUI{DomainPrefix: h.DomainPrefix, CallbackURLs: h.CallbackURLs, LogoutURLs: h.LogoutURLs, Scopes: h.Scopes}
+		for _, p := range h.Providers {
+			props.Providers = append(props.Providers, auth.IdentityProvider{
+				Kind: p.Kind, Name: p.Name, ClientID: p.ClientID, TeamID: p.TeamID, KeyID: p.KeyID,
+				IssuerURL: p.IssuerURL, Scopes: p.Scopes,
+				ClientSecret: secretRef(p.ClientSecret), PrivateKey: secretRef(p.PrivateKey),
+			})
+		}
+	}
+	b.s.UserPool = auth.NewUserPool(b.s.Stack, "UserPool", props)
+
+	ip := a.IdentityPool
+	if ip == nil {
+		return
+	}
+	ipProps := &auth.IdentityPoolProps{
+		UserPool:    b.s.UserPool.Pool,
+		Client:      b.s.UserPool.Client,
+		GuestAccess: ip.GuestAccess,
+		Removal:     b.removal(),
+	}
+	if ip.GroupRoles {
+		for _, g := range u.Groups {
+			ipProps.Groups = append(ipProps.Groups, auth.GroupRole{Name: g.Name, Group: b.s.UserPool.Group(g.Name)})
+		}
+	}
+	b.s.IdentityPool = auth.NewIdentityPool(b.s.Stack, "IdentityPool", ipProps)
+}
+
+func secretRef(s *spec.Secret) auth.SecretRef {
+	if s == nil {
+		return auth.SecretRef{}
+	}
+	return auth.SecretRef{SecretsManager: s.SecretsManager, JSONField: s.JSONField}
+}
+
+func (b *builder) storage() {
+	if len(b.app.Buckets)+len(b.app.Tables) == 0 {
+		return
+	}
+	scope := constructs.NewConstruct(b.s.Stack, jsii.String("Storage"))
+	for _, bk := range b.app.Buckets {
+		props := &storage.BucketProps{Versioned: bk.Versioned, CorsAllowOrigins: bk.CorsOrigins, Removal: b.removal()}
+		for _, a := range bk.Access {
+			props.Access = append(props.Access, storage.AccessRule{
+				Level: storage.Level(a.Level), Who: storage.Who(a.Who), Group: a.Group,
+				Actions: storageActions(a.Actions), Grantee: b.grantee(a.Who, a.Group),
+			})
+		}
+		b.s.Buckets[bk.Name] = storage.NewBucket(scope, bk.Name, props)
+	}
+	for _, t := range b.app.Tables {
+		props := &storage.TableProps{
+			PartitionKey:        storage.Key{Name: t.PartitionKey.Name, Type: t.PartitionKey.Type},
+			PointInTimeRecovery: jsii.Bool(t.PointInTimeRecovery),
+			Stream:              t.Stream,
+			TTLAttribute:        t.TTLAttribute,
+			Removal:             b.removal(),
+		}
+		if t.SortKey != nil {
+			props.SortKey = &storage.Key{Name: t.SortKey.Name, Type: t.SortKey.Type}
+		}
+		for _, ix := range t.Indexes {
+			idx := storage.Index{Name: ix.Name, PartitionKey: storage.Key{Name: ix.PartitionKey.Name, Type: ix.PartitionKey.Type}}
+			if ix.SortKey != nil {
+				idx.SortKey = &storage.Key{Name: ix.SortKey.Name, Type: ix.SortKey.Type}
+			}
+			props.Indexes = append(props.Indexes, idx)
+		}
+		b.s.Tables[t.Name] = storage.NewTable(scope, t.Name, props)
+	}
+}
+
+// grantee maps who (guest, authenticated, owner, group) to the identity pool principal that gets the grant.
+func (b *builder) grantee(who, group string) auth.Grantee {
+	ip := b.s.IdentityPool
+	if ip == nil {
+		return nil // the validator rejects browser access without an identity pool
+	}
+	switch who {
+	case "guest":
+		return ip.Guest()
+	case "group":
+		return ip.GroupGrantee(group)
+	default: // authenticated, owner: every signed-in user, whichever role the identity pool hands out
+		return ip.Authenticated()
+	}
+}
+
+func storageActions(actions []string) []storage.Action {
+	out := make([]storage.Action, len(actions))
+	for i, a := range actions {
+		out[i] = storage.Action(a)
+	}
+	return out
+}
+
+// functionAccess grants each function what the spec lists and tells it the resource names and the
+// origins its APIs allow (with a proxy integration the function must answer CORS itself).
+func (b *builder) functionAccess() {
+	for _, fn := range b.app.Functions {
+		f := b.s.Functions[fn.Name].Fn
+		for _, g := range fn.Access {
+			key := envKey(g.Storage)
+			if bk, ok := b.s.Buckets[g.Storage]; ok {
+				bk.Grant(f, storageActions(g.Actions)...)
+				f.AddEnvironment(jsii.String("STORAGE_"+key+"_BUCKETNAME"), bk.Bucket.BucketName(), nil)
+			}
+			if t, ok := b.s.Tables[g.Storage]; ok {
+				t.Grant(f, storageActions(g.Actions)...)
+				f.AddEnvironment(jsii.String("STORAGE_"+key+"_NAME"), t.Table.TableName(), nil)
+				f.AddEnvironment(jsii.String("STORAGE_"+key+"_ARN"), t.Table.TableArn(), nil)
+			}
+		}
+		if origins := originsFor(b.app, fn.Name); len(origins) > 0 {
+			f.AddEnvironment(jsii.String("UNDERHOOD_ALLOWED_ORIGINS"), jsii.String(strings.Join(origins, ",")), nil)
+		}
+	}
+}
+
+// originsFor is the sorted union of the CORS origins of every API that routes to fn.
+func originsFor(app *spec.App, fn string) []string {
+	var out []string
+	for _, api := range app.APIs {
+		for _, r := range api.Routes {
+			if r.Function == fn {
+				out = append(out, api.CorsOrigins...)
+				break
+			}
+		}
+	}
+	return sortedSet(out)
+}
+
+func (b *builder) apis() {
+	if len(b.app.APIs) == 0 {
+		return
+	}
+	scope := constructs.NewConstruct(b.s.Stack, jsii.String("Apis"))
+	for _, api := range b.app.APIs {
+		accessLogs := api.AccessLogs
+		props := &restapi.RestAPIProps{
+			Name:                 b.app.StackName() + "-" + api.Name,
+			Description:          "underhood " + b.app.Name + " API " + api.Name,
+			StageName:            b.app.Stage,
+			Authorization:        restapi.Authorization(api.Authorization),
+			Scopes:               api.Scopes,
+			CorsAllowOrigins:     api.CorsOrigins,
+			ThrottlingRateLimit:  float64(api.RateLimit),
+			ThrottlingBurstLimit: float64(api.BurstLimit),
+			AccessLogs:           &accessLogs,
+			LogRetention:         retention(b.app.LogRetentionDays),
+		}
+		if b.s.UserPool != nil {
+			props.UserPool = b.s.UserPool.Pool
+		}
+		for _, r := range api.Routes {
+			props.Routes = append(props.Routes, restapi.Route{
+				Method:        r.Method,
+				Path:          r.Path,
+				Function:      b.s.Functions[r.Function].Fn,
+				Authorization: restapi.Authorization(r.Authorization),
+				Scopes:        r.Scopes,
+				Invokers:      b.invokers(r),
+			})
+		}
+		b.s.APIs[api.Name] = restapi.NewRestAPI(scope, api.Name, props)
+	}
+}
+
+// invokers lists who may call an IAM route: its groups' roles only, or every signed-in user (and the
+// guest role for guest routes).
+func (b *builder) invokers(r spec.Route) []restapi.Grantee {
+	ip := b.s.IdentityPool
+	if r.Authorization != spec.AuthIAM || ip == nil {
+		return nil
+	}
+	if len(r.Groups) > 0 {
+		out := make([]restapi.Grantee, 0, len(r.Groups))
+		for _, g := range r.Groups {
+			out = append(out, ip.GroupGrantee(g))
+		}
+		return out
+	}
+	out := []restapi.Grantee{ip.Authenticated()}
+	if r.Guest {
+		out = append(out, ip.Guest())
+	}
+	return out
+}
+
+// Output keys are a contract with the config emitter and with teams' own scripts; README lists them.
+const (
+	OutputRegion         = "Region"
+	OutputUserPoolID     = "UserPoolId"
+	OutputClientID       = "UserPoolClientId"
+	OutputIdentityPoolID = "IdentityPoolId"
+	OutputHostedUIDomain = "HostedUIDomain"
+)
+
+// OutputAPIURL and the functions below name the per-resource outputs.
+func OutputAPIURL(api string) string           { return "Api" + upperFirst(api) + "Url" }
+func OutputAPIAuthorization(api string) string { return "Api" + upperFirst(api) + "Authorization" }
+func OutputBucketName(bucket string) string    { return "Bucket" + upperFirst(bucket) + "Name" }
+func OutputTableName(table string) string      { return "Table" + upperFirst(table) + "Name" }
+
+func (b *builder) outputs() {
+	out := func(key string, value *string, desc string) {
+		awscdk.NewCfnOutput(b.s.Stack, jsii.String(key), &awscdk.CfnOutputProps{Value: value, Description: jsii.String(desc)})
+	}
+	out(OutputRegion, b.s.Stack.Region(), "AWS region of the stack")
+	if u := b.s.UserPool; u != nil {
+		out(OutputUserPoolID, u.Pool.UserPoolId(), "Cognito user pool id")
+		out(OutputClientID, u.Client.UserPoolClientId(), "Cognito user pool app client id (SPA, no secret)")
+		if d := u.HostedUIDomain(); d != nil {
+			out(OutputHostedUIDomain, d, "Cognito hosted UI domain")
+		}
+	}
+	if ip := b.s.IdentityPool; ip != nil {
+		out(OutputIdentityPoolID, ip.IdentityPoolId(), "Cognito identity pool id")
+	}
+	for _, api := range b.app.APIs {
+		out(OutputAPIURL(api.Name), b.s.APIs[api.Name].URL(), "Invoke URL of API "+api.Name)
+		out(OutputAPIAuthorization(api.Name), jsii.String(strings.Join(api.Modes(), ",")), "Authorization modes of API "+api.Name)
+	}
+	for _, bk := range b.app.Buckets {
+		out(OutputBucketName(bk.Name), b.s.Buckets[bk.Name].Bucket.BucketName(), "S3 bucket "+bk.Name)
+	}
+	for _, t := range b.app.Tables {
+		out(OutputTableName(t.Name), b.s.Tables[t.Name].Table.TableName(), "DynamoDB table "+t.Name)
+	}
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	r[0] = unicode.ToUpper(r[0])
+	return string(r)
+}
+
+func envKey(name string) string { return strings.ToUpper(name) }
+
+func sortedSet(list []string) []string {
+	out := slices.Clone(list)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// retention maps days to the CDK enum; the validator only lets through values CloudWatch accepts.
+func retention(days int) awslogs.RetentionDays {
+	for _, r := range []struct {
+		days int
+		val  awslogs.RetentionDays
+	}{
+		{1, awslogs.RetentionDays_ONE_DAY}, {3, awslogs.RetentionDays_THREE_DAYS}, {5, awslogs.RetentionDays_FIVE_DAYS},
+		{7, awslogs.RetentionDays_ONE_WEEK}, {14, awslogs.RetentionDays_TWO_WEEKS}, {30, awslogs.RetentionDays_ONE_MONTH},
+		{60, awslogs.RetentionDays_TWO_MONTHS}, {90, awslogs.RetentionDays_THREE_MONTHS}, {120, awslogs.RetentionDays_FOUR_MONTHS},
+		{150, awslogs.RetentionDays_FIVE_MONTHS}, {180, awslogs.RetentionDays_SIX_MONTHS}, {365, awslogs.RetentionDays_ONE_YEAR},
+		{400, awslogs.RetentionDays_THIRTEEN_MONTHS}, {545, awslogs.RetentionDays_EIGHTEEN_MONTHS},
+		{731, awslogs.RetentionDays_TWO_YEARS}, {1096, awslogs.RetentionDays_THREE_YEARS}, {1827, awslogs.RetentionDays_FIVE_YEARS},
+		{2192, awslogs.RetentionDays_SIX_YEARS}, {2557, awslogs.RetentionDays_SEVEN_YEARS}, {2922, awslogs.RetentionDays_EIGHT_YEARS},
+		{3288, awslogs.RetentionDays_NINE_YEARS}, {3653, awslogs.RetentionDays_TEN_YEARS},
+	} {
+		if r.days == days {
+			return r.val
+		}
+	}
+	return awslogs.RetentionDays_ONE_MONTH
+}

@@ -1,0 +1,36 @@
+// Package templates holds the files underhood writes from templates, embedded and parsed once.
+package templates
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"text/template"
+)
+
+//go:embed init/*.tmpl
+var files embed.FS
+
+// parsed once at start-up; a broken template is a build-time bug, caught by the package's tests.
+var all = template.Must(template.New("").Option("missingkey=error").ParseFS(files, "init/*.tmpl"))
+
+// InitData fills the starter project that underhood init writes.
+type InitData struct {
+	App string // app name, from the folder name
+}
+
+// InitFiles are the starter files, in the order they are written: path (slash-separated) and template.
+var InitFiles = []struct{ Path, Template string }{
+	{"app.yaml", "app.yaml.tmpl"},
+	{"cdk.json", "cdk.json.tmpl"},
+	{"functions/hello/index.mjs", "hello.mjs.tmpl"},
+}
+
+// Render executes one template.
+func Render(name string, data any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := all.ExecuteTemplate(&buf, name, data); err != nil {
+		return nil, fmt.Errorf("template %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}

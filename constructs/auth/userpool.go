@@ -276,18 +276,18 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 
 	// Attributes.
 	std := &awscognito.StandardAttributes{}
-	stdMutable := map[string]bool{}
+	attrMutable := map[string]bool{}
 	for _, a := range p.StandardAttributes {
 		set, ok := standardAttrSetters[a.Name]
 		if !ok {
 			errf("auth: unknown standard attribute %q (use Cognito names such as email, phone_number, given_name)", a.Name)
 			continue
 		}
-		if _, dup := stdMutable[a.Name]; dup {
+		if _, dup := attrMutable[a.Name]; dup {
 			errf("auth: standard attribute %q listed twice", a.Name)
 			continue
 		}
-		stdMutable[a.Name] = a.Mutable
+		attrMutable[a.Name] = a.Mutable
 		set(std, &awscognito.StandardAttribute{Required: jsii.Bool(a.Required), Mutable: jsii.Bool(a.Mutable)})
 	}
 	custom := map[string]awscognito.ICustomAttribute{}
@@ -300,6 +300,7 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 			errf("auth: custom attribute %q listed twice", a.Name)
 			continue
 		}
+		attrMutable["custom:"+a.Name] = a.Mutable // for the provider mapping check
 		mut := jsii.Bool(a.Mutable)
 		switch a.Type {
 		case "string", "":
@@ -416,7 +417,7 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 	}
 
 	// Account recovery.
-	recovery := deriveRecovery(email, phone, stdMutable)
+	recovery := deriveRecovery(email, phone, attrMutable)
 	if p.AccountRecovery != "" {
 		r, ok := accountRecovery(p.AccountRecovery)
 		if !ok {
@@ -545,7 +546,7 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 	if p.HostedUI != nil {
 		seen := map[string]bool{}
 		for _, ip := range p.Providers {
-			prov, cp := u.newProvider(ip, seen, stdMutable, errf)
+			prov, cp := u.newProvider(ip, seen, attrMutable, errf)
 			if prov != nil {
 				providers = append(providers, prov)
 				supported = append(supported, cp)
@@ -727,7 +728,7 @@ func secretValue(ref SecretRef, what string, errf func(string, ...any)) awscdk.S
 
 // newProvider creates one identity provider; it returns nil after reporting
 // an error so the template never carries a half-configured provider.
-func (u *UserPool) newProvider(ip IdentityProvider, seen map[string]bool, stdMutable map[string]bool,
+func (u *UserPool) newProvider(ip IdentityProvider, seen map[string]bool, attrMutable map[string]bool,
 	errf func(string, ...any)) (awscognito.IUserPoolIdentityProvider, awscognito.UserPoolClientIdentityProvider) {
 	key := ip.Kind
 	if ip.Kind == "oidc" {
@@ -754,8 +755,16 @@ func (u *UserPool) newProvider(ip IdentityProvider, seen map[string]bool, stdMut
 			continue
 		}
 		pa := awscognito.ProviderAttribute_Other(jsii.String(m.ProviderAttribute))
-		if name, ok := strings.CutPrefix(m.UserPoolAttribute, "custom:"); ok {
-			custom[name] = pa
+		// Cognito rewrites mapped attributes at every federated sign-in.
+		if mut, declared := attrMutable[m.UserPoolAttribute]; declared && !mut {
+			errf("auth: identity provider %q maps %q, which must then be Mutable", key, m.UserPoolAttribute)
+		}
+		if strings.HasPrefix(m.UserPoolAttribute, "custom:") {
+			if _, declared := attrMutable[m.UserPoolAttribute]; !declared {
+				errf("auth: identity provider %q maps %q, which is not in CustomAttributes", key, m.UserPoolAttribute)
+				continue
+			}
+			custom[m.UserPoolAttribute] = pa // CDK expects the full "custom:" name as key
 			continue
 		}
 		set, ok := mappingSetters[m.UserPoolAttribute]
@@ -763,16 +772,12 @@ func (u *UserPool) newProvider(ip IdentityProvider, seen map[string]bool, stdMut
 			errf("auth: identity provider %q maps unknown user pool attribute %q", key, m.UserPoolAttribute)
 			continue
 		}
-		// Cognito rewrites mapped attributes at every federated sign-in.
-		if mut, declared := stdMutable[m.UserPoolAttribute]; declared && !mut {
-			errf("auth: identity provider %q maps %q, which must then be Mutable", key, m.UserPoolAttribute)
-		}
 		set(mapping, pa)
 	}
 	if len(custom) > 0 {
 		mapping.Custom = &custom
 	}
-	if mut, declared := stdMutable["email"]; declared && !mut && len(ip.AttributeMapping) == 0 {
+	if mut, declared := attrMutable["email"]; declared && !mut && len(ip.AttributeMapping) == 0 {
 		errf("auth: identity provider %q maps email, which must then be Mutable", key)
 	}
 	scopes := func(def ...string) *[]*string {

@@ -311,6 +311,7 @@ func TestUserPoolRemoval(t *testing.T) {
 
 func hostedProps() *auth.UserPoolProps {
 	return &auth.UserPoolProps{
+		CustomAttributes: []auth.CustomAttribute{{Name: "dept", Type: "string", Mutable: true}},
 		HostedUI: &auth.HostedUI{
 			DomainPrefix: "my-app-login",
 			CallbackURLs: []string{"https://app.example.org/callback"},
@@ -417,6 +418,10 @@ func TestUserPoolSecretsAndHostedUIErrors(t *testing.T) {
 		{"ImmutableMappedEmail", func(p *auth.UserPoolProps) {
 			p.StandardAttributes = []auth.StandardAttribute{{Name: "email", Required: true}}
 		}, "must then be Mutable"},
+		{"UndeclaredCustom", func(p *auth.UserPoolProps) { p.CustomAttributes = nil }, "not in CustomAttributes"},
+		{"ImmutableMappedCustom", func(p *auth.UserPoolProps) {
+			p.CustomAttributes = []auth.CustomAttribute{{Name: "dept", Type: "string"}}
+		}, "maps \"custom:dept\", which must then be Mutable"},
 	}
 	// SSM SecureString is not resolvable by CloudFormation in Cognito IdP
 	// ProviderDetails: error annotation, and no provider with a broken reference.
@@ -453,4 +458,38 @@ func TestUserPoolSecretsAndHostedUIErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+func allProvidersProps() *auth.UserPoolProps {
+	p := hostedProps()
+	p.CustomAttributes = append(p.CustomAttributes, auth.CustomAttribute{Name: "zeta", Mutable: true}, auth.CustomAttribute{Name: "alpha", Type: "number"}, auth.CustomAttribute{Name: "mid", Type: "boolean"})
+	p.Providers = append(p.Providers,
+		auth.IdentityProvider{Kind: "facebook", ClientID: "fb-app", ClientSecret: auth.SecretRef{SecretsManager: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:fb-AbCdEf", JSONField: "appSecret"}},
+		auth.IdentityProvider{Kind: "amazon", ClientID: "amzn-client", ClientSecret: auth.SecretRef{SecretsManager: "amazon-oauth", JSONField: "secret"}},
+		auth.IdentityProvider{Kind: "apple", ClientID: "org.example.app", TeamID: "TEAM123", KeyID: "KEY123", PrivateKey: auth.SecretRef{SecretsManager: "apple-key", JSONField: "privateKey"}},
+	)
+	return p
+}
+
+// Same props in two apps give byte-identical templates (no Go map order leaks).
+func TestUserPoolDeterministicAllProviders(t *testing.T) {
+	var stacks [2]awscdk.Stack
+	for i := range stacks {
+		stacks[i] = newStack(awscdk.NewApp(nil), "AllProviders")
+		auth.NewUserPool(stacks[i], "Auth", allProvidersProps())
+	}
+	noErrors(t, stacks[0])
+	tpl := assertions.Template_FromStack(stacks[0], nil)
+	if a, b := templateJSON(t, tpl), templateJSON(t, assertions.Template_FromStack(stacks[1], nil)); a != b {
+		t.Error("templates differ between two synths of the same props")
+	}
+	count(t, tpl, "AWS::Cognito::UserPoolIdentityProvider", 5)
+	hasProps(t, tpl, "AWS::Cognito::UserPoolIdentityProvider", obj{"ProviderName": "Facebook", "ProviderDetails": like(obj{
+		"client_secret": "{{resolve:secretsmanager:arn:aws:secretsmanager:eu-west-1:123456789012:secret:fb-AbCdEf:SecretString:appSecret::}}"})})
+	hasProps(t, tpl, "AWS::Cognito::UserPoolIdentityProvider", obj{"ProviderName": "LoginWithAmazon", "ProviderDetails": like(obj{
+		"client_secret": "{{resolve:secretsmanager:amazon-oauth:SecretString:secret::}}"})})
+	hasProps(t, tpl, "AWS::Cognito::UserPoolIdentityProvider", obj{"ProviderName": "SignInWithApple", "ProviderDetails": like(obj{
+		"private_key": "{{resolve:secretsmanager:apple-key:SecretString:privateKey::}}", "team_id": "TEAM123", "key_id": "KEY123"})})
+	hasProps(t, tpl, clientType, obj{"SupportedIdentityProviders": exactly("COGNITO", "Google", "Corp", "Facebook", "LoginWithAmazon", "SignInWithApple")})
+	assertSafeClient(t, tpl)
 }

@@ -1,0 +1,103 @@
+package cli_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/underhood-dev/underhood/internal/cli"
+)
+
+func run(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = cli.Run(args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantOut    string
+		wantErr    string
+	}{
+		{"example", []string{"validate", "../../examples/photoshare/app.yaml"}, 0, "valid (app photoshare, stage dev, stack photoshare-dev)", ""},
+		{"prod stage", []string{"validate", "--stage", "prod", "../../examples/iam-guest/app.yaml"}, 0, "stack catalog-prod", ""},
+		{"undeclared stage", []string{"validate", "--stage", "qa", "../../examples/iam-guest/app.yaml"}, 1, "", `stage "qa" is not declared`},
+		{"bad spec", []string{"validate", "testdata/bad.yaml"}, 1, "", "testdata/bad.yaml:5:20: api.main.authorization:"},
+		{"missing file", []string{"validate", "testdata/nope.yaml"}, 1, "", "testdata/nope.yaml:1:1: cannot read the spec: no such file or directory"},
+		{"no args", []string{"validate"}, 2, "", "accepts 1 arg(s), received 0"},
+		{"unknown command", []string{"deploy"}, 2, "", `unknown command "deploy"`},
+		{"unknown flag", []string{"validate", "--stag", "x", "a.yaml"}, 2, "", "unknown flag: --stag"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := run(tt.args...)
+			if code != tt.wantCode {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, out, errs)
+			}
+			if !strings.Contains(out, tt.wantOut) {
+				t.Errorf("stdout %q lacks %q", out, tt.wantOut)
+			}
+			if !strings.Contains(errs, tt.wantErr) {
+				t.Errorf("stderr %q lacks %q", errs, tt.wantErr)
+			}
+			if strings.Contains(errs, "goroutine ") || strings.Contains(errs, "panic") {
+				t.Errorf("stderr has a Go stack trace: %s", errs)
+			}
+		})
+	}
+}
+
+func TestInitThenValidate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "My Shop")
+	code, out, errs := run("init", dir)
+	if code != 0 {
+		t.Fatalf("init: exit %d: %s", code, errs)
+	}
+	for _, f := range []string{"app.yaml", "cdk.json", "functions/hello/index.mjs"} {
+		if !strings.Contains(out, filepath.Join(dir, f)) {
+			t.Errorf("init did not report writing %s: %s", f, out)
+		}
+	}
+	code, out, errs = run("validate", filepath.Join(dir, "app.yaml"))
+	if code != 0 || !strings.Contains(out, "app my-shop") {
+		t.Fatalf("starter spec does not validate: exit %d\n%s%s", code, out, errs)
+	}
+	// A second init must refuse and leave the user's edits alone.
+	appYAML := filepath.Join(dir, "app.yaml")
+	if err := os.WriteFile(appYAML, []byte("edited"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = run("init", dir)
+	if code != 1 || !strings.Contains(errs, "already exists; nothing was written") {
+		t.Errorf("second init: exit %d, stderr %q", code, errs)
+	}
+	if data, _ := os.ReadFile(appYAML); string(data) != "edited" {
+		t.Errorf("second init overwrote app.yaml")
+	}
+}
+
+// TestSynth runs the whole synth path in-process on the starter app and checks the summary.
+func TestSynth(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run("init", "--app", "shop", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	out := filepath.Join(dir, "cdk.out")
+	code, stdout, errs := run("synth", "--stage", "prod", "--out", out, filepath.Join(dir, "app.yaml"))
+	if code != 0 {
+		t.Fatalf("synth: exit %d\n%s", code, errs)
+	}
+	for _, want := range []string{"shop-prod (stage prod, removal retain)", "AWS::Cognito::UserPool", "GET /hello", "id token"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "shop-prod.template.json")); err != nil {
+		t.Error(err)
+	}
+}

@@ -42,7 +42,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, depth int) 
 		return
 	}
 	if depth > maxDepth {
-		d.r.at(nodePos(n), path, "nested more than %d levels deep; no app spec field nests this far", maxDepth)
+		d.mismatch(n, path, "nested more than %d levels deep; no app spec field nests this far", maxDepth)
 		return
 	}
 	if n.Kind == yaml.AliasNode {
@@ -77,7 +77,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, depth int) 
 		if s, ok := d.scalar(n, path, "!!int", "a whole number"); ok {
 			i, err := strconv.ParseInt(s, 0, 64)
 			if err != nil || i > 1<<31 || i < -(1<<31) {
-				d.r.at(nodePos(n), path, "%q is out of range", s)
+				d.mismatch(n, path, "%q is out of range", s)
 				return
 			}
 			v.SetInt(i)
@@ -91,21 +91,30 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, depth int) 
 	}
 }
 
+// mismatch reports a value of the wrong shape or type and remembers that path failed to decode.
+func (d *decoder) mismatch(n *yaml.Node, path, format string, args ...any) {
+	d.r.at(nodePos(n), path, format, args...)
+	d.r.failed[path] = true
+}
+
 func (d *decoder) scalar(n *yaml.Node, path, tag, want string) (string, bool) {
 	if n.Kind != yaml.ScalarNode {
-		d.r.at(nodePos(n), path, "must be %s, not %s", want, describe(n))
+		d.mismatch(n, path, "must be %s, not %s", want, describe(n))
 		return "", false
 	}
 	if isNull(n) {
-		d.r.at(nodePos(n), path, "is empty; give %s or remove the key", want)
+		d.mismatch(n, path, "is empty; give %s or remove the key", want)
 		return "", false
 	}
 	if n.ShortTag() != tag {
 		hint := ""
-		if tag == "!!str" {
+		switch {
+		case tag == "!!str":
 			hint = fmt.Sprintf(" (quote it: \"%s\")", n.Value)
+		case n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 && (&yaml.Node{Kind: yaml.ScalarNode, Value: n.Value}).ShortTag() == tag:
+			hint = " (remove the quotes)"
 		}
-		d.r.at(nodePos(n), path, "must be %s, not %s%s", want, describe(n), hint)
+		d.mismatch(n, path, "must be %s, not %s%s", want, describe(n), hint)
 		return "", false
 	}
 	return n.Value, true
@@ -121,7 +130,7 @@ func (d *decoder) substitute(s string, n *yaml.Node, path string) string {
 		if val, ok := d.vars[name]; ok {
 			return val
 		}
-		d.r.at(nodePos(n), path, "unknown variable %s: only ${stage} and ${app} are substituted%s", m, didYouMean(name, []string{"stage", "app"}))
+		d.mismatch(n, path, "unknown variable %s: only ${stage} and ${app} are substituted%s", m, didYouMean(name, []string{"stage", "app"}))
 		return m
 	})
 }
@@ -133,18 +142,20 @@ func (d *decoder) mapping(n *yaml.Node, path string) bool {
 	if isNull(n) {
 		return false
 	}
-	d.r.at(nodePos(n), path, "must be a mapping (key: value), not %s", describe(n))
+	d.mismatch(n, path, "must be a mapping (key: value), not %s", describe(n))
 	return false
 }
 
 // pairs yields the key/value pairs of a mapping, expanding merge keys (<<) and reporting duplicates.
+// A mapping's own keys override merged ones, wherever the << is written (YAML merge semantics).
 func (d *decoder) pairs(n *yaml.Node, path string, fn func(key string, k, v *yaml.Node)) {
 	seen := map[string]Pos{}
 	// A mapping merged twice adds nothing new; skipping it stops merge cycles (&a { <<: *a }) and
 	// merge bombs (each level merging the previous one ten times).
-	merged := map[*yaml.Node]bool{n: true}
+	visited := map[*yaml.Node]bool{n: true}
 	var walk func(n *yaml.Node, merged bool)
-	walk = func(n *yaml.Node, isMerged bool) {
+	walk = func(n *yaml.Node, merged bool) {
+		var sources []*yaml.Node
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
@@ -153,10 +164,7 @@ func (d *decoder) pairs(n *yaml.Node, path string, fn func(key string, k, v *yam
 					src = src.Alias
 				}
 				if src.Kind == yaml.MappingNode {
-					if !merged[src] {
-						merged[src] = true
-						walk(src, true)
-					}
+					sources = append(sources, src)
 				} else {
 					d.r.at(nodePos(v), path, "a merge key (<<) must refer to a mapping")
 				}
@@ -167,13 +175,19 @@ func (d *decoder) pairs(n *yaml.Node, path string, fn func(key string, k, v *yam
 				continue
 			}
 			if prev, dup := seen[k.Value]; dup {
-				if !isMerged {
+				if !merged {
 					d.r.at(nodePos(k), child(path, k.Value), "duplicate key %q (first defined at line %d); remove one", k.Value, prev.Line)
 				}
 				continue
 			}
 			seen[k.Value] = nodePos(k)
 			fn(k.Value, k, v)
+		}
+		for _, src := range sources {
+			if !visited[src] {
+				visited[src] = true
+				walk(src, true)
+			}
 		}
 	}
 	walk(n, false)
@@ -199,7 +213,12 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string, depth
 			d.r.at(nodePos(k), p, "unknown key %q%s (allowed here: %s)", key, didYouMean(key, names), strings.Join(names, ", "))
 			return
 		}
+		// A field's own problems point at its value when that is a scalar (memory: 64, runtime: golang),
+		// and at its key when it is a block.
 		d.r.pos[p] = nodePos(k)
+		if target := val; target.Kind == yaml.ScalarNode || (target.Kind == yaml.AliasNode && target.Alias != nil && target.Alias.Kind == yaml.ScalarNode) {
+			d.r.pos[p] = nodePos(target)
+		}
 		d.decode(val, v.Field(i), p, depth+1)
 	})
 }
@@ -225,7 +244,7 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string, depth 
 		if isNull(n) {
 			return
 		}
-		d.r.at(nodePos(n), path, "must be a list ([a, b] or one \"- item\" per line), not %s", describe(n))
+		d.mismatch(n, path, "must be a list ([a, b] or one \"- item\" per line), not %s", describe(n))
 		return
 	}
 	out := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))

@@ -70,10 +70,23 @@ type reporter struct {
 	file  string
 	pos   map[string]Pos
 	diags Diagnostics
+	// failed holds the paths whose value could not be decoded (wrong type); the validator sees their
+	// zero value and must not report it a second time.
+	failed map[string]bool
 }
 
 func newReporter(file string) *reporter {
-	return &reporter{file: file, pos: map[string]Pos{}}
+	return &reporter{file: file, pos: map[string]Pos{}, failed: map[string]bool{}}
+}
+
+// decodeFailed reports whether path, or a field it is part of, failed to decode.
+func (r *reporter) decodeFailed(path string) bool {
+	for p := path; p != ""; p = parentPath(p) {
+		if r.failed[p] {
+			return true
+		}
+	}
+	return false
 }
 
 // at reports a problem at an explicit position.

@@ -75,7 +75,7 @@ func Parse(name, dir string, data []byte, stage string) (*App, error) {
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		return fail(extra.Line, "a second YAML document (after ---); an app spec is one document")
+		return fail(extra.Line, "a second YAML document starts here; an app spec is one document: delete it, or merge it into the first and remove the ---")
 	} else if !errors.Is(err, io.EOF) {
 		return syntaxFail(r, data, err)
 	}
@@ -87,7 +87,15 @@ func Parse(name, dir string, data []byte, stage string) (*App, error) {
 		return fail(nodePos(root).Line, "the spec is empty; start it with \"version: 1\" and \"app: NAME\" (underhood init writes a starter)")
 	}
 	if root.Kind != yaml.MappingNode {
-		r.at(nodePos(root), "", "the spec must be a mapping of keys such as version, app, auth, api; found %s", describe(root))
+		hint := ""
+		if root.Kind == yaml.SequenceNode {
+			hint = "; remove the \"- \" in front of the top-level keys"
+		}
+		r.at(nodePos(root), "", "the spec must be a mapping of keys such as version, app, auth, api; found %s%s", describe(root), hint)
+		return nil, r.diags.sorted()
+	}
+	if alias, size := largestAlias(root); size > maxNodes {
+		r.at(nodePos(alias), "", "the alias *%s expands to more than %d YAML nodes (aliases nested in aliases, or an alias inside its own anchor); an app spec needs no such nesting: write the value out", alias.Value, maxNodes)
 		return nil, r.diags.sorted()
 	}
 
@@ -96,6 +104,9 @@ func Parse(name, dir string, data []byte, stage string) (*App, error) {
 	switch {
 	case version == nil:
 		r.at(nodePos(root), "version", "missing; add \"version: 1\" as the first line")
+		return nil, r.diags.sorted()
+	case version.Kind == yaml.ScalarNode && version.Value == "1" && version.ShortTag() == "!!str":
+		r.at(nodePos(version), "version", "must be the number 1, not the string \"1\"; write version: 1 without quotes")
 		return nil, r.diags.sorted()
 	case version.Kind != yaml.ScalarNode || version.Value != "1" || version.ShortTag() != "!!int":
 		r.at(nodePos(version), "version", "%s is not a supported version; this underhood reads \"version: 1\"", describe(version))
@@ -126,6 +137,9 @@ func Parse(name, dir string, data []byte, stage string) (*App, error) {
 func topScalar(root *yaml.Node, key string) *yaml.Node {
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if root.Content[i].Value == key {
+			if v := root.Content[i+1]; v.Kind == yaml.AliasNode && v.Alias != nil {
+				return v.Alias
+			}
 			return root.Content[i+1]
 		}
 	}
@@ -150,15 +164,16 @@ var parserProblems = map[string]bool{
 
 // syntaxHints explain yaml.v3's terse messages in the terms of the usual mistake.
 var syntaxHints = map[string]string{
-	"did not find expected key":                              "this line is not indented like the keys before it; keys of one mapping must start in the same column",
-	"did not find expected '-' indicator":                    "this line is not indented like the list items before it; the \"- \" of one list must start in the same column",
-	"did not find expected ',' or ']'":                       "a [ list is not closed: end it with ] on this line, and separate its items with commas",
-	"did not find expected ',' or '}'":                       "a { mapping is not closed: end it with } on this line, and separate its entries with commas",
+	"did not find expected key":                              "this line is not indented like the lines before it: the keys of one mapping, and the \"- \" of one list, must start in the same column",
+	"did not find expected '-' indicator":                    "this line is not indented like the lines before it: the \"- \" of one list must start in the same column",
+	"did not find expected ',' or ']'":                       "a [ list on this line is not closed with ], or an item in it needs quotes: quote items that contain { } [ ] , or \": \"",
+	"did not find expected ',' or '}'":                       "a { mapping on this line is not closed with }, or a value in it needs quotes: quote values that contain { } [ ] , or \": \"",
 	"mapping values are not allowed in this context":         "unexpected \": \"; check the indentation of this line, or quote a value that contains \": \"",
 	"found unexpected end of stream":                         "the file ends inside a quoted string; close the quote opened on this line",
 	"did not find expected node content":                     "a value is missing or starts with a character YAML reserves; quote the value",
 	"found character that cannot start any token":            "a value starts with a character YAML reserves (such as @ or `); quote the value",
 	"block sequence entries are not allowed in this context": "a \"- \" list item where a value is expected; put the list on its own lines, indented under its key",
+	"exceeded max depth of 10000":                            "values nested more than 10000 levels deep; no app spec nests like this",
 }
 
 // syntaxFail reports a YAML syntax error at the best position that can be recovered from yaml.v3's message.
@@ -235,4 +250,41 @@ func lineText(data []byte, line int) string {
 		return ""
 	}
 	return strings.TrimRight(string(lines[line-1]), "\r")
+}
+
+// largestAlias finds the alias that expands to the most nodes, counting what aliases expand to (capped
+// just above maxNodes; an alias inside its own anchor counts as endless). Specs with anchors are small,
+// so this is linear in the document thanks to memoization.
+func largestAlias(root *yaml.Node) (*yaml.Node, int) {
+	const limit = maxNodes + 1
+	size := map[*yaml.Node]int{}
+	inProgress := map[*yaml.Node]bool{}
+	var biggest *yaml.Node
+	biggestSize := 0
+	var count func(n *yaml.Node) int
+	count = func(n *yaml.Node) int {
+		if s, ok := size[n]; ok {
+			return s
+		}
+		if inProgress[n] {
+			return limit
+		}
+		inProgress[n] = true
+		total := 1
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			total += count(n.Alias)
+		}
+		for _, c := range n.Content {
+			total = min(total+count(c), limit)
+		}
+		total = min(total, limit)
+		delete(inProgress, n)
+		size[n] = total
+		if n.Kind == yaml.AliasNode && total > biggestSize {
+			biggest, biggestSize = n, total
+		}
+		return total
+	}
+	count(root)
+	return biggest, biggestSize
 }

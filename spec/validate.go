@@ -61,7 +61,22 @@ type validator struct {
 	identityPool *rawIdentityPool
 }
 
-func (v *validator) errorf(path, format string, args ...any) { v.r.errorf(path, format, args...) }
+// errorf reports a problem at path, unless the value there already failed to decode (its zero value
+// would be reported twice).
+func (v *validator) errorf(path, format string, args ...any) {
+	if v.r.decodeFailed(path) {
+		return
+	}
+	v.r.errorf(path, format, args...)
+}
+
+// missing reports that field is missing under parent, unless it is there but failed to decode.
+func (v *validator) missing(parent, field, format string, args ...any) {
+	if v.r.decodeFailed(child(parent, field)) {
+		return
+	}
+	v.errorf(parent, format, args...)
+}
 
 // enum checks that a value is one of allowed and returns whether it is.
 func (v *validator) enum(path, what, got string, allowed []string) bool {
@@ -265,7 +280,7 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 		switch {
 		case out.MFA.Mode != "off" && len(m.Methods) == 0:
 			v.errorf(mp, "mode %s needs at least one method; add methods: [totp]", out.MFA.Mode)
-		case out.MFA.Mode == "off" && len(m.Methods) > 0:
+		case (m.Mode == "" || m.Mode == "off") && len(m.Methods) > 0:
 			v.errorf(child(mp, "methods"), "methods are set but mode is off; set mode: optional or required, or remove methods")
 		}
 		if slices.Contains(out.MFA.Methods, "email") && u.EmailSender == nil {
@@ -373,7 +388,7 @@ func (v *validator) hostedUI(h *rawHostedUI, pool *UserPool) *HostedUI {
 	out := &HostedUI{DomainPrefix: h.DomainPrefix, CallbackURLs: sortedSet(h.CallbackURLs), LogoutURLs: sortedSet(h.LogoutURLs)}
 	switch {
 	case h.DomainPrefix == "":
-		v.errorf(p, "missing domainPrefix: the hosted UI lives at <domainPrefix>.auth.<region>.amazoncognito.com; add e.g. domainPrefix: myapp-${stage}")
+		v.missing(p, "domainPrefix", "missing domainPrefix: the hosted UI lives at <domainPrefix>.auth.<region>.amazoncognito.com; add e.g. domainPrefix: myapp-${stage}")
 	case !domainPattern.MatchString(h.DomainPrefix):
 		v.errorf(child(p, "domainPrefix"), "%q is not a valid Cognito domain prefix: lowercase letters, digits and hyphens, at most 63, not starting or ending with a hyphen", h.DomainPrefix)
 	default:
@@ -384,7 +399,7 @@ func (v *validator) hostedUI(h *rawHostedUI, pool *UserPool) *HostedUI {
 		}
 	}
 	if len(h.CallbackURLs) == 0 {
-		v.errorf(p, "missing callbackUrls: where Cognito may send users after sign-in, e.g. [http://localhost:5173/]")
+		v.missing(p, "callbackUrls", "missing callbackUrls: where Cognito may send users after sign-in, e.g. [http://localhost:5173/]")
 	}
 	for i, u := range h.CallbackURLs {
 		v.redirectURL(index(child(p, "callbackUrls"), i), u)
@@ -415,21 +430,30 @@ func (v *validator) hostedUI(h *rawHostedUI, pool *UserPool) *HostedUI {
 			prov.Kind = name
 		}
 		if raw.ClientID == "" {
-			v.errorf(pp, "missing clientId: the %s app's client id", name)
+			v.missing(pp, "clientId", "missing clientId: the %s app's client id", name)
 		}
 		prov.ClientSecret = v.secret(child(pp, "clientSecret"), raw.ClientSecret)
 		prov.PrivateKey = v.secret(child(pp, "privateKey"), raw.PrivateKey)
 		switch prov.Kind {
 		case "apple":
-			if raw.TeamID == "" || raw.KeyID == "" || raw.PrivateKey == nil {
-				v.errorf(pp, "Sign in with Apple needs teamId, keyId and privateKey: { secretsManager: NAME }")
+			var missing []string
+			for _, f := range []struct {
+				name string
+				set  bool
+			}{{"teamId", raw.TeamID != ""}, {"keyId", raw.KeyID != ""}, {"privateKey", raw.PrivateKey != nil}} {
+				if !f.set && !v.r.decodeFailed(child(pp, f.name)) {
+					missing = append(missing, f.name)
+				}
+			}
+			if len(missing) > 0 {
+				v.errorf(pp, "Sign in with Apple needs teamId, keyId and privateKey: { secretsManager: NAME }; missing: %s", strings.Join(missing, ", "))
 			}
 			if raw.ClientSecret != nil {
 				v.errorf(child(pp, "clientSecret"), "Apple uses privateKey, not clientSecret")
 			}
 		default:
 			if raw.ClientSecret == nil {
-				v.errorf(pp, "missing clientSecret: reference the secret in Secrets Manager, clientSecret: { secretsManager: NAME }")
+				v.missing(pp, "clientSecret", "missing clientSecret: reference the secret in Secrets Manager, clientSecret: { secretsManager: NAME }")
 			}
 			if raw.PrivateKey != nil || raw.TeamID != "" || raw.KeyID != "" {
 				v.errorf(pp, "teamId, keyId and privateKey are for Sign in with Apple only")
@@ -439,8 +463,10 @@ func (v *validator) hostedUI(h *rawHostedUI, pool *UserPool) *HostedUI {
 			if !groupPattern.MatchString(name) || len(name) > 32 {
 				v.errorf(pp, "%q is not a valid OIDC provider name: up to 32 letters, digits, _ and -", name)
 			}
-			if u, err := url.Parse(raw.IssuerURL); raw.IssuerURL == "" || err != nil || u.Scheme != "https" || u.Host == "" {
-				v.errorf(pp, "%q is not google, facebook, amazon or apple, so it is an OIDC provider and needs issuerUrl: https://...%s", name, didYouMean(name, socialProvider))
+			if raw.IssuerURL == "" {
+				v.missing(pp, "issuerUrl", "%q is not google, facebook, amazon or apple, so it is an OIDC provider and needs issuerUrl: https://...%s", name, didYouMean(name, socialProvider))
+			} else if u, err := url.Parse(raw.IssuerURL); err != nil || u.Scheme != "https" || u.Host == "" {
+				v.errorf(child(pp, "issuerUrl"), "%q is not an https:// URL; Cognito fetches the OIDC discovery document from https://ISSUER/.well-known/openid-configuration", raw.IssuerURL)
 			}
 		} else if raw.IssuerURL != "" {
 			v.errorf(child(pp, "issuerUrl"), "issuerUrl is for OIDC providers only; %s has a fixed issuer", name)
@@ -473,7 +499,7 @@ func (v *validator) secret(path string, s *rawSecret) *Secret {
 		return nil
 	}
 	if s.SecretsManager == "" {
-		v.errorf(path, "missing secretsManager: the name or ARN of the Secrets Manager secret")
+		v.missing(path, "secretsManager", "missing secretsManager: the name or ARN of the Secrets Manager secret")
 		return nil
 	}
 	return &Secret{SecretsManager: s.SecretsManager, JSONField: s.JSONField}
@@ -510,7 +536,7 @@ func (v *validator) functions() []Function {
 		}
 		fn := Function{Name: name, Runtime: raw.Runtime, Source: raw.Source, SourceRoot: v.dir, Handler: raw.Handler, Memory: 256, Timeout: 10 * time.Second}
 		if raw.Runtime == "" {
-			v.errorf(fp, "missing runtime: one of %s", oneOf(runtimes))
+			v.missing(fp, "runtime", "missing runtime: one of %s", oneOf(runtimes))
 		} else {
 			v.enum(child(fp, "runtime"), "runtime", raw.Runtime, runtimes)
 		}
@@ -522,7 +548,7 @@ func (v *validator) functions() []Function {
 		}
 		switch {
 		case raw.Source == "":
-			v.errorf(fp, "missing source: the folder with the function's code, relative to this file")
+			v.missing(fp, "source", "missing source: the folder with the function's code, relative to this file")
 		case filepath.IsAbs(raw.Source):
 			v.errorf(child(fp, "source"), "must be relative to the spec file so the repo builds anywhere")
 		default:
@@ -619,7 +645,7 @@ func (v *validator) storage() ([]Bucket, []Table) {
 			}
 			tables = append(tables, v.table(sp, name, raw))
 		case "":
-			v.errorf(sp, "missing type: s3 (files) or dynamodb (NoSQL table)")
+			v.missing(sp, "type", "missing type: s3 (files) or dynamodb (NoSQL table)")
 		default:
 			v.enum(child(sp, "type"), "storage type", raw.Type, storageTypes)
 		}
@@ -706,7 +732,11 @@ func (v *validator) groupRef(path, g string) {
 func (v *validator) parseKey(path, raw string) (Key, bool) {
 	m := keySpecPattern.FindStringSubmatch(raw)
 	if m == nil {
-		v.errorf(path, "%q is not a key; write name:type with type string, number or binary, e.g. photoId:string", raw)
+		example := "photoId"
+		if name, _, _ := strings.Cut(raw, ":"); keySpecPattern.MatchString(name + ":string") {
+			example = name
+		}
+		v.errorf(path, "%q is not a key; write name:type with type string, number or binary, e.g. %s:string", raw, example)
 		return Key{}, false
 	}
 	return Key{Name: m[1], Type: m[2]}, true
@@ -715,7 +745,7 @@ func (v *validator) parseKey(path, raw string) (Key, bool) {
 func (v *validator) table(sp, name string, raw *rawStorage) Table {
 	t := Table{Name: name, PointInTimeRecovery: raw.PointInTimeRecovery == nil || *raw.PointInTimeRecovery, Stream: raw.Stream, TTLAttribute: raw.TTLAttribute}
 	if raw.PartitionKey == "" {
-		v.errorf(sp, "missing partitionKey, e.g. partitionKey: id:string")
+		v.missing(sp, "partitionKey", "missing partitionKey, e.g. partitionKey: id:string")
 	} else if k, ok := v.parseKey(child(sp, "partitionKey"), raw.PartitionKey); ok {
 		t.PartitionKey = k
 	}
@@ -732,7 +762,7 @@ func (v *validator) table(sp, name string, raw *rawStorage) Table {
 		idx := Index{Name: iname}
 		ri := raw.Indexes[iname]
 		if ri == nil || ri.PartitionKey == "" {
-			v.errorf(ip, "missing partitionKey")
+			v.missing(ip, "partitionKey", "missing partitionKey, e.g. partitionKey: userId:string")
 			continue
 		}
 		if k, ok := v.parseKey(child(ip, "partitionKey"), ri.PartitionKey); ok {
@@ -751,7 +781,7 @@ func (v *validator) table(sp, name string, raw *rawStorage) Table {
 func (v *validator) origins(path string, c *rawCors) []string {
 	op := child(path, "allowOrigins")
 	if len(c.AllowOrigins) == 0 {
-		v.errorf(path, "missing allowOrigins, e.g. [http://localhost:5173, https://app.example.com]")
+		v.missing(path, "allowOrigins", "missing allowOrigins, e.g. [http://localhost:5173, https://app.example.com]")
 	}
 	for i, o := range c.AllowOrigins {
 		if o == "*" {
@@ -786,7 +816,7 @@ func (v *validator) apis() []API {
 		}
 		api := API{Name: name, Authorization: raw.Authorization, RateLimit: 100, BurstLimit: 200, AccessLogs: raw.AccessLogs == nil || *raw.AccessLogs}
 		if api.Authorization == "" {
-			v.errorf(ap, "missing authorization: one of %s (iam: SigV4 with identity pool credentials; id-token / access-token: Cognito authorizer; none: public)", oneOf(authModes))
+			v.missing(ap, "authorization", "missing authorization: one of %s (iam: SigV4 with identity pool credentials; id-token / access-token: Cognito authorizer; none: public)", oneOf(authModes))
 		} else {
 			v.enum(child(ap, "authorization"), "authorization", raw.Authorization, authModes)
 		}
@@ -858,7 +888,7 @@ func (v *validator) routes(ap string, api *API, raw *rawAPI) []Route {
 		}
 		norm := method + " " + path
 		if prev, dup := seen[norm]; dup {
-			v.errorf(rp, "the same route as %q", prev)
+			v.errorf(rp, "the same route as %q (verbs are case-insensitive and a trailing / is ignored); remove one", prev)
 			continue
 		}
 		seen[norm] = key
@@ -916,11 +946,13 @@ func (v *validator) routes(ap string, api *API, raw *rawAPI) []Route {
 	return out
 }
 
+// authPath is where an authorization problem is reported: the route's own authorization, or the API's
+// when the route inherits it (reported once there, not once per route).
 func (v *validator) authPath(rp string, r *rawRoute) string {
 	if r.Authorization != "" {
 		return child(rp, "authorization")
 	}
-	return rp
+	return child(parentPath(parentPath(rp)), "authorization")
 }
 
 // routeKey parses "VERB /path" and checks the path against API Gateway's rules.
@@ -987,13 +1019,13 @@ func (v *validator) frontend() []FrontendFile {
 			continue
 		}
 		if f.Format == "" {
-			v.errorf(fp, "missing format: one of %s", oneOf(frontendKinds))
+			v.missing(fp, "format", "missing format: one of %s", oneOf(frontendKinds))
 		} else {
 			v.enum(child(fp, "format"), "frontend format", f.Format, frontendKinds)
 		}
 		switch {
 		case f.Path == "":
-			v.errorf(fp, "missing path, relative to this file")
+			v.missing(fp, "path", "missing path, relative to this file")
 		case filepath.IsAbs(f.Path) || strings.HasPrefix(filepath.Clean(f.Path), ".."):
 			v.errorf(child(fp, "path"), "must stay inside the spec's folder (relative, no ..)")
 		case seen[filepath.Clean(f.Path)]:

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
@@ -358,55 +357,31 @@ func (b *builder) invokers(r spec.Route) []restapi.Grantee {
 	return out
 }
 
-// Output keys are a contract with the config emitter and with teams' own scripts; README lists them.
-const (
-	OutputRegion         = "Region"
-	OutputUserPoolID     = "UserPoolId"
-	OutputClientID       = "UserPoolClientId"
-	OutputIdentityPoolID = "IdentityPoolId"
-	OutputHostedUIDomain = "HostedUIDomain"
-)
-
-// OutputAPIURL and the functions below name the per-resource outputs.
-func OutputAPIURL(api string) string           { return "Api" + upperFirst(api) + "Url" }
-func OutputAPIAuthorization(api string) string { return "Api" + upperFirst(api) + "Authorization" }
-func OutputBucketName(bucket string) string    { return "Bucket" + upperFirst(bucket) + "Name" }
-func OutputTableName(table string) string      { return "Table" + upperFirst(table) + "Name" }
-
 func (b *builder) outputs() {
 	out := func(key string, value *string, desc string) {
 		awscdk.NewCfnOutput(b.s.Stack, jsii.String(key), &awscdk.CfnOutputProps{Value: value, Description: jsii.String(desc)})
 	}
-	out(OutputRegion, b.s.Stack.Region(), "AWS region of the stack")
+	out(spec.OutputRegion, b.s.Stack.Region(), "AWS region of the stack")
 	if u := b.s.UserPool; u != nil {
-		out(OutputUserPoolID, u.Pool.UserPoolId(), "Cognito user pool id")
-		out(OutputClientID, u.Client.UserPoolClientId(), "Cognito user pool app client id (SPA, no secret)")
+		out(spec.OutputUserPoolID, u.Pool.UserPoolId(), "Cognito user pool id")
+		out(spec.OutputClientID, u.Client.UserPoolClientId(), "Cognito user pool app client id (SPA, no secret)")
 		if d := u.HostedUIDomain(); d != nil {
-			out(OutputHostedUIDomain, d, "Cognito hosted UI domain")
+			out(spec.OutputHostedUIDomain, d, "Cognito hosted UI domain")
 		}
 	}
 	if ip := b.s.IdentityPool; ip != nil {
-		out(OutputIdentityPoolID, ip.IdentityPoolId(), "Cognito identity pool id")
+		out(spec.OutputIdentityPoolID, ip.IdentityPoolId(), "Cognito identity pool id")
 	}
 	for _, api := range b.app.APIs {
-		out(OutputAPIURL(api.Name), b.s.APIs[api.Name].URL(), "Invoke URL of API "+api.Name)
-		out(OutputAPIAuthorization(api.Name), jsii.String(strings.Join(api.Modes(), ",")), "Authorization modes of API "+api.Name)
+		out(spec.OutputAPIURL(api.Name), b.s.APIs[api.Name].URL(), "Invoke URL of API "+api.Name)
+		out(spec.OutputAPIAuthorization(api.Name), jsii.String(strings.Join(api.Modes(), ",")), "Authorization modes of API "+api.Name)
 	}
 	for _, bk := range b.app.Buckets {
-		out(OutputBucketName(bk.Name), b.s.Buckets[bk.Name].Bucket.BucketName(), "S3 bucket "+bk.Name)
+		out(spec.OutputBucketName(bk.Name), b.s.Buckets[bk.Name].Bucket.BucketName(), "S3 bucket "+bk.Name)
 	}
 	for _, t := range b.app.Tables {
-		out(OutputTableName(t.Name), b.s.Tables[t.Name].Table.TableName(), "DynamoDB table "+t.Name)
+		out(spec.OutputTableName(t.Name), b.s.Tables[t.Name].Table.TableName(), "DynamoDB table "+t.Name)
 	}
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	r := []rune(s)
-	r[0] = unicode.ToUpper(r[0])
-	return string(r)
 }
 
 func envKey(name string) string { return strings.ToUpper(name) }

@@ -201,6 +201,9 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 		}
 	}
 	a.Api = awsapigateway.NewRestApi(a.Construct, jsii.String("Api"), apiProps)
+	// RestApi adds an "Endpoint" output named by a hash; the caller decides which outputs form its
+	// contract, so the URL is offered through URL() instead.
+	a.Api.Node().TryRemoveChild(jsii.String("Endpoint"))
 
 	if len(origins) > 0 {
 		addCorsGatewayResponses(a.Api, origins)

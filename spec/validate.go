@@ -13,15 +13,16 @@ import (
 )
 
 var (
-	appNamePattern     = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
-	stageNamePattern   = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
-	namePattern        = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9]{0,63}$`)
-	groupPattern       = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_-]{0,127}$`)
-	attrPattern        = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]{0,19}$`)
-	domainPattern      = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$`)
-	envNamePattern     = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]*$`)
-	scopeNamePattern   = regexp.MustCompile(`^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$`)
-	pathSegmentLiteral = regexp.MustCompile(`^[a-zA-Z0-9._~:@!$&'()*+,;=-]+$`)
+	appNamePattern   = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
+	stageNamePattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
+	namePattern      = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9]{0,63}$`)
+	groupPattern     = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_-]{0,127}$`)
+	attrPattern      = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]{0,19}$`)
+	domainPattern    = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$`)
+	envNamePattern   = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]*$`)
+	scopeNamePattern = regexp.MustCompile(`^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$`)
+	// API Gateway (and CDK) accept only these characters in a literal path part.
+	pathSegmentLiteral = regexp.MustCompile(`^[a-zA-Z0-9._:$-]+$`)
 	pathSegmentParam   = regexp.MustCompile(`^\{([a-zA-Z_][a-zA-Z0-9_]*)(\+?)\}$`)
 	keySpecPattern     = regexp.MustCompile(`^([a-zA-Z_][a-zA-Z0-9_.-]*):(string|number|binary)$`)
 	accountPattern     = regexp.MustCompile(`^[0-9]{12}$`)
@@ -526,6 +527,7 @@ func (v *validator) functionRef(path, name string) bool {
 
 func (v *validator) functions() []Function {
 	var out []Function
+	v.caseClash("functions", sortedKeys(v.raw.Functions))
 	for _, name := range sortedKeys(v.raw.Functions) {
 		fp := child("functions", name)
 		v.checkName(fp, "function", name)
@@ -595,6 +597,20 @@ func (v *validator) functions() []Function {
 	return out
 }
 
+// caseClash reports names of one section that differ only in case: they would share logical IDs
+// prefixes and output keys (ApiPhotosUrl for both photos and Photos).
+func (v *validator) caseClash(section string, names []string) {
+	seen := map[string]string{}
+	for _, n := range names {
+		low := strings.ToLower(n)
+		if prev, ok := seen[low]; ok {
+			v.errorf(child(section, n), "%q and %q differ only in case, so their stack outputs and logical IDs would collide; rename one", n, prev)
+			continue
+		}
+		seen[low] = n
+	}
+}
+
 func (v *validator) checkName(path, what, name string) {
 	if !namePattern.MatchString(name) {
 		v.errorf(path, "%q is not a valid %s name: letters and digits only (camelCase), starting with a letter; names become CloudFormation logical IDs and output keys", name, what)
@@ -623,6 +639,7 @@ func (v *validator) actionList(path string, list []string) []string {
 func (v *validator) storage() ([]Bucket, []Table) {
 	var buckets []Bucket
 	var tables []Table
+	v.caseClash("storage", sortedKeys(v.raw.Storage))
 	for _, name := range sortedKeys(v.raw.Storage) {
 		sp := child("storage", name)
 		v.checkName(sp, "storage", name)
@@ -806,6 +823,7 @@ func (v *validator) origins(path string, c *rawCors) []string {
 
 func (v *validator) apis() []API {
 	var out []API
+	v.caseClash("api", sortedKeys(v.raw.API))
 	for _, name := range sortedKeys(v.raw.API) {
 		ap := child("api", name)
 		v.checkName(ap, "API", name)
@@ -998,7 +1016,7 @@ func (v *validator) routeKey(rp, key string, api *API, params map[string]string)
 				params[prefix] = seg
 			case pathSegmentLiteral.MatchString(seg):
 			default:
-				v.errorf(rp, "path segment %q may contain only letters, digits and -._~ (parameters are written {name})", seg)
+				v.errorf(rp, "path segment %q may contain only letters, digits and - . _ : $ (parameters are written {name})", seg)
 				ok = false
 			}
 			prefix += seg

@@ -206,21 +206,9 @@ func (b *Bucket) addError(msg string) {
 // s3Actions maps actions to object-level S3 actions in a fixed order
 // (read, write, delete) and says whether listing is needed.
 func s3Actions(actions []Action) (objActions []string, list bool, err string) {
-	if len(actions) == 0 {
-		return nil, false, "no actions given (want read, write or delete)"
-	}
-	var read, write, del bool
-	for _, a := range actions {
-		switch a {
-		case ActionRead:
-			read = true
-		case ActionWrite:
-			write = true
-		case ActionDelete:
-			del = true
-		default:
-			return nil, false, fmt.Sprintf("unknown action %q (want read, write or delete)", a)
-		}
+	read, write, del, err := actionSet(actions)
+	if err != "" {
+		return nil, false, err
 	}
 	if read {
 		objActions = append(objActions, "s3:GetObject")
@@ -343,4 +331,24 @@ func (b *Bucket) applyRule(i int, rule AccessRule) {
 			},
 		}))
 	}
+}
+
+// actionSet checks a list of actions and says which of the three it holds.
+func actionSet(actions []Action) (read, write, del bool, err string) {
+	if len(actions) == 0 {
+		return false, false, false, "no actions given (want read, write or delete)"
+	}
+	for _, a := range actions {
+		switch a {
+		case ActionRead:
+			read = true
+		case ActionWrite:
+			write = true
+		case ActionDelete:
+			del = true
+		default:
+			return false, false, false, fmt.Sprintf("unknown action %q (want read, write or delete)", a)
+		}
+	}
+	return read, write, del, ""
 }

@@ -194,23 +194,10 @@ func (t *Table) Grant(grantee awsiam.IGrantable, actions ...Action) {
 		t.addError("storage.Table.Grant: grantee is nil")
 		return
 	}
-	if len(actions) == 0 {
-		t.addError("storage.Table.Grant: no actions given (want read, write or delete)")
+	read, write, del, err := actionSet(actions)
+	if err != "" {
+		t.addError("storage.Table.Grant: " + err)
 		return
-	}
-	var read, write, del bool
-	for _, a := range actions {
-		switch a {
-		case ActionRead:
-			read = true
-		case ActionWrite:
-			write = true
-		case ActionDelete:
-			del = true
-		default:
-			t.addError(fmt.Sprintf("storage.Table.Grant: unknown action %q (want read, write or delete)", a))
-			return
-		}
 	}
 	var ddb []string
 	if read {

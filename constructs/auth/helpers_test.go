@@ -3,6 +3,7 @@ package auth_test
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 
@@ -87,5 +88,6 @@ func logicalIDs(tpl assertions.Template, typ string) []string {
 	for id := range *tpl.FindResources(jsii.String(typ), nil) {
 		ids = append(ids, id)
 	}
+	sort.Strings(ids) // map order is random; CDK renders DependsOn sorted
 	return ids
 }

@@ -160,3 +160,32 @@ func TestSchemaIsCurrent(t *testing.T) {
 		t.Errorf("%s is stale; run go test ./spec -update and commit it", path)
 	}
 }
+
+// TestTenMegabyteSpec: a huge file is refused up front with one clear error, without reading it all.
+// It is generated here rather than committed; its expected output is golden like the others.
+func TestTenMegabyteSpec(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "huge.yaml")
+	line := []byte("# padding padding padding padding padding padding padding padding padding padding\n")
+	data := append([]byte("version: 1\napp: huge\n"), bytes.Repeat(line, (10<<20)/len(line))...)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := spec.Load(path, "")
+	if err == nil {
+		t.Fatal("a 10 MB spec loaded")
+	}
+	got := strings.ReplaceAll(err.Error(), path, "huge.yaml") + "\n"
+	golden := "testdata/large/ten-megabytes.golden"
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, _ := os.ReadFile(golden)
+	if got != string(want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -1052,6 +1052,13 @@ func (v *validator) frontend() []FrontendFile {
 		seen[filepath.Clean(f.Path)] = true
 		out = append(out, FrontendFile{Format: f.Format, Path: f.Path})
 	}
+	formats := map[string]int{}
+	for i, f := range out {
+		formats[f.Format] = i + 1
+	}
+	if i := formats["amplify-config"]; i > 0 && formats["amplify-outputs"] == 0 {
+		v.errorf(index("frontend", i-1), "amplify-config imports amplify_outputs.json; add { format: amplify-outputs, path: ... } to frontend")
+	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
 }

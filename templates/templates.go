@@ -4,7 +4,9 @@ package templates
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"text/template"
 )
 
@@ -30,6 +32,32 @@ var InitFiles = []struct{ Path, Template string }{
 func Render(name string, data any) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := all.ExecuteTemplate(&buf, name, data); err != nil {
+		return nil, fmt.Errorf("template %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+//go:embed config/*.tmpl
+var configFiles embed.FS
+
+// configAll holds the frontend configuration modules that underhood config writes. `json` quotes a
+// value as a JSON (and so JavaScript) literal.
+var configAll = template.Must(template.New("").Option("missingkey=error").Funcs(template.FuncMap{
+	"json": func(v any) (string, error) {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			return "", err
+		}
+		return strings.TrimSuffix(buf.String(), "\n"), nil
+	},
+}).ParseFS(configFiles, "config/*.tmpl"))
+
+// RenderConfig executes one frontend configuration template (config/<name>).
+func RenderConfig(name string, data any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := configAll.ExecuteTemplate(&buf, name, data); err != nil {
 		return nil, fmt.Errorf("template %s: %w", name, err)
 	}
 	return buf.Bytes(), nil

@@ -39,6 +39,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		newValidateCmd(stdout, stderr),
 		newSynthCmd(stdout, stderr),
 		newInitCmd(stdout, stderr),
+		newConfigCmd(stdout, stderr),
 	)
 	err := root.Execute()
 	if err == nil {

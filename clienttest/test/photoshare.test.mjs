@@ -1,0 +1,3 @@
+import { runExample } from "../lib/suite.mjs";
+
+runExample("photoshare");

@@ -18,13 +18,14 @@ func run(args ...string) (code int, stdout, stderr string) {
 
 func TestValidate(t *testing.T) {
 	tests := []struct {
-		name       string
-		args       []string
-		wantCode   int
-		wantOut    string
-		wantErr    string
+		name     string
+		args     []string
+		wantCode int
+		wantOut  string
+		wantErr  string
 	}{
 		{"example", []string{"validate", "../../examples/photoshare/app.yaml"}, 0, "valid (app photoshare, stage dev, stack photoshare-dev)", ""},
+		{"explain hint", []string{"validate", "../../examples/photoshare/app.yaml"}, 0, "\nSee who may call what, with which token or signature: underhood explain ../../examples/photoshare/app.yaml\n", ""},
 		{"prod stage", []string{"validate", "--stage", "prod", "../../examples/iam-guest/app.yaml"}, 0, "stack catalog-prod", ""},
 		{"undeclared stage", []string{"validate", "--stage", "qa", "../../examples/iam-guest/app.yaml"}, 1, "", `stage "qa" is not declared`},
 		{"bad spec", []string{"validate", "testdata/bad.yaml"}, 1, "", "testdata/bad.yaml:5:20: api.main.authorization:"},

@@ -35,6 +35,11 @@ func runValidate(opts *validateOptions, stdout, stderr io.Writer) error {
 		return errFailed
 	}
 	fmt.Fprintf(stdout, "%s: valid (app %s, stage %s, stack %s): %s\n", opts.spec, app.Name, app.Stage, app.StackName(), inventory(app))
+	stageFlag := ""
+	if opts.stage != "" {
+		stageFlag = "--stage " + opts.stage + " "
+	}
+	fmt.Fprintf(stdout, "See who may call what, with which token or signature: underhood explain %s%s\n", stageFlag, opts.spec)
 	return nil
 }
 

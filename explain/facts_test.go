@@ -1,0 +1,173 @@
+package explain
+
+import (
+	"strings"
+	"testing"
+)
+
+// entry returns the bullet block of one route or storage level in the "Who can call what" section: the
+// line starting with "- **<title>**" and its indented sub-bullets.
+func entry(t *testing.T, md, api, title string) string {
+	t.Helper()
+	_, access, ok := strings.Cut(md, "\n## Who can call what\n")
+	if !ok {
+		t.Fatal("no Who can call what section")
+	}
+	_, sec, ok := strings.Cut(access, "\n### "+api+"\n")
+	if !ok {
+		t.Fatalf("no section %q", api)
+	}
+	sec, _, _ = strings.Cut(sec, "\n### ")
+	start := strings.Index(sec, "- **"+title+"**")
+	if start < 0 {
+		t.Fatalf("section %q has no entry %q:\n%s", api, title, sec)
+	}
+	var out []string
+	for i, l := range strings.Split(sec[start:], "\n") {
+		if i > 0 && !strings.HasPrefix(l, "  ") {
+			break
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
+}
+
+// The plain-word facts a reader relies on, per route and storage level. Each want must appear in the
+// entry; each not must not (a wrong credential or role named is as bad as a missing one).
+func TestFacts(t *testing.T) {
+	tests := []struct {
+		example, section, entry string
+		want, not               []string
+	}{
+		{"photoshare", "API `photos`", "`GET /photos`",
+			[]string{"**access token**", "`scope` claim must hold `aws.cognito.signin.user.admin`", "`Authorization: <access token>`",
+				"An id token is rejected", "Amplify's `signIn`", "Hosted UI sign-ins", "are refused here"},
+			[]string{"SigV4", "X-Amz-Security-Token", "group role"}},
+		{"photoshare", "API `photos`", "`DELETE /photos/{id}`",
+			[]string{"only members of group `admins`", "SigV4", "`admins` group role", "`cognito:preferred_role`",
+				"`Authorization: AWS4-HMAC-SHA256", "`X-Amz-Security-Token`", "`X-Amz-Date`",
+				"arn:aws:execute-api:REGION:ACCOUNT:API_ID/dev/DELETE/photos/*", "guests are refused"},
+			[]string{"access token", "`editors`", "authenticated role**"}},
+		{"photoshare", "Bucket `photoStore`", "`public/`",
+			[]string{"**Guests** (signed-out visitors) may read `public/` files, with the **guest role**",
+				"**Any signed-in user** may read, write and delete `public/` files, with the **authenticated role** (or their group role"},
+			[]string{"guests may write", "Guests** (signed-out visitors) may read, write"}},
+		{"photoshare", "Bucket `photoStore`", "`private/{identityId}/`",
+			[]string{"**The owner**", "read, write and delete their own files under `private/{identityId}/`"},
+			[]string{"Guests", "Any signed-in user"}},
+		{"photoshare", "Bucket `photoStore`", "group access (every level)",
+			[]string{"**Members of `admins`** may read, write and delete `public/`, `protected/` and `private/` of every user, with the **`admins` group role** only"},
+			[]string{"editors"}},
+		{"userpool-only", "API `notes`", "`POST /notes`",
+			[]string{"hosted UI (OAuth)", "`scope` claim must hold `notes/write`", "`Authorization: <access token>`",
+				"Tokens from Amplify's `signIn` carry only `aws.cognito.signin.user.admin` and are refused"},
+			[]string{"SigV4", "`notes/read`"}},
+		{"userpool-only", "API `notes`", "`GET /notes`",
+			[]string{"`scope` claim must hold `notes/read`"}, []string{"`notes/write`"}},
+		{"userpool-only", "API `profile`", "`GET /me`",
+			[]string{"**id token**", "The method has no scopes", "access token is rejected (401: it has no `aud` claim)", "`Authorization: <id token>`"},
+			[]string{"scope claim must", "SigV4"}},
+		{"userpool-only", "API `profile`", "`GET /health`",
+			[]string{"anyone on the internet", "no credential is checked", "none needed"}, []string{"Authorization:"}},
+		{"iam-guest", "API `catalog`", "`GET /items`",
+			[]string{"any signed-in user and signed-out visitors (guests)", "**guest role**", "**authenticated role**",
+				"group roles carry every authenticated-role grant", "`X-Amz-Security-Token`", "API_ID/dev/GET/items`"},
+			[]string{"access token", "id token"}},
+		{"iam-guest", "API `catalog`", "`GET /orders`",
+			[]string{"any signed-in user.", "**authenticated role**"}, []string{"guest"}},
+		{"iam-guest", "API `catalog`", "`ANY /admin/{proxy+}`",
+			[]string{"only members of group `admins`", "`admins` group role", "API_ID/dev/*/admin/*`"}, []string{"editors", "guest role"}},
+		{"iam-guest", "API `catalog`", "`POST /items`",
+			[]string{"`admins` or `editors`", "`admins` group role or `editors` group role"}, []string{"guest role"}},
+		{"iam-guest", "Bucket `media`", "`protected/{identityId}/`",
+			[]string{"**Guests** (signed-out visitors) may read every user's `protected/` files, with the **guest role**",
+				"**The owner**"}, nil},
+	}
+	docs := map[string]string{}
+	for _, ex := range examples {
+		app, path := load(t, ex)
+		docs[ex] = string(Markdown(app, path))
+	}
+	for _, tt := range tests {
+		t.Run(tt.example+" "+tt.entry, func(t *testing.T) {
+			got := entry(t, docs[tt.example], tt.section, tt.entry)
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("lacks %q in:\n%s", w, got)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(got, n) {
+					t.Errorf("must not say %q in:\n%s", n, got)
+				}
+			}
+		})
+	}
+}
+
+// Whole-document facts: the identity pool rules and the diagrams per mode in use.
+func TestDocumentFacts(t *testing.T) {
+	tests := []struct {
+		example   string
+		want, not []string
+	}{
+		{"photoshare", []string{
+			"every group role also carries all of the authenticated role's grants",
+			"`cognito:preferred_role`",
+			"**Guest role**: signed-out visitors (`guestAccess: true`)",
+			"### Access token (Cognito authorizer with scopes)",
+			"### IAM (SigV4 with identity pool credentials), signed-in user",
+			"### S3 access levels",
+			"No browser caller: the SPA never gets credentials for it. Reached by only function `photos`",
+			"Resource server `photos` defines custom scopes `photos/read` and `photos/write`; the hosted UI asks for none of them",
+		}, []string{"### Id token", "### IAM, signed-out visitor", "### No authorization"}},
+		{"userpool-only", []string{
+			"### Access token (Cognito authorizer with scopes)", "### Id token (Cognito authorizer without scopes)",
+			"### No authorization", "/oauth2/authorize",
+		}, []string{"### Cognito identity pool", "participant IP", "SigV4", "X-Amz-Security-Token", "### IAM"}},
+		{"iam-guest", []string{
+			"### IAM (SigV4 with identity pool credentials), signed-in user", "### IAM, signed-out visitor (guest role)",
+			"SPA->>IP: GetId (no Logins)", "IP-->>SPA: temporary AWS credentials of the guest role",
+		}, []string{"### Access token", "### Id token", "Authorization: access token"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.example, func(t *testing.T) {
+			app, path := load(t, tt.example)
+			md := string(Markdown(app, path))
+			for _, w := range tt.want {
+				if !strings.Contains(md, w) {
+					t.Errorf("lacks %q", w)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(md, n) {
+					t.Errorf("must not contain %q", n)
+				}
+			}
+		})
+	}
+}
+
+// Without an identity pool, guest access or group roles, explain must not invent them.
+func TestNoGuestRoleWithoutGuestAccess(t *testing.T) {
+	app, path := load(t, "photoshare")
+	app.Auth.IdentityPool.GuestAccess = false
+	for i := range app.Buckets {
+		var kept = app.Buckets[i].Access[:0:0]
+		for _, a := range app.Buckets[i].Access {
+			if a.Who != "guest" {
+				kept = append(kept, a)
+			}
+		}
+		app.Buckets[i].Access = kept
+	}
+	md := string(Markdown(app, path))
+	for _, l := range strings.Split(md, "\n") {
+		if strings.Contains(strings.ToLower(l), "guest role") && !strings.HasPrefix(l, "- No guest role:") {
+			t.Errorf("mentions a guest role without guestAccess: %s", l)
+		}
+	}
+	if !strings.Contains(md, "signed-out visitors get no AWS credentials at all") {
+		t.Errorf("does not say guests get no credentials")
+	}
+}

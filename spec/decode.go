@@ -312,7 +312,7 @@ func describe(n *yaml.Node) string {
 	case "!!null":
 		return "empty"
 	}
-	return fmt.Sprintf("a %s value", strings.TrimPrefix(n.ShortTag(), "!!"))
+	return fmt.Sprintf("a value tagged %q", strings.TrimPrefix(n.ShortTag(), "!!"))
 }
 
 func truncate(s string) string {

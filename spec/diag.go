@@ -21,11 +21,15 @@ type Diagnostic struct {
 
 func (d Diagnostic) String() string {
 	loc := fmt.Sprintf("%s:%d:%d", d.File, d.Pos.Line, d.Pos.Col)
+	// One problem, one line: text taken from the spec (keys, tags) may hold line breaks.
+	msg := oneLine.Replace(d.Msg)
 	if d.Path == "" {
-		return loc + ": " + d.Msg
+		return loc + ": " + msg
 	}
-	return loc + ": " + d.Path + ": " + d.Msg
+	return loc + ": " + oneLine.Replace(d.Path) + ": " + msg
 }
+
+var oneLine = strings.NewReplacer("\r\n", `\n`, "\n", `\n`, "\r", `\r`)
 
 // Diagnostics is every problem found in a spec, reported together.
 type Diagnostics []Diagnostic

@@ -23,6 +23,9 @@ import (
 type Options struct {
 	// BuildDir is where Go functions are compiled; "" uses a temporary folder per function.
 	BuildDir string
+	// SkipNag leaves out the cdk-nag AwsSolutions checks (and the suppressions in nag.go). By default
+	// every stack is checked and each unsuppressed finding is an error annotation, which fails synth.
+	SkipNag bool
 }
 
 // AppStack is the synthesized stack and the constructs in it, for callers that add to it.
@@ -74,6 +77,9 @@ func New(scope constructs.Construct, app *spec.App, opts *Options) *AppStack {
 	b.functionAccess()
 	b.apis()
 	b.outputs()
+	if !opts.SkipNag {
+		applyNag(b)
+	}
 	return s
 }
 

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/underhood-dev/underhood/internal/spectest"
@@ -34,7 +35,7 @@ func synthApps(t *testing.T, apps []*spec.App) map[string][]byte {
 	asm := cdkApp.Synth(nil)
 	for _, st := range *asm.Stacks() {
 		for _, m := range *st.Messages() {
-			if m.Level == "error" {
+			if m.Level == cxapi.SynthesisMessageLevel_ERROR {
 				t.Errorf("%s: %v", *m.Id, m.Entry.Data)
 			}
 		}

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -56,11 +57,13 @@ type Props struct {
 	BuildDir     string // where Go builds go; "" -> a fresh os.MkdirTemp dir
 }
 
-// Function is a Lambda function with its own log group.
+// Function is a Lambda function with its own log group and execution role. The role starts with no
+// managed policy: only logs:CreateLogStream and logs:PutLogEvents on LogGroup.
 type Function struct {
 	constructs.Construct
 	Fn       awslambda.Function
 	LogGroup awslogs.LogGroup
+	Role     awsiam.Role
 }
 
 const (
@@ -198,6 +201,13 @@ func NewFunction(scope constructs.Construct, id string, props *Props) *Function 
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
 
+	// Instead of CDK's default role with AWSLambdaBasicExecutionRole (logs on every log group in the
+	// account): the function writes to its own log group only, which exists before it runs.
+	f.Role = awsiam.NewRole(f.Construct, jsii.String("ServiceRole"), &awsiam.RoleProps{
+		AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+	})
+	f.LogGroup.GrantWrite(f.Role)
+
 	fnProps := &awslambda.FunctionProps{
 		Runtime:      runtime,
 		Handler:      jsii.String(handler),
@@ -206,6 +216,7 @@ func NewFunction(scope constructs.Construct, id string, props *Props) *Function 
 		MemorySize:   jsii.Number(float64(p.MemorySize)),
 		Timeout:      awscdk.Duration_Seconds(jsii.Number(p.Timeout.Seconds())),
 		LogGroup:     f.LogGroup,
+		Role:         f.Role,
 	}
 	if p.Description != "" {
 		fnProps.Description = jsii.String(p.Description)

@@ -149,6 +149,16 @@ func TestProps(t *testing.T) {
 		})},
 	})
 	tpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": 7})
+	// The role may only write to the function's own log group: no AWSLambdaBasicExecutionRole.
+	tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]any{"ManagedPolicyArns": assertions.Match_Absent()})
+	tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]any{"PolicyDocument": map[string]any{
+		"Statement": assertions.Match_Exact([]any{map[string]any{
+			"Action":   []any{"logs:CreateLogStream", "logs:PutLogEvents"},
+			"Effect":   "Allow",
+			"Resource": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^FnLogGroup")), "Arn"}},
+		}}),
+	}})
+	tpl.ResourceCountIs(jsii.String("AWS::IAM::Role"), jsii.Number(1))
 
 	if !reflect.DeepEqual(*props, before) || !reflect.DeepEqual(props.Environment, beforeEnv) {
 		t.Errorf("caller's props were modified: %+v", *props)

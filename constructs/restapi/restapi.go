@@ -77,9 +77,11 @@ type RestAPIProps struct {
 	CorsAllowOrigins []string
 	// ThrottlingRateLimit and ThrottlingBurstLimit apply to every method; 0 -> 100 / 200.
 	ThrottlingRateLimit, ThrottlingBurstLimit float64
-	// AccessLogs enables stage access logs to a dedicated log group; nil -> true.
+	// AccessLogs enables stage access logs to a dedicated log group and execution logs (level ERROR,
+	// no request or response data) to API Gateway's execution log group, created here with the same
+	// retention; nil -> true. Both need the account's API Gateway CloudWatch Logs role.
 	AccessLogs *bool
-	// LogRetention of the access log group; "" -> ONE_MONTH.
+	// LogRetention of the access and execution log groups; "" -> ONE_MONTH.
 	LogRetention awslogs.RetentionDays
 	Routes       []Route
 }
@@ -107,6 +109,18 @@ type RestAPI struct {
 	Authorizer awsapigateway.CognitoUserPoolsAuthorizer
 	// AccessLogGroup is the stage access log group (nil when AccessLogs is false).
 	AccessLogGroup awslogs.LogGroup
+	// ExecutionLogGroup is API-Gateway-Execution-Logs_<api id>/<stage> (nil when AccessLogs is false).
+	ExecutionLogGroup awslogs.LogGroup
+	// RequestValidator checks the parameters and body of every route method against whatever the
+	// method requires (proxy routes declare no model, so it rejects nothing by itself).
+	RequestValidator awsapigateway.RequestValidator
+
+	methods []routeMethod
+}
+
+type routeMethod struct {
+	verb, path string
+	method     awsapigateway.Method
 }
 
 var validMethods = map[string]bool{
@@ -185,6 +199,8 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 			Retention: p.LogRetention,
 		})
 		apiProps.DeployOptions.AccessLogDestination = awsapigateway.NewLogGroupLogDestination(a.AccessLogGroup)
+		// Execution logs for errors only; DataTraceEnabled stays off (it would log tokens and bodies).
+		apiProps.DeployOptions.LoggingLevel = awsapigateway.MethodLoggingLevel_ERROR
 		apiProps.DeployOptions.AccessLogFormat = awsapigateway.AccessLogFormat_JsonWithStandardFields(
 			&awsapigateway.JsonWithStandardFieldProps{
 				Caller: jsii.Bool(true), HttpMethod: jsii.Bool(true), Ip: jsii.Bool(true),
@@ -204,6 +220,19 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 	// RestApi adds an "Endpoint" output named by a hash; the caller decides which outputs form its
 	// contract, so the URL is offered through URL() instead.
 	a.Api.Node().TryRemoveChild(jsii.String("Endpoint"))
+	if *p.AccessLogs {
+		// API Gateway would create this group itself on the first error, without retention and outside
+		// the stack; creating it first (the stage waits for it) gives it the retention of the access logs.
+		a.ExecutionLogGroup = awslogs.NewLogGroup(a.Construct, jsii.String("ExecutionLogs"), &awslogs.LogGroupProps{
+			LogGroupName: jsii.String(fmt.Sprintf("API-Gateway-Execution-Logs_%s/%s", *a.Api.RestApiId(), p.StageName)),
+			Retention:    p.LogRetention,
+		})
+		a.Api.DeploymentStage().Node().AddDependency(a.ExecutionLogGroup)
+	}
+	a.RequestValidator = a.Api.AddRequestValidator(jsii.String("RequestValidator"), &awsapigateway.RequestValidatorOptions{
+		ValidateRequestBody:       jsii.Bool(true),
+		ValidateRequestParameters: jsii.Bool(true),
+	})
 
 	if len(origins) > 0 {
 		addCorsGatewayResponses(a.Api, origins)
@@ -262,7 +291,7 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 		if (r.auth == IDToken || r.auth == AccessToken) && a.Authorizer == nil {
 			continue // already reported: no user pool
 		}
-		opts := &awsapigateway.MethodOptions{}
+		opts := &awsapigateway.MethodOptions{RequestValidator: a.RequestValidator}
 		switch r.auth {
 		case IAM:
 			opts.AuthorizationType = awsapigateway.AuthorizationType_IAM
@@ -278,7 +307,8 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 			opts.AuthorizationType = awsapigateway.AuthorizationType_NONE
 		}
 		res := a.Api.Root().ResourceForPath(jsii.String(r.path))
-		res.AddMethod(jsii.String(r.method), integrationFor(r.fn), opts)
+		m := res.AddMethod(jsii.String(r.method), integrationFor(r.fn), opts)
+		a.methods = append(a.methods, routeMethod{verb: r.method, path: normPath(r.path), method: m})
 
 		if r.auth != IAM {
 			continue
@@ -308,6 +338,18 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 		}))
 	}
 	return a
+}
+
+// Method returns the method built for a route ("GET", "/photos/{id}"), or nil when there is none
+// (unknown or invalid route).
+func (a *RestAPI) Method(verb, path string) awsapigateway.Method {
+	verb = strings.ToUpper(strings.TrimSpace(verb))
+	for _, m := range a.methods {
+		if m.verb == verb && m.path == normPath(path) {
+			return m.method
+		}
+	}
+	return nil
 }
 
 // URL is the invoke URL of the deployment stage (ends with "/").

@@ -196,6 +196,18 @@ func TestDefaults(t *testing.T) {
 			"Integration":       assertions.Match_ObjectLike(&obj{"Type": "AWS_PROXY", "IntegrationHttpMethod": "POST"}),
 		})
 	})
+	check(t, "request validator on every route method", func() {
+		tmpl.HasResourceProperties(jsii.String("AWS::ApiGateway::RequestValidator"), obj{
+			"ValidateRequestBody": true, "ValidateRequestParameters": true,
+		})
+		tmpl.HasResourceProperties(jsii.String("AWS::ApiGateway::Method"), obj{
+			"HttpMethod":         "GET",
+			"RequestValidatorId": obj{"Ref": logicalID(stack, a.RequestValidator)},
+		})
+	})
+	if m := a.Method("get", "/photos/"); m == nil || a.Method("POST", "/photos") != nil {
+		t.Errorf("Method lookup: GET /photos %v, POST /photos %v", m, a.Method("POST", "/photos"))
+	}
 	check(t, "no CORS, no authorizer without CORS origins", func() {
 		tmpl.ResourcePropertiesCountIs(jsii.String("AWS::ApiGateway::Method"), obj{"HttpMethod": "OPTIONS"}, jsii.Number(0))
 		tmpl.ResourceCountIs(jsii.String("AWS::ApiGateway::GatewayResponse"), jsii.Number(0))
@@ -221,7 +233,7 @@ func TestStageOptions(t *testing.T) {
 		{"custom", restapi.RestAPIProps{
 			StageName: "prod", ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10,
 			LogRetention: awslogs.RetentionDays_ONE_WEEK, Description: "photos",
-		}, 1, 7},
+		}, 2, 7}, // access logs and execution logs
 		{"no-logs", restapi.RestAPIProps{StageName: "prod", ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10,
 			AccessLogs: jsii.Bool(false)}, 0, nil},
 	}
@@ -238,16 +250,30 @@ func TestStageOptions(t *testing.T) {
 			a := apis[i]
 			tmpl := assertions.Template_FromStack(stacks[i], nil)
 			access := interface{}(assertions.Match_Absent())
-			if tc.logGroups == 1 {
+			logging := interface{}(assertions.Match_Absent())
+			if tc.logGroups > 0 {
 				access = assertions.Match_ObjectLike(&obj{"DestinationArn": assertions.Match_AnyValue()})
-			} else if a.AccessLogGroup != nil {
-				t.Errorf("AccessLogGroup should be nil")
+				logging = "ERROR"
+				check(t, "execution log group named as API Gateway names it, created before the stage", func() {
+					tmpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), obj{
+						"LogGroupName":    obj{"Fn::Join": arr{"", arr{"API-Gateway-Execution-Logs_", obj{"Ref": logicalID(stacks[i], a.Api)}, "/prod"}}},
+						"RetentionInDays": tc.retention,
+					})
+					tmpl.HasResource(jsii.String("AWS::ApiGateway::Stage"), obj{
+						"DependsOn": assertions.Match_ArrayWith(&arr{logicalID(stacks[i], a.ExecutionLogGroup)}),
+					})
+				})
+			} else if a.AccessLogGroup != nil || a.ExecutionLogGroup != nil {
+				t.Errorf("AccessLogGroup and ExecutionLogGroup should be nil")
 			}
 			check(t, "stage", func() {
 				tmpl.HasResourceProperties(jsii.String("AWS::ApiGateway::Stage"), obj{
 					"StageName": "prod",
 					"MethodSettings": assertions.Match_ArrayWith(&arr{assertions.Match_ObjectLike(&obj{
+						"HttpMethod": "*", "ResourcePath": "/*",
 						"ThrottlingRateLimit": 5, "ThrottlingBurstLimit": 10,
+						// Errors only, and never request or response data (tokens, bodies).
+						"LoggingLevel": logging, "DataTraceEnabled": false,
 					})}),
 					"AccessLogSetting": access,
 				})

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/spf13/cobra"
 
@@ -21,6 +22,7 @@ type synthOptions struct {
 	stage string
 	out   string
 	quiet bool
+	noNag bool
 	spec  string
 }
 
@@ -40,6 +42,7 @@ func newSynthCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&opts.stage, "stage", "", "stage to synthesize (default: cdk context \"stage\", else dev)")
 	cmd.Flags().StringVar(&opts.out, "out", "", "cloud assembly folder (default: $CDK_OUTDIR when run by the CDK CLI, else cdk.out)")
 	cmd.Flags().BoolVarP(&opts.quiet, "quiet", "q", false, "print no summary")
+	cmd.Flags().BoolVar(&opts.noNag, "no-nag", false, "skip the cdk-nag AwsSolutions checks (on by default; unaccepted findings fail synth)")
 	return cmd
 }
 
@@ -74,21 +77,31 @@ func runSynth(opts *synthOptions, stdout, stderr io.Writer) (err error) {
 	defer os.RemoveAll(buildDir)
 
 	cdkApp := awscdk.NewApp(appProps)
-	stacks.New(cdkApp, app, &stacks.Options{BuildDir: buildDir})
+	stacks.New(cdkApp, app, &stacks.Options{BuildDir: buildDir, SkipNag: opts.noNag})
 	assembly := cdkApp.Synth(nil)
 	outDir := *assembly.Directory()
 
 	var problems []string
+	nagFindings := 0
 	for _, st := range *assembly.Stacks() {
 		for _, m := range *st.Messages() {
-			if m.Level == "error" {
-				problems = append(problems, fmt.Sprintf("%s: %v", strings.TrimPrefix(*m.Id, "/"), m.Entry.Data))
+			if m.Level == cxapi.SynthesisMessageLevel_ERROR {
+				// cdk-nag findings read "AwsSolutions-RULE[finding]: message"; the id is the resource's path.
+				msg := strings.TrimSpace(fmt.Sprint(m.Entry.Data))
+				if strings.HasPrefix(msg, "AwsSolutions-") {
+					nagFindings++
+				}
+				problems = append(problems, fmt.Sprintf("%s: %s", strings.TrimPrefix(*m.Id, "/"), msg))
 			}
 		}
 	}
 	if len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintln(stderr, "error:", p)
+		}
+		if nagFindings > 0 {
+			fmt.Fprintf(stderr, "%d cdk-nag finding(s): fix the spec setting that causes each, or synthesize with --no-nag "+
+				"(README, Security posture: what underhood accepts and why)\n", nagFindings)
 		}
 		return &exitError{code: 1, msg: fmt.Sprintf("%s has %d error(s); nothing can be deployed", app.StackName(), len(problems))}
 	}

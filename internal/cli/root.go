@@ -40,6 +40,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		newSynthCmd(stdout, stderr),
 		newInitCmd(stdout, stderr),
 		newConfigCmd(stdout, stderr),
+		newPlanCmd(stdout, stderr),
 		newExplainCmd(stdout, stderr),
 	)
 	err := root.Execute()

@@ -10,12 +10,10 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/spf13/cobra"
 
 	"github.com/underhood-dev/underhood/spec"
-	"github.com/underhood-dev/underhood/stacks"
 )
 
 type synthOptions struct {
@@ -46,7 +44,7 @@ func newSynthCmd(stdout, stderr io.Writer) *cobra.Command {
 	return cmd
 }
 
-func runSynth(opts *synthOptions, stdout, stderr io.Writer) (err error) {
+func runSynth(opts *synthOptions, stdout, stderr io.Writer) error {
 	stage := opts.stage
 	if stage == "" {
 		stage = contextStage()
@@ -64,37 +62,13 @@ func runSynth(opts *synthOptions, stdout, stderr io.Writer) (err error) {
 	case os.Getenv("CDK_OUTDIR") == "":
 		appProps.Outdir = jsii.String("cdk.out")
 	}
-	// jsii reports JavaScript errors as Go panics; turn them into a message, never a stack trace.
-	defer func() {
-		if r := recover(); r != nil {
-			err = &exitError{code: 1, msg: fmt.Sprintf("synthesis failed: %v", firstLine(fmt.Sprint(r)))}
-		}
-	}()
-	buildDir, err := os.MkdirTemp("", "underhood-build-")
+	// Compare with the previous cloud assembly, if any, and warn about anything plan would block.
+	defer previousAssemblyGuard(appProps, app.StackName(), stderr)()
+	res, err := synthesize(app, appProps, opts.noNag)
 	if err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}
-	defer os.RemoveAll(buildDir)
-
-	cdkApp := awscdk.NewApp(appProps)
-	stacks.New(cdkApp, app, &stacks.Options{BuildDir: buildDir, SkipNag: opts.noNag})
-	assembly := cdkApp.Synth(nil)
-	outDir := *assembly.Directory()
-
-	var problems []string
-	nagFindings := 0
-	for _, st := range *assembly.Stacks() {
-		for _, m := range *st.Messages() {
-			if m.Level == cxapi.SynthesisMessageLevel_ERROR {
-				// cdk-nag findings read "AwsSolutions-RULE[finding]: message"; the id is the resource's path.
-				msg := strings.TrimSpace(fmt.Sprint(m.Entry.Data))
-				if strings.HasPrefix(msg, "AwsSolutions-") {
-					nagFindings++
-				}
-				problems = append(problems, fmt.Sprintf("%s: %s", strings.TrimPrefix(*m.Id, "/"), msg))
-			}
-		}
-	}
+	problems, nagFindings, outDir := res.problems, res.nagFindings, res.dir
 	if len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintln(stderr, "error:", p)

@@ -1,0 +1,162 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/smithy-go"
+	"github.com/spf13/cobra"
+
+	"github.com/underhood-dev/underhood/plan"
+)
+
+type planOptions struct {
+	stage   string
+	against string
+	allow   []string
+	profile string
+	region  string
+	spec    string
+}
+
+func newPlanCmd(stdout, stderr io.Writer) *cobra.Command {
+	opts := &planOptions{}
+	cmd := &cobra.Command{
+		Use:   "plan [--stage S] [--against FILE | --profile P --region R] [--allow LOGICAL_ID]... SPEC",
+		Short: "Compare the template synth would deploy with the deployed one; refuse changes that lose users' data",
+		Long: "plan synthesizes the stage's template in memory and compares it with the deployed stack's template\n" +
+			"(CloudFormation GetTemplate with the default AWS credential chain, or --against FILE). It lists each\n" +
+			"resource as added, modified, replaced or deleted, and exits 1 when a user pool, user pool client,\n" +
+			"identity pool, bucket or table would be deleted, renamed (a changed logical ID), replaced, or changed\n" +
+			"in a way Cognito or DynamoDB refuse. --allow LOGICAL_ID accepts one such change after a backup.\n" +
+			"A stack that does not exist yet is all added. Exit 0: nothing stateful is lost; 1: blocked or error.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			opts.spec = args[0]
+			return runPlan(opts, stdout, stderr)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.stage, "stage", "", "stage to plan (default dev)")
+	f.StringVar(&opts.against, "against", "", "compare with this template file (JSON or YAML) instead of the deployed stack")
+	f.StringArrayVar(&opts.allow, "allow", nil, "accept the blocked change to this logical ID (repeatable); take a backup first")
+	f.StringVar(&opts.profile, "profile", "", "AWS profile for GetTemplate (default: the default credential chain)")
+	f.StringVar(&opts.region, "region", "", "AWS region of the stack (default: the stage's region, else the SDK's default)")
+	return cmd
+}
+
+func runPlan(opts *planOptions, stdout, stderr io.Writer) error {
+	if opts.against != "" && (opts.profile != "" || opts.region != "") {
+		return &exitError{code: 2, msg: "--against compares with a file; --profile and --region are for the deployed stack"}
+	}
+	app, ok := loadSpec(opts.spec, opts.stage, stderr)
+	if !ok {
+		return errFailed
+	}
+	var deployed []byte
+	var source string
+	if opts.against != "" {
+		data, err := os.ReadFile(opts.against)
+		if err != nil {
+			return &exitError{code: 1, msg: fmt.Sprintf("cannot read the template to compare with: %v", err)}
+		}
+		deployed, source = data, opts.against
+	} else {
+		region := opts.region
+		if region == "" {
+			region = app.Region
+		}
+		body, where, err := deployedTemplate(context.Background(), app.StackName(), opts.profile, region)
+		if err != nil {
+			return &exitError{code: 1, msg: err.Error()}
+		}
+		if body == nil {
+			fmt.Fprintf(stdout, "Stack %s does not exist in %s yet: every resource is new.\n", app.StackName(), where)
+		} else {
+			source = "stack " + app.StackName() + " in " + where
+		}
+		deployed = body
+	}
+	proposed, err := synthTemplate(app)
+	if err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	report, err := plan.Compare(deployed, proposed, plan.Options{Allow: opts.allow})
+	if err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	if source != "" {
+		fmt.Fprintf(stdout, "Plan for %s (stage %s): %s -> the template synth would deploy\n\n", app.StackName(), app.Stage, source)
+	}
+	if err := report.WriteText(stdout); err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	if report.Blocked {
+		return &exitError{code: 1, msg: fmt.Sprintf("plan blocked: %s would lose users' data or fail to deploy",
+			plural(report.Summary.Blocked, "change"))}
+	}
+	return nil
+}
+
+// deployedTemplate fetches the stack's current template with GetTemplate. It returns a nil body when
+// the stack does not exist, and where describes the region (and profile) asked. The endpoint follows
+// the SDK's configuration (AWS_ENDPOINT_URL_CLOUDFORMATION, AWS_ENDPOINT_URL, endpoint_url in the
+// profile), which also points plan at LocalStack.
+func deployedTemplate(ctx context.Context, stack, profile, region string) (body []byte, where string, err error) {
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	var loadOpts []func(*config.LoadOptions) error
+	if profile != "" {
+		loadOpts = append(loadOpts, config.WithSharedConfigProfile(profile))
+	}
+	if region != "" {
+		loadOpts = append(loadOpts, config.WithRegion(region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot load the AWS configuration: %v (use --profile, or --against FILE to compare with a template file)", err)
+	}
+	where = "region " + cfg.Region
+	if profile != "" {
+		where += " (profile " + profile + ")"
+	}
+	if cfg.Region == "" {
+		return nil, "", errors.New("no AWS region: pass --region, set the stage's region in the spec, or set AWS_REGION")
+	}
+	return getTemplate(ctx, cloudformation.NewFromConfig(cfg), stack, where)
+}
+
+func getTemplate(ctx context.Context, client *cloudformation.Client, stack, where string) ([]byte, string, error) {
+	out, err := client.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String(stack)})
+	if err == nil {
+		return []byte(aws.ToString(out.TemplateBody)), where, nil
+	}
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		code, msg := apiErr.ErrorCode(), apiErr.ErrorMessage()
+		switch {
+		case code == "ValidationError" && strings.Contains(msg, "does not exist"):
+			return nil, where, nil
+		case code == "AccessDenied" || code == "AccessDeniedException" || strings.Contains(msg, "not authorized"):
+			return nil, "", fmt.Errorf("access denied reading stack %s's template in %s: the credentials need cloudformation:GetTemplate "+
+				"on it (%s); use --profile for other credentials, or --against FILE", stack, where, msg)
+		case code == "ExpiredToken" || code == "ExpiredTokenException" || code == "InvalidClientTokenId" ||
+			code == "SignatureDoesNotMatch" || code == "UnrecognizedClientException":
+			return nil, "", fmt.Errorf("the AWS credentials were refused (%s: %s): refresh them (aws sso login, or --profile)", code, msg)
+		}
+		return nil, "", fmt.Errorf("cannot read stack %s's template in %s: %s: %s", stack, where, code, msg)
+	}
+	if strings.Contains(err.Error(), "failed to retrieve credentials") || strings.Contains(err.Error(), "no EC2 IMDS role found") {
+		return nil, "", fmt.Errorf("no AWS credentials found for GetTemplate in %s: use --profile or AWS_PROFILE, or compare with a file "+
+			"with --against FILE", where)
+	}
+	return nil, "", fmt.Errorf("cannot read stack %s's template in %s: %v", stack, where, err)
+}

@@ -1,0 +1,212 @@
+package cli_test
+
+import (
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// usernameSpec writes examples/photoshare with signInWith [username] instead of [email] into a temporary
+// folder (function sources still point at the example) and returns its path. With username sign-in
+// the user pool has no UsernameAttributes: a change Cognito refuses.
+func usernameSpec(t *testing.T) string {
+	t.Helper()
+	example, err := filepath.Abs("../../examples/photoshare")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(example, "app.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	rel, err := filepath.Rel(dir, example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(data)
+	for old, repl := range map[string]string{
+		"signInWith: [email]": "signInWith: [username]",
+		"source: functions/":  "source: " + filepath.ToSlash(rel) + "/functions/",
+	} {
+		if !strings.Contains(s, old) {
+			t.Fatalf("examples/photoshare/app.yaml no longer has %q", old)
+		}
+		s = strings.ReplaceAll(s, old, repl)
+	}
+	path := filepath.Join(dir, "app.yaml")
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// deployedPhotoshare synthesizes the unchanged example (stage prod) and returns its template: what a
+// deployed stack would hold.
+func deployedPhotoshare(t *testing.T) (path string, body []byte) {
+	t.Helper()
+	out := t.TempDir()
+	code, _, errs := run("synth", "--quiet", "--stage", "prod", "--out", out, "../../examples/photoshare/app.yaml")
+	if code != 0 {
+		t.Fatalf("synth: exit %d: %s", code, errs)
+	}
+	path = filepath.Join(out, "photoshare-prod.template.json")
+	body, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path, body
+}
+
+func TestPlan(t *testing.T) {
+	if testing.Short() {
+		t.Skip("synthesizes the example")
+	}
+	deployedPath, deployedBody := deployedPhotoshare(t)
+	spec := usernameSpec(t)
+
+	t.Run("against file: user pool change is blocked", func(t *testing.T) {
+		code, out, errs := run("plan", "--stage", "prod", "--against", deployedPath, spec)
+		if code != 1 {
+			t.Fatalf("exit %d, want 1\n%s%s", code, out, errs)
+		}
+		for _, s := range []string{
+			"Plan for photoshare-prod (stage prod): " + deployedPath,
+			"~ UserPoolDAD9161D",
+			"Blocked (1):",
+			"UserPoolDAD9161D (AWS::Cognito::UserPool): update refused by the service",
+			"Cognito cannot change what users sign in with (UsernameAttributes)",
+			"[email] -> []",
+			"Cognito cannot export password hashes",
+			"--allow UserPoolDAD9161D",
+			"BLOCKED: 1 change would lose data or fail",
+		} {
+			// The explanations are word-wrapped: compare with single spaces.
+			if !strings.Contains(strings.Join(strings.Fields(out), " "), s) {
+				t.Errorf("stdout lacks %q:\n%s", s, out)
+			}
+		}
+		if !strings.Contains(errs, "underhood: plan blocked: 1 change would lose users' data or fail to deploy") {
+			t.Errorf("stderr: %s", errs)
+		}
+		if strings.Contains(errs, "goroutine ") || strings.Contains(errs, "panic") {
+			t.Errorf("stderr has a Go stack trace: %s", errs)
+		}
+	})
+
+	t.Run("--allow accepts it", func(t *testing.T) {
+		code, out, errs := run("plan", "--stage", "prod", "--against", deployedPath, "--allow", "UserPoolDAD9161D", spec)
+		if code != 0 || !strings.Contains(out, "Allowed by --allow (1): these WILL happen") {
+			t.Errorf("exit %d\n%s%s", code, out, errs)
+		}
+	})
+
+	t.Run("unchanged spec passes", func(t *testing.T) {
+		code, out, errs := run("plan", "--stage", "prod", "--against", deployedPath, "../../examples/photoshare/app.yaml")
+		if code != 0 || !strings.Contains(out, "No resource changes.") || !strings.Contains(out, "nothing stateful is lost") {
+			t.Errorf("exit %d\n%s%s", code, out, errs)
+		}
+	})
+
+	t.Run("GetTemplate", func(t *testing.T) {
+		var mode atomic.Value
+		var requests atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			requests.Add(1)
+			if err := r.ParseForm(); err != nil || r.Form.Get("Action") != "GetTemplate" || r.Form.Get("StackName") != "photoshare-prod" {
+				http.Error(w, "unexpected request "+r.Form.Encode(), http.StatusBadRequest)
+				return
+			}
+			if !strings.Contains(r.Header.Get("Authorization"), "Credential=AKIDPLANTEST/") {
+				http.Error(w, "unsigned request", http.StatusBadRequest)
+				return
+			}
+			w.Header().Set("Content-Type", "text/xml")
+			w.Header().Set("Connection", "close")
+			switch mode.Load() {
+			case "deployed":
+				var body strings.Builder
+				_ = xml.EscapeText(&body, deployedBody)
+				fmt.Fprintf(w, `<GetTemplateResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><GetTemplateResult>`+
+					`<TemplateBody>%s</TemplateBody><StagesAvailable><member>Original</member><member>Processed</member></StagesAvailable>`+
+					`</GetTemplateResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></GetTemplateResponse>`, body.String())
+			case "missing":
+				queryError(w, http.StatusBadRequest, "ValidationError", "Stack with id photoshare-prod does not exist")
+			case "denied":
+				queryError(w, http.StatusForbidden, "AccessDenied", "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: "+
+					"cloudformation:GetTemplate on resource: arn:aws:cloudformation:eu-west-1:123456789012:stack/photoshare-prod/*")
+			}
+		}))
+		defer srv.Close()
+		home := t.TempDir()
+		for k, v := range map[string]string{
+			"AWS_ENDPOINT_URL_CLOUDFORMATION": srv.URL,
+			"AWS_ACCESS_KEY_ID":               "AKIDPLANTEST",
+			"AWS_SECRET_ACCESS_KEY":           "secret",
+			"AWS_SESSION_TOKEN":               "",
+			"AWS_REGION":                      "eu-west-1",
+			"AWS_PROFILE":                     "",
+			"AWS_CONFIG_FILE":                 filepath.Join(home, "config"),
+			"AWS_SHARED_CREDENTIALS_FILE":     filepath.Join(home, "credentials"),
+			"AWS_EC2_METADATA_DISABLED":       "true",
+			"AWS_MAX_ATTEMPTS":                "1",
+		} {
+			t.Setenv(k, v)
+		}
+
+		mode.Store("denied")
+		code, out, errs := run("plan", "--stage", "prod", spec)
+		if code != 1 || !strings.Contains(errs, "access denied reading stack photoshare-prod's template in region eu-west-1") ||
+			!strings.Contains(errs, "cloudformation:GetTemplate") || !strings.Contains(errs, "--against FILE") {
+			t.Errorf("denied: exit %d\n%s%s", code, out, errs)
+		}
+
+		mode.Store("deployed")
+		code, out, errs = run("plan", "--stage", "prod", spec)
+		if code != 1 || !strings.Contains(out, "Plan for photoshare-prod (stage prod): stack photoshare-prod in region eu-west-1") ||
+			!strings.Contains(out, "UserPoolDAD9161D (AWS::Cognito::UserPool): update refused") {
+			t.Errorf("deployed: exit %d\n%s%s", code, out, errs)
+		}
+
+		mode.Store("missing")
+		code, out, errs = run("plan", "--stage", "prod", "--region", "eu-west-1", spec)
+		if code != 0 || !strings.Contains(out, "Stack photoshare-prod does not exist in region eu-west-1 yet: every resource is new.") ||
+			!strings.Contains(out, "0 modified, 0 replaced, 0 deleted, 0 unchanged; nothing stateful is lost") {
+			t.Errorf("missing: exit %d\n%s%s", code, out, errs)
+		}
+		if requests.Load() != 3 {
+			t.Errorf("%d GetTemplate requests, want 3 (no retries of a definite answer)", requests.Load())
+		}
+	})
+}
+
+func queryError(w http.ResponseWriter, status int, code, msg string) {
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type>`+
+		`<Code>%s</Code><Message>%s</Message></Error><RequestId>r2</RequestId></ErrorResponse>`, code, msg)
+}
+
+func TestPlanUsage(t *testing.T) {
+	tests := []struct {
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{[]string{"plan"}, 2, "accepts 1 arg(s), received 0"},
+		{[]string{"plan", "--against", "x.json", "--region", "eu-west-1", "../../examples/photoshare/app.yaml"}, 2, "--profile and --region are for the deployed stack"},
+		{[]string{"plan", "--against", "testdata/nope.json", "../../examples/photoshare/app.yaml"}, 1, "cannot read the template to compare with"},
+		{[]string{"plan", "testdata/bad.yaml"}, 1, "testdata/bad.yaml:5:20:"},
+	}
+	for _, tt := range tests {
+		code, out, errs := run(tt.args...)
+		if code != tt.wantCode || !strings.Contains(errs, tt.wantErr) {
+			t.Errorf("%v: exit %d, stderr %q (stdout %q); want %d, %q", tt.args, code, errs, out, tt.wantCode, tt.wantErr)
+		}
+	}
+}

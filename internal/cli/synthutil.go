@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/underhood-dev/underhood/plan"
+	"github.com/underhood-dev/underhood/spec"
+	"github.com/underhood-dev/underhood/stacks"
+)
+
+// synthResult is what one in-process synthesis produced.
+type synthResult struct {
+	dir         string   // the cloud assembly folder
+	problems    []string // error annotations as "path: message"
+	nagFindings int      // how many of them are cdk-nag findings
+}
+
+// synthesize runs the CDK app for one stack in-process. Error annotations (construct errors and cdk-nag
+// findings) are returned, not printed: Synth itself does not fail on them, the CDK CLI would.
+func synthesize(app *spec.App, appProps *awscdk.AppProps, skipNag bool) (res synthResult, err error) {
+	buildDir, err := os.MkdirTemp("", "underhood-build-")
+	if err != nil {
+		return res, err
+	}
+	defer os.RemoveAll(buildDir)
+	// jsii reports JavaScript errors as Go panics; turn them into an error, never a stack trace.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("synthesis failed: %v", firstLine(fmt.Sprint(r)))
+		}
+	}()
+	cdkApp := awscdk.NewApp(appProps)
+	stacks.New(cdkApp, app, &stacks.Options{BuildDir: buildDir, SkipNag: skipNag})
+	assembly := cdkApp.Synth(nil)
+	res.dir = *assembly.Directory()
+	for _, st := range *assembly.Stacks() {
+		for _, m := range *st.Messages() {
+			if m.Level != cxapi.SynthesisMessageLevel_ERROR {
+				continue
+			}
+			// cdk-nag findings read "AwsSolutions-RULE[finding]: message"; the id is the resource's path.
+			msg := strings.TrimSpace(fmt.Sprint(m.Entry.Data))
+			if strings.HasPrefix(msg, "AwsSolutions-") {
+				res.nagFindings++
+			}
+			res.problems = append(res.problems, fmt.Sprintf("%s: %s", strings.TrimPrefix(*m.Id, "/"), msg))
+		}
+	}
+	return res, nil
+}
+
+// synthTemplate synthesizes app's stack, cdk-nag included, into a temporary cloud assembly and returns
+// its template: the template synth (and so cdk deploy) would produce. Nothing else is written.
+func synthTemplate(app *spec.App) ([]byte, error) {
+	outDir, err := os.MkdirTemp("", "underhood-plan-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(outDir)
+	res, err := synthesize(app, &awscdk.AppProps{Outdir: jsii.String(outDir)}, false)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.problems) > 0 {
+		return nil, fmt.Errorf("%s has %d synthesis error(s): %s", app.StackName(), len(res.problems), strings.Join(res.problems, "; "))
+	}
+	return os.ReadFile(filepath.Join(res.dir, app.StackName()+".template.json"))
+}
+
+// previousAssemblyGuard is synth's replacement guard. Called before synthesis, it reads the stack's
+// template from the previous cloud assembly in the output folder (appProps.Outdir, else $CDK_OUTDIR,
+// else nothing); the function it returns compares it with the freshly written one and prints a warning
+// to stderr for every change plan would block. It never fails synth. One line in runSynth, anywhere
+// before cdkApp.Synth:
+//
+//	defer previousAssemblyGuard(appProps, app.StackName(), stderr)()
+func previousAssemblyGuard(appProps *awscdk.AppProps, stackName string, stderr io.Writer) func() {
+	dir := os.Getenv("CDK_OUTDIR")
+	if appProps != nil && appProps.Outdir != nil {
+		dir = *appProps.Outdir
+	}
+	if dir == "" {
+		return func() {}
+	}
+	path := filepath.Join(dir, stackName+".template.json")
+	previous, err := os.ReadFile(path)
+	if err != nil {
+		return func() {} // no previous assembly: nothing to compare
+	}
+	return func() {
+		current, err := os.ReadFile(path)
+		if err != nil || string(current) == string(previous) {
+			return
+		}
+		warnDangerous(stderr, previous, current, path)
+	}
+}
+
+// warnDangerous prints one warning per change plan would block; it is silent when there is none or
+// when a template cannot be read.
+func warnDangerous(stderr io.Writer, previous, current []byte, path string) {
+	report, err := plan.Compare(previous, current, plan.Options{})
+	if err != nil || !report.Blocked {
+		return
+	}
+	fmt.Fprintf(stderr, "warning: compared with the previous %s, this template would lose data or fail to deploy:\n", path)
+	for _, f := range report.Findings {
+		fmt.Fprintf(stderr, "warning:   %s (%s): %s\n", f.LogicalID, f.Type, f.What)
+	}
+	fmt.Fprintln(stderr, "warning: run 'underhood plan' against the deployed stack for what would be lost and how to proceed")
+}

@@ -1,0 +1,238 @@
+package plan
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// rule is what plan knows about a stateful type.
+type rule struct {
+	// replacement lists the top-level properties CloudFormation documents as "Update requires:
+	// Replacement" (the registry schema's createOnlyProperties).
+	replacement []string
+	// refused finds changes the service cannot make in place.
+	refused func(old, new map[string]any) []refusal
+}
+
+type refusal struct {
+	paths []string
+	what  string
+}
+
+// rules per stateful type. Sources: the CloudFormation template reference and the registry schemas
+// (as bundled in the aws-cdk CLI's service database), and Cognito's "Settings you can't change"
+// (cognito-user-pool-updating). Deliberately absent: UserPoolName and ClientName, which are updatable
+// today, and AttributeDefinitions, which is updatable except for the key attributes' types.
+var rules = map[string]*rule{
+	"AWS::Cognito::UserPool":       {refused: userPoolRefused},
+	"AWS::Cognito::UserPoolClient": {replacement: []string{"GenerateSecret", "UserPoolId"}},
+	"AWS::Cognito::IdentityPool":   {},
+	"AWS::S3::Bucket":              {replacement: []string{"BucketName", "BucketNamePrefix", "BucketNamespace", "ObjectLockEnabled"}},
+	"AWS::DynamoDB::Table":         {replacement: []string{"TableName", "KeySchema", "ImportSourceSpecification"}, refused: tableRefused},
+}
+
+// standardAttributes are Cognito's standard (OpenID Connect) attributes; every other Schema entry is a
+// custom attribute (stored as custom:NAME).
+var standardAttributes = map[string]bool{
+	"address": true, "birthdate": true, "email": true, "email_verified": true, "family_name": true, "gender": true,
+	"given_name": true, "locale": true, "middle_name": true, "name": true, "nickname": true, "phone_number": true,
+	"phone_number_verified": true, "picture": true, "preferred_username": true, "profile": true, "sub": true,
+	"updated_at": true, "website": true, "zoneinfo": true,
+}
+
+func userPoolRefused(old, new map[string]any) []refusal {
+	var out []refusal
+	for _, p := range []struct{ prop, what string }{
+		{"AliasAttributes", "the sign-in aliases (AliasAttributes)"},
+		{"UsernameAttributes", "what users sign in with (UsernameAttributes)"},
+	} {
+		o, n := stringSet(old[p.prop]), stringSet(new[p.prop])
+		if !slices.Equal(o, n) {
+			out = append(out, refusal{[]string{"Properties." + p.prop}, fmt.Sprintf(
+				"Cognito cannot change %s of an existing user pool ([%s] -> [%s])", p.what, strings.Join(o, ", "), strings.Join(n, ", "))})
+		}
+	}
+	if o, n := caseSensitive(old), caseSensitive(new); o != n {
+		out = append(out, refusal{[]string{"Properties.UsernameConfiguration.CaseSensitive"}, fmt.Sprintf(
+			"Cognito cannot change whether usernames are case sensitive (%s -> %s)", o, n)})
+	}
+	out = append(out, schemaRefused(old["Schema"], new["Schema"])...)
+	return out
+}
+
+// caseSensitive is UsernameConfiguration.CaseSensitive; without it a pool created through the API is
+// case sensitive.
+func caseSensitive(props map[string]any) string {
+	v := lookup(props, "UsernameConfiguration", "CaseSensitive")
+	if v == nil {
+		return "true (default)"
+	}
+	s, _ := scalar(v)
+	return s
+}
+
+// schemaRefused applies Cognito's attribute rules: required attributes are fixed at creation, custom
+// attributes can be added but never changed or removed, and no attribute's mutability can change.
+func schemaRefused(oldV, newV any) []refusal {
+	oldA, newA := schemaByName(oldV), schemaByName(newV)
+	var out []refusal
+	names := make([]string, 0, len(oldA)+len(newA))
+	for n := range oldA {
+		names = append(names, n)
+	}
+	for n := range newA {
+		if _, ok := oldA[n]; !ok {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		o, inOld := oldA[name]
+		n, inNew := newA[name]
+		path := "Properties.Schema[" + name + "]"
+		custom := strings.HasPrefix(name, "custom:") || !standardAttributes[name]
+		if custom {
+			switch {
+			case inOld && !inNew:
+				out = append(out, refusal{[]string{path}, fmt.Sprintf("custom attribute %s is removed: Cognito cannot remove a custom attribute", name)})
+			case inOld && inNew && !equal(o, n):
+				var d []string
+				diff(path, o, n, &d)
+				out = append(out, refusal{d, fmt.Sprintf("custom attribute %s changes: Cognito cannot change a custom attribute once created (adding a new one is fine)", name)})
+			}
+			continue
+		}
+		oReq, nReq := required(o), required(n)
+		switch {
+		case oReq != nReq:
+			verb := "becomes required"
+			if oReq {
+				verb = "is no longer required"
+			}
+			out = append(out, refusal{[]string{path + ".Required"}, fmt.Sprintf("standard attribute %s %s: Cognito fixes required attributes when the pool is created", name, verb)})
+		case oReq && inOld && inNew && !equal(o, n):
+			var d []string
+			diff(path, o, n, &d)
+			out = append(out, refusal{d, fmt.Sprintf("required attribute %s changes: Cognito fixes required attributes when the pool is created", name)})
+		case inOld && inNew && !equal(o["Mutable"], n["Mutable"]):
+			out = append(out, refusal{[]string{path + ".Mutable"}, fmt.Sprintf("attribute %s changes mutability: Cognito cannot change it after creation", name)})
+		}
+	}
+	return out
+}
+
+func schemaByName(v any) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	l, _ := v.([]any)
+	for _, e := range l {
+		m, ok := e.(map[string]any)
+		if !ok {
+			continue
+		}
+		name, _ := scalar(m["Name"])
+		out[name] = m
+	}
+	return out
+}
+
+func required(attr map[string]any) bool {
+	if attr == nil {
+		return false
+	}
+	s, _ := scalar(attr["Required"])
+	return s == "true"
+}
+
+// tableRefused: DynamoDB cannot change a key attribute's type, and local secondary indexes exist only
+// from the table's creation (CloudFormation: "Updates are not supported").
+func tableRefused(old, new map[string]any) []refusal {
+	var out []refusal
+	oldTypes, newTypes := attributeTypes(old), attributeTypes(new)
+	// With a new key schema the table is replaced anyway (a replacement finding covers it).
+	sameKeys := equal(old["KeySchema"], new["KeySchema"])
+	for _, k := range keyAttributes(old) {
+		if !sameKeys {
+			break
+		}
+		o, n := oldTypes[k], newTypes[k]
+		if n != "" && o != n {
+			out = append(out, refusal{[]string{"Properties.AttributeDefinitions[" + k + "]"}, fmt.Sprintf(
+				"key attribute %s changes type (%s -> %s): DynamoDB cannot change a key's type; every item would have to be rewritten into a new table", k, o, n)})
+		}
+	}
+	if !equal(lsiByName(old), lsiByName(new)) {
+		out = append(out, refusal{[]string{"Properties.LocalSecondaryIndexes"},
+			"local secondary indexes change: they can only be created with the table (CloudFormation: \"Updates are not supported\")"})
+	}
+	return out
+}
+
+func attributeTypes(props map[string]any) map[string]string {
+	out := map[string]string{}
+	l, _ := props["AttributeDefinitions"].([]any)
+	for _, e := range l {
+		name, _ := scalar(lookup(e, "AttributeName"))
+		typ, _ := scalar(lookup(e, "AttributeType"))
+		out[name] = typ
+	}
+	return out
+}
+
+func keyAttributes(props map[string]any) []string {
+	var out []string
+	l, _ := props["KeySchema"].([]any)
+	for _, e := range l {
+		name, _ := scalar(lookup(e, "AttributeName"))
+		out = append(out, name)
+	}
+	return out
+}
+
+// lsiByName makes the index list order-insensitive.
+func lsiByName(props map[string]any) any {
+	l, _ := props["LocalSecondaryIndexes"].([]any)
+	if len(l) == 0 {
+		return nil
+	}
+	m := map[string]any{}
+	for _, e := range l {
+		name, _ := scalar(lookup(e, "IndexName"))
+		m[name] = e
+	}
+	return m
+}
+
+func shortType(typ string) string {
+	switch typ {
+	case "AWS::Cognito::UserPool":
+		return "user pool"
+	case "AWS::Cognito::UserPoolClient":
+		return "user pool client"
+	case "AWS::Cognito::IdentityPool":
+		return "identity pool"
+	case "AWS::S3::Bucket":
+		return "bucket"
+	case "AWS::DynamoDB::Table":
+		return "table"
+	}
+	return typ
+}
+
+func listPaths(paths []string) string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = strings.TrimPrefix(p, "Properties.")
+	}
+	return strings.Join(out, ", ")
+}
+
+func listIDs(ids []string) string { return strings.Join(ids, ", ") }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

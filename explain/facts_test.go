@@ -41,8 +41,9 @@ func TestFacts(t *testing.T) {
 	}{
 		{"photoshare", "API `photos`", "`GET /photos`",
 			[]string{"**access token**", "`scope` claim must hold `aws.cognito.signin.user.admin`", "`Authorization: <access token>`",
-				"An id token is rejected", "Amplify's `signIn`", "Hosted UI sign-ins", "are refused here"},
-			[]string{"SigV4", "X-Amz-Security-Token", "group role"}},
+				"An id token is rejected", "through Amplify's `signIn` or the hosted UI"},
+			// The hosted UI asks for aws.cognito.signin.user.admin, so its sign-ins are not refused.
+			[]string{"SigV4", "X-Amz-Security-Token", "group role", "are refused here"}},
 		{"photoshare", "API `photos`", "`DELETE /photos/{id}`",
 			[]string{"only members of group `admins`", "SigV4", "`admins` group role", "`cognito:preferred_role`",
 				"`Authorization: AWS4-HMAC-SHA256", "`X-Amz-Security-Token`", "`X-Amz-Date`",
@@ -169,5 +170,19 @@ func TestNoGuestRoleWithoutGuestAccess(t *testing.T) {
 	}
 	if !strings.Contains(md, "signed-out visitors get no AWS credentials at all") {
 		t.Errorf("does not say guests get no credentials")
+	}
+}
+
+// TestHostedUIWithoutAdminScope: when the hosted UI does not ask for aws.cognito.signin.user.admin, its
+// sign-ins carry access tokens the default access-token routes refuse, and explain must say so.
+func TestHostedUIWithoutAdminScope(t *testing.T) {
+	app, path := load(t, "photoshare")
+	h := app.Auth.UserPool.HostedUI
+	h.Scopes = []string{"email", "openid", "profile"}
+	got := entry(t, string(Markdown(app, path)), "API `photos`", "`GET /photos`")
+	for _, want := range []string{"Hosted UI sign-ins", "are refused here", "add it to `hostedUI.scopes`"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("lacks %q in:\n%s", want, got)
+		}
 	}
 }

@@ -11,6 +11,7 @@ const awsmobile = {
   "oauth": {
     "domain": "photoshare-dev.auth.eu-west-1.amazoncognito.com",
     "scope": [
+      "aws.cognito.signin.user.admin",
       "email",
       "openid",
       "profile"

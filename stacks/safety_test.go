@@ -14,60 +14,75 @@ import (
 	"github.com/underhood-dev/underhood/spec"
 )
 
-// TestAddingThingsKeepsLogicalIDs adds a route, a function, a group, a bucket and a table to
-// photoshare and expects every existing resource to keep its logical ID and type: nothing existing is
-// replaced or deleted by growing a spec. (The API Deployment is new on every method change by design.)
+// TestAddingThingsKeepsLogicalIDs adds a route, a function, a group, a bucket and a table to every
+// example and expects every existing resource to keep its logical ID and type: growing a spec replaces or
+// deletes nothing. (The API Deployment is new on every method change by design.)
 func TestAddingThingsKeepsLogicalIDs(t *testing.T) {
-	before := exampleTemplates(t)["photoshare"]
-	data, err := os.ReadFile(filepath.Join("..", "examples", "photoshare", "app.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	section := func(path ...string) map[string]any {
-		m := doc
-		for _, p := range path {
-			m = m[p].(map[string]any)
+	nodeSource := map[string]string{"photoshare": "functions/welcome", "userpool-only": "functions/profile", "iam-guest": "functions/catalog"}
+	var grownApps []*spec.App
+	for _, name := range examples {
+		data, err := os.ReadFile(filepath.Join("..", "examples", name, "app.yaml"))
+		if err != nil {
+			t.Fatal(err)
 		}
-		return m
-	}
-	section("functions")["reports"] = map[string]any{"runtime": "nodejs", "source": "functions/welcome", "access": map[string]any{"audit": []any{"write"}}}
-	section("api", "photos", "routes")["GET /reports/{day}"] = "reports"
-	section("api", "photos", "routes")["PUT /photos/{id}"] = "photos"
-	section("auth", "userPool", "groups")["viewers"] = map[string]any{"precedence": 3}
-	section("storage")["thumbnails"] = map[string]any{"type": "s3", "access": map[string]any{"public": map[string]any{"guest": []any{"read"}}}}
-	section("storage")["audit"] = map[string]any{"type": "dynamodb", "partitionKey": "day:string"}
-	grown, err := yaml.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	app := loadExample(t, "photoshare", "prod", grown)
-	after := parseTemplate(t, synthApps(t, []*spec.App{app})[app.StackName()])
-
-	added := 0
-	for id, r := range before.Resources {
-		if r.Type == "AWS::ApiGateway::Deployment" {
-			continue
+		var doc map[string]any
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
 		}
-		got, ok := after.Resources[id]
-		if !ok {
-			t.Errorf("%s (%s) disappeared after adding resources: it would be deleted", id, r.Type)
-			continue
+		section := func(path ...string) map[string]any {
+			m := doc
+			for _, p := range path {
+				next, ok := m[p].(map[string]any)
+				if !ok {
+					next = map[string]any{}
+					m[p] = next
+				}
+				m = next
+			}
+			return m
 		}
-		if got.Type != r.Type {
-			t.Errorf("%s changed type from %s to %s", id, r.Type, got.Type)
+		section("functions")["added"] = map[string]any{"runtime": "nodejs", "source": nodeSource[name], "access": map[string]any{"addedTable": []any{"write"}}}
+		for _, api := range section("api") {
+			api.(map[string]any)["routes"].(map[string]any)["GET /added/{day}"] = "added"
+			break // one API is enough; which one does not matter
 		}
+		section("auth", "userPool", "groups")["addedGroup"] = map[string]any{"precedence": 9}
+		section("storage")["addedBucket"] = map[string]any{"type": "s3"}
+		section("storage")["addedTable"] = map[string]any{"type": "dynamodb", "partitionKey": "day:string"}
+		grown, err := yaml.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		grownApps = append(grownApps, loadExample(t, name, "prod", grown))
 	}
-	for id := range after.Resources {
-		if _, ok := before.Resources[id]; !ok {
-			added++
+	grown := synthApps(t, grownApps)
+	for i, name := range examples {
+		before := exampleTemplates(t)[name]
+		after := parseTemplate(t, grown[grownApps[i].StackName()])
+		for id, r := range before.Resources {
+			if r.Type == "AWS::ApiGateway::Deployment" {
+				continue
+			}
+			got, ok := after.Resources[id]
+			if !ok {
+				t.Errorf("%s: %s (%s) disappeared after adding resources: it would be deleted", name, id, r.Type)
+				continue
+			}
+			if got.Type != r.Type {
+				t.Errorf("%s: %s changed type from %s to %s", name, id, r.Type, got.Type)
+			}
 		}
-	}
-	if added < 8 {
-		t.Errorf("only %d new resources; the additions did not take effect", added)
+		added := map[string]int{}
+		for id, r := range after.Resources {
+			if _, ok := before.Resources[id]; !ok {
+				added[r.Type]++
+			}
+		}
+		for _, typ := range []string{"AWS::Lambda::Function", "AWS::ApiGateway::Method", "AWS::Cognito::UserPoolGroup", "AWS::S3::Bucket", "AWS::DynamoDB::Table"} {
+			if added[typ] == 0 {
+				t.Errorf("%s: no new %s; the addition did not take effect", name, typ)
+			}
+		}
 	}
 }
 

@@ -328,6 +328,7 @@ func (b *builder) apis() {
 		if b.s.UserPool != nil {
 			props.UserPool = b.s.UserPool.Pool
 		}
+		props.MaxRouteResources = b.routeBudget(api)
 		for _, r := range api.Routes {
 			props.Routes = append(props.Routes, restapi.Route{
 				Method:        r.Method,
@@ -340,6 +341,43 @@ func (b *builder) apis() {
 		}
 		b.s.APIs[api.Name] = restapi.NewRestAPI(scope, api.Name, props)
 	}
+}
+
+// stackBudget is the resource count underhood keeps a stack under: CloudFormation refuses more than 500,
+// and the margin absorbs what the estimate in routeBudget misses.
+const stackBudget = 450
+
+// routeBudget is how many route resources (Resource, Method, CORS OPTIONS) the API may add to the app
+// stack before its routes move to nested stacks: the budget minus what the stack holds now and what the
+// API adds besides routes (RestApi, Deployment, Stage, two log groups, request validator, two gateway
+// responses, authorizer, root OPTIONS, a permission per function, and the invoker policies of the
+// identity pool roles, counted as if all were new).
+func (b *builder) routeBudget(api spec.API) int {
+	existing := 0
+	var walk func(c constructs.IConstruct)
+	walk = func(c constructs.IConstruct) {
+		for _, child := range *c.Node().Children() {
+			switch {
+			case *awscdk.NestedStack_IsNestedStack(child):
+				// An earlier API's nested stack: its resources are not the app stack's (the
+				// AWS::CloudFormation::Stack resource that stands for it is counted on its own).
+			case *awscdk.CfnResource_IsCfnResource(child):
+				existing++
+			default:
+				walk(child)
+			}
+		}
+	}
+	walk(b.s.Stack)
+	fns := map[string]bool{}
+	for _, r := range api.Routes {
+		fns[r.Function] = true
+	}
+	overhead := 10 + len(fns)
+	if a := b.app.Auth; a != nil && a.IdentityPool != nil {
+		overhead += 2 + len(a.UserPool.Groups)
+	}
+	return max(1, stackBudget-existing-overhead)
 }
 
 // invokers lists who may call an IAM route: its groups' roles only, or every signed-in user (and the

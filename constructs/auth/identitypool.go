@@ -199,3 +199,22 @@ func (a *authenticatedGrantee) AddToPrincipalPolicy(statement awsiam.PolicyState
 	a.policy.AddStatements(statement)
 	return &awsiam.AddToPrincipalPolicyResult{StatementAdded: jsii.Bool(true), PolicyDependable: a.policy}
 }
+
+// GrantsReach reports whether a statement given to every signed-in user also lands on other: the
+// authenticated role and every group role hold the shared policy.
+func (a *authenticatedGrantee) GrantsReach(other any) bool {
+	if other == nil {
+		return false
+	}
+	if r, ok := other.(awsiam.Role); ok {
+		if r == a.pool.AuthenticatedRole {
+			return true
+		}
+		for _, g := range a.pool.groupRoles {
+			if r == g.role {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -9,6 +9,7 @@ package restapi
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -60,6 +61,15 @@ type Grantee interface {
 	AddToPrincipalPolicy(statement awsiam.PolicyStatement) *awsiam.AddToPrincipalPolicyResult
 }
 
+// HoldingGrantee is a Grantee whose grants also reach other grantees (the identity pool's
+// authenticated grantee reaches every group role). Grant compaction may then let a grant to one of those
+// reach routes it already holds, which keeps group role policies short.
+type HoldingGrantee interface {
+	Grantee
+	// other is any so that grantees from other packages (with their own Grantee type) can implement it.
+	GrantsReach(other any) bool
+}
+
 // RestAPIProps configures a RestAPI. The zero value (or nil) is usable apart
 // from needing at least one route.
 type RestAPIProps struct {
@@ -83,7 +93,12 @@ type RestAPIProps struct {
 	AccessLogs *bool
 	// LogRetention of the access and execution log groups; "" -> ONE_MONTH.
 	LogRetention awslogs.RetentionDays
-	Routes       []Route
+	// MaxRouteResources is how many route resources (Resource, Method, CORS OPTIONS) the API may add to
+	// its own stack; 0 -> no limit. Above it the routes are spread over nested stacks (at most
+	// ShardCapacity route resources each, one per path subtree, see shardPlan), the CDK pattern
+	// "Breaking up Methods and Resources across Stacks", so no stack passes CloudFormation's 500.
+	MaxRouteResources int
+	Routes            []Route
 }
 
 // Route maps one HTTP method on one path to a Lambda function (proxy integration).
@@ -102,7 +117,8 @@ type Route struct {
 	Invokers []Grantee
 }
 
-// RestAPI is the construct. Authorizer is nil when no route uses a token.
+// RestAPI is the construct. Authorizer is nil when no route uses a token, and when the routes are split
+// across nested stacks (the authorizer is then an L1 AWS::ApiGateway::Authorizer at the same path).
 type RestAPI struct {
 	constructs.Construct
 	Api        awsapigateway.RestApi
@@ -114,8 +130,12 @@ type RestAPI struct {
 	// RequestValidator checks the parameters and body of every route method against whatever the
 	// method requires (proxy routes declare no model, so it rejects nothing by itself).
 	RequestValidator awsapigateway.RequestValidator
+	// NestedStacks holds the routes of a split API (see MaxRouteResources); empty when not split.
+	NestedStacks []awscdk.NestedStack
 
 	methods []routeMethod
+	// invokeARNs are the execute-api ARNs granted to invokers, in grant order (for cdk-nag's IAM5).
+	invokeARNs []*string
 }
 
 type routeMethod struct {
@@ -238,12 +258,36 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 		addCorsGatewayResponses(a.Api, origins)
 	}
 
+	plan := planShards(routes, len(origins) > 0, p.MaxRouteResources)
+	if plan != nil && plan.parentCost > p.MaxRouteResources {
+		errf("the routes need %d route resources in the API's own stack even when split (one nested stack per "+
+			"top-level path segment); %d fit: use fewer top-level path segments", plan.parentCost, p.MaxRouteResources)
+	}
+
+	// authorizerID is what token methods reference; nil when no route needs a token.
+	var authorizerID *string
 	if needsAuthorizer && p.UserPool != nil {
-		a.Authorizer = awsapigateway.NewCognitoUserPoolsAuthorizer(a.Construct, jsii.String("Authorizer"),
-			&awsapigateway.CognitoUserPoolsAuthorizerProps{
-				CognitoUserPools: &[]awscognito.IUserPool{p.UserPool},
-				IdentitySource:   jsii.String("method.request.header.Authorization"),
+		if plan == nil {
+			a.Authorizer = awsapigateway.NewCognitoUserPoolsAuthorizer(a.Construct, jsii.String("Authorizer"),
+				&awsapigateway.CognitoUserPoolsAuthorizerProps{
+					CognitoUserPools: &[]awscognito.IUserPool{p.UserPool},
+					IdentitySource:   jsii.String("method.request.header.Authorization"),
+				})
+			authorizerID = a.Authorizer.AuthorizerId()
+		} else {
+			// The L2 authorizer attaches to one RestApi object and fails synth unless a method of that
+			// object uses it; methods in nested stacks use an imported API, so the split API declares the
+			// same AWS::ApiGateway::Authorizer (same construct path, name and logical ID) as an L1.
+			scope := constructs.NewConstruct(a.Construct, jsii.String("Authorizer"))
+			cfn := awsapigateway.NewCfnAuthorizer(scope, jsii.String("Resource"), &awsapigateway.CfnAuthorizerProps{
+				RestApiId:      a.Api.RestApiId(),
+				Name:           awscdk.Names_UniqueId(scope),
+				Type:           jsii.String("COGNITO_USER_POOLS"),
+				ProviderArns:   &[]interface{}{p.UserPool.UserPoolArn()},
+				IdentitySource: jsii.String("method.request.header.Authorization"),
 			})
+			authorizerID = cfn.Ref()
+		}
 	}
 
 	// One integration per function, found by an ordered lookup (not a map),
@@ -265,13 +309,17 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 		integrations = append(integrations, fnIntegration{fn: fn, integ: integ})
 		return integ
 	}
+	var split *splitBuilder
+	if plan != nil {
+		split = newSplitBuilder(a, plan, origins)
+	}
 
 	// Invoker grants gathered per invoker in first-seen route order.
 	type invokerGrant struct {
 		who  Grantee
-		keys []string
-		arns []*string
+		keys []invokeKey
 	}
+	var allIAM []invokeKey
 	var grants []*invokerGrant
 	grantFor := func(g Grantee) *invokerGrant {
 		for _, ig := range grants {
@@ -288,7 +336,7 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 		if r.skip {
 			continue
 		}
-		if (r.auth == IDToken || r.auth == AccessToken) && a.Authorizer == nil {
+		if (r.auth == IDToken || r.auth == AccessToken) && authorizerID == nil {
 			continue // already reported: no user pool
 		}
 		opts := &awsapigateway.MethodOptions{RequestValidator: a.RequestValidator}
@@ -298,16 +346,28 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 		case IDToken:
 			// No scopes: API Gateway then validates an id token.
 			opts.AuthorizationType = awsapigateway.AuthorizationType_COGNITO
-			opts.Authorizer = a.Authorizer
+			if a.Authorizer != nil {
+				opts.Authorizer = a.Authorizer
+			}
 		case AccessToken:
 			opts.AuthorizationType = awsapigateway.AuthorizationType_COGNITO
-			opts.Authorizer = a.Authorizer
+			if a.Authorizer != nil {
+				opts.Authorizer = a.Authorizer
+			}
 			opts.AuthorizationScopes = jsii.Strings(r.scopes...)
 		case None:
 			opts.AuthorizationType = awsapigateway.AuthorizationType_NONE
 		}
-		res := a.Api.Root().ResourceForPath(jsii.String(r.path))
-		m := res.AddMethod(jsii.String(r.method), integrationFor(r.fn), opts)
+		var m awsapigateway.Method
+		if split == nil {
+			res := a.Api.Root().ResourceForPath(jsii.String(r.path))
+			m = res.AddMethod(jsii.String(r.method), integrationFor(r.fn), opts)
+		} else {
+			m = split.addMethod(r, opts)
+			if r.auth == IDToken || r.auth == AccessToken {
+				m.Node().DefaultChild().(awsapigateway.CfnMethod).SetAuthorizerId(authorizerID)
+			}
+		}
 		a.methods = append(a.methods, routeMethod{verb: r.method, path: normPath(r.path), method: m})
 
 		if r.auth != IAM {
@@ -317,28 +377,51 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 		if arnMethod == "ANY" {
 			arnMethod = "*"
 		}
-		arnPath := executeAPIPath(r.path)
-		key := arnMethod + " " + arnPath
+		key := invokeKey{arnMethod, executeAPIPath(r.path)}
+		allIAM = append(allIAM, key)
 		for _, inv := range r.invokers {
 			ig := grantFor(inv)
-			if contains(ig.keys, key) {
-				continue
+			if !slices.Contains(ig.keys, key) {
+				ig.keys = append(ig.keys, key)
 			}
-			ig.keys = append(ig.keys, key)
-			ig.arns = append(ig.arns, a.Api.ArnForExecuteApi(jsii.String(arnMethod), jsii.String(arnPath), jsii.String(p.StageName)))
 		}
 	}
+	if split != nil {
+		split.finish(routes, origins)
+	}
 
-	// One compact statement per invoker listing all its route ARNs.
+	// One statement per invoker; with many routes the ARNs are compacted to prefix wildcards that
+	// reach exactly the invoker's routes (see compactInvokeKeys), so the policy stays under IAM's limits.
+	arnOf := map[invokeKey]*string{}
 	for _, ig := range grants {
+		var held []invokeKey
+		for _, other := range grants {
+			if h, ok := other.who.(HoldingGrantee); ok && other != ig && h.GrantsReach(ig.who) {
+				held = append(held, other.keys...)
+			}
+		}
+		var arns []*string
+		for _, k := range compactInvokeKeys(ig.keys, held, allIAM) {
+			arn, ok := arnOf[k]
+			if !ok {
+				arn = a.Api.ArnForExecuteApi(jsii.String(k.verb), jsii.String(k.path), jsii.String(p.StageName))
+				arnOf[k] = arn
+				a.invokeARNs = append(a.invokeARNs, arn)
+			}
+			arns = append(arns, arn)
+		}
 		ig.who.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Effect:    awsiam.Effect_ALLOW,
 			Actions:   jsii.Strings("execute-api:Invoke"),
-			Resources: &ig.arns,
+			Resources: &arns,
 		}))
 	}
 	return a
 }
+
+// InvokeARNs returns every execute-api ARN granted to a route invoker (exact route ARNs, or the prefix
+// wildcards that compaction made), each once.
+func (a *RestAPI) InvokeARNs() []*string { return slices.Clone(a.invokeARNs) }
 
 // Method returns the method built for a route ("GET", "/photos/{id}"), or nil when there is none
 // (unknown or invalid route).

@@ -860,6 +860,7 @@ func (v *validator) apis() []API {
 			v.errorf(ap, "no routes; add routes: { \"GET /items\": myFunction }")
 		}
 		api.Routes = v.routes(ap, &api, raw)
+		v.iamOverreach(ap, &api)
 		out = append(out, api)
 	}
 	return out
@@ -966,6 +967,103 @@ func (v *validator) routes(ap string, api *API, raw *rawAPI) []Route {
 
 // authPath is where an authorization problem is reported: the route's own authorization, or the API's
 // when the route inherits it (reported once there, not once per route).
+// iamOverreach rejects IAM routes whose execute-api grant would also open a route meant for fewer
+// callers. A grant names the request path with * for each {param}, and IAM's * also matches "/", so the
+// grant for GET /x/{id} (.../GET/x/*) lets its callers call GET /x/{id}/y and GET /x/other too.
+func (v *validator) iamOverreach(ap string, api *API) {
+	for _, a := range api.Routes {
+		if a.Authorization != AuthIAM {
+			continue
+		}
+		pattern := arnPath(a.Path)
+		for _, b := range api.Routes {
+			if b.Authorization != AuthIAM || b.Key() == a.Key() {
+				continue
+			}
+			sameMethod := a.Method == b.Method || a.Method == "ANY" || b.Method == "ANY"
+			if !sameMethod || !wildcardMatch(pattern, samplePath(b.Path)) || callersWithin(a, b) {
+				continue
+			}
+			v.errorf(child(child(ap, "routes"), a.Key()),
+				"its IAM grant (execute-api ARN path %s, where IAM's * also spans \"/\") would let %s call %s, which the spec gives only to %s; give both routes the same callers, or move %s off the path of %s",
+				pattern, callersOf(a), b.Key(), callersOf(b), b.Key(), a.Key())
+		}
+	}
+}
+
+// arnPath is the path part of a route's execute-api ARN: {param} and {proxy+} become *.
+func arnPath(path string) string {
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		if strings.HasPrefix(s, "{") {
+			segs[i] = "*"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// samplePath is a request path the route answers: each parameter filled in.
+func samplePath(path string) string {
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		switch {
+		case strings.HasSuffix(s, "+}"):
+			segs[i] = "p/q"
+		case strings.HasPrefix(s, "{"):
+			segs[i] = "p"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// wildcardMatch matches IAM-style: * is any run of characters, "/" included.
+func wildcardMatch(pattern, s string) bool {
+	parts := strings.Split(pattern, "*")
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	for i, part := range parts[1:] {
+		if i == len(parts)-2 {
+			return strings.HasSuffix(s, part)
+		}
+		j := strings.Index(s, part)
+		if j < 0 {
+			return false
+		}
+		s = s[j+len(part):]
+	}
+	return s == ""
+}
+
+// callersWithin reports whether everyone who may call IAM route a may also call IAM route b.
+func callersWithin(a, b Route) bool {
+	switch {
+	case a.Guest && !b.Guest:
+		return false
+	case len(a.Groups) == 0: // every signed-in user (and guests when a.Guest)
+		return len(b.Groups) == 0
+	case len(b.Groups) == 0: // b: every signed-in user, group members included
+		return true
+	}
+	for _, g := range a.Groups {
+		if !slices.Contains(b.Groups, g) {
+			return false
+		}
+	}
+	return true
+}
+
+func callersOf(r Route) string {
+	switch {
+	case r.Guest:
+		return "guests and signed-in users"
+	case len(r.Groups) > 0:
+		return "group " + strings.Join(r.Groups, ", ")
+	}
+	return "signed-in users"
+}
+
 func (v *validator) authPath(rp string, r *rawRoute) string {
 	if r.Authorization != "" {
 		return child(rp, "authorization")

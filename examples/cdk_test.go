@@ -10,18 +10,19 @@ import (
 	"testing"
 )
 
-// TestCDKSynth runs `cdk synth -c stage=dev` in every example folder through the real CDK CLI, which
+// TestCDKSynth runs `cdk synth -c stage=prod` in every example folder through the real CDK CLI, which
 // runs underhood as the app named in cdk.json, and checks the stack it wrote.
 func TestCDKSynth(t *testing.T) {
 	cdk, err := exec.LookPath("cdk")
 	if err != nil {
 		t.Fatal("the cdk CLI is not on PATH; run the tests with scripts/test, which installs the pinned aws-cdk")
 	}
-	stacks := map[string]string{"photoshare": "photoshare-dev", "userpool-only": "notes-dev", "iam-guest": "catalog-dev"}
+	// prod, not the default dev: proves the CLI's -c stage=NAME reaches underhood.
+	stacks := map[string]string{"photoshare": "photoshare-prod", "userpool-only": "notes-prod", "iam-guest": "catalog-prod"}
 	for _, dir := range []string{"iam-guest", "photoshare", "userpool-only"} {
 		t.Run(dir, func(t *testing.T) {
 			out := t.TempDir()
-			cmd := exec.Command(cdk, "synth", "--quiet", "--no-notices", "--no-version-reporting", "-c", "stage=dev", "-o", out)
+			cmd := exec.Command(cdk, "synth", "--quiet", "--no-notices", "--no-version-reporting", "-c", "stage=prod", "-o", out)
 			cmd.Dir = dir
 			cmd.Env = append(os.Environ(), "CDK_DISABLE_CLI_TELEMETRY=true")
 			output, err := cmd.CombinedOutput()

@@ -1,6 +1,8 @@
 package emit
 
 import (
+	"strings"
+
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -226,13 +228,4 @@ func mergeActions(have, actions []string) []string {
 	return out
 }
 
-func joinModes(modes []string) string {
-	out := ""
-	for i, m := range modes {
-		if i > 0 {
-			out += ","
-		}
-		out += m
-	}
-	return out
-}
+func joinModes(modes []string) string { return strings.Join(modes, ",") }

@@ -3,7 +3,6 @@ package plan
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -78,17 +77,7 @@ func caseSensitive(props map[string]any) string {
 func schemaRefused(oldV, newV any) []refusal {
 	oldA, newA := schemaByName(oldV), schemaByName(newV)
 	var out []refusal
-	names := make([]string, 0, len(oldA)+len(newA))
-	for n := range oldA {
-		names = append(names, n)
-	}
-	for n := range newA {
-		if _, ok := oldA[n]; !ok {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range unionKeys(oldA, newA) {
 		o, inOld := oldA[name]
 		n, inNew := newA[name]
 		path := "Properties.Schema[" + name + "]"

@@ -209,7 +209,8 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
-func unionKeys(a, b map[string]any) []string {
+// unionKeys is the sorted union of two maps' keys.
+func unionKeys[V any](a, b map[string]V) []string {
 	keys := make([]string, 0, len(a)+len(b))
 	for k := range a {
 		keys = append(keys, k)

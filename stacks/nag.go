@@ -70,6 +70,9 @@ var (
 		"execute-api:Invoke compacted for an API with many IAM routes, to stay under IAM's policy size limits: " +
 			"<api>/<stage>/*/* when the role may call every IAM route of the API, else <api>/<stage>/<METHOD or *>/<path prefix>* " +
 			"or .../<path prefix>/* where every IAM route the pattern reaches is one the spec lets the role call"}
+	acceptSMSRole = acceptance{"AwsSolutions-IAM5", "user pool SMS role",
+		"Cognito sends SMS (verification and MFA codes, %s) through SNS to phone numbers, which have no ARN: " +
+			"sns:Publish needs Resource \"*\" (the role trusts only cognito-idp with this pool's external id)"}
 	acceptFunctionStorage = acceptance{"AwsSolutions-IAM5", "function role policy",
 		"The spec gives this function access to the storage (%s): every object of the bucket (<bucket>/*) or every " +
 			"index of the table (<table>/index/*), with only the actions listed"}
@@ -109,6 +112,10 @@ func applyNag(b *builder) {
 			accept(u.Pool, acceptMFANotRequired, "auth.userPool.mfa.mode: "+mode)
 		}
 		accept(u.Pool, acceptEssentialsPlan, "")
+		// CDK adds this role when the pool sends SMS (SMS MFA, or phone numbers to verify).
+		if role := u.Pool.Node().TryFindChild(jsii.String("smsRole")); role != nil {
+			acceptFindings(role, acceptSMSRole, smsReason(app.Auth.UserPool), []string{"Resource::*"})
+		}
 	}
 	if ip := s.IdentityPool; ip != nil && app.Auth.IdentityPool.GuestAccess {
 		accept(ip.Pool, acceptGuests, "auth.identityPool.guestAccess: true")
@@ -127,6 +134,21 @@ func applyNag(b *builder) {
 		}
 	}
 	acceptWildcards(b)
+}
+
+// smsReason names the spec settings that make the pool send SMS.
+func smsReason(u *spec.UserPool) string {
+	var why []string
+	if slices.Contains(u.MFA.Methods, "sms") {
+		why = append(why, "auth.userPool.mfa.methods: sms")
+	}
+	if slices.Contains(u.SignInWith, "phone") {
+		why = append(why, "auth.userPool.signInWith: phone")
+	}
+	if len(why) == 0 {
+		why = append(why, "auth.userPool.standardAttributes: phone_number")
+	}
+	return strings.Join(why, ", ")
 }
 
 // acceptWildcards accepts IAM5 findings on the identity pool's and the functions' policies, one

@@ -76,6 +76,10 @@ func TestNagCatchesWeakening(t *testing.T) {
 	widened := loadExample(t, "photoshare", "prod", rename(t, photoshare, "widened"))
 	noLogs := loadExample(t, "photoshare", "prod", rename(t, photoshare, "nologs",
 		"    cors: { allowOrigins: [http://localhost:5173] }\n    routes:", "    cors: { allowOrigins: [http://localhost:5173] }\n    accessLogs: false\n    routes:"))
+	// SMS MFA: Cognito's SMS role must publish to phone numbers (Resource "*"), and only that is accepted.
+	sms := loadExample(t, "photoshare", "prod", rename(t, photoshare, "sms",
+		"mfa: { mode: optional, methods: [totp] }", "mfa: { mode: required, methods: [sms, totp] }",
+		"signInWith: [email]", "signInWith: [email, phone]"))
 	skipped := loadExample(t, "photoshare", "prod", rename(t, photoshare, "skipped",
 		"passwordPolicy: { minLength: 12, requireSymbols: true }", "passwordPolicy: { minLength: 12, requireSymbols: false }"))
 
@@ -91,6 +95,7 @@ func TestNagCatchesWeakening(t *testing.T) {
 			Resources: jsii.Strings(*s.Buckets["photoStore"].Bucket.ArnForObjects(jsii.String("*"))),
 		}))
 		stacks.New(cdkApp, noLogs, opts(noLogs))
+		stacks.New(cdkApp, sms, opts(sms))
 		o := opts(skipped)
 		o.SkipNag = true
 		stacks.New(cdkApp, skipped, o)
@@ -101,6 +106,7 @@ func TestNagCatchesWeakening(t *testing.T) {
 		"widened-prod": {"error /widened-prod/IdentityPool/AuthenticatedPolicy/Resource: " +
 			"AwsSolutions-IAM5[Resource::<StoragephotoStoreBucketE3550972.Arn>/*]: "},
 		"nologs-prod":  nil,
+		"sms-prod":     nil,
 		"skipped-prod": nil,
 	}
 	for stack, prefixes := range want {

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
@@ -29,7 +28,6 @@ type configOptions struct {
 	fromStack   bool
 	profile     string
 	region      string
-	endpointURL string // CloudFormation endpoint override (tests, LocalStack)
 	check       bool
 	formats     []string
 	outs        []string
@@ -55,9 +53,7 @@ func newConfigCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&opts.outputsFile, "outputs-file", "", "stack outputs written by cdk deploy --outputs-file")
 	f.BoolVar(&opts.fromStack, "from-stack", false, "read the outputs with CloudFormation DescribeStacks")
 	f.StringVar(&opts.profile, "profile", "", "AWS profile for --from-stack")
-	f.StringVar(&opts.region, "region", "", "AWS region for --from-stack (default: the profile's, then the stage's)")
-	f.StringVar(&opts.endpointURL, "endpoint-url", "", "CloudFormation endpoint for --from-stack")
-	_ = f.MarkHidden("endpoint-url")
+	f.StringVar(&opts.region, "region", "", "AWS region for --from-stack (default: the stage's region, else the SDK's)")
 	f.BoolVar(&opts.check, "check", false, "write nothing; exit 1 when a file on disk differs")
 	f.StringArrayVar(&opts.formats, "format", nil, "format of the file given by the matching --out (repeatable)")
 	f.StringArrayVar(&opts.outs, "out", nil, "path of a file to write, with the matching --format (repeatable)")
@@ -75,8 +71,8 @@ func runConfig(opts *configOptions, stdout, stderr io.Writer) error {
 		return &exitError{code: 2, msg: "give either --outputs-file or --from-stack, not both"}
 	case opts.outputsFile == "" && !opts.fromStack:
 		return &exitError{code: 2, msg: "give the stack outputs: --outputs-file FILE or --from-stack"}
-	case !opts.fromStack && (opts.profile != "" || opts.region != "" || opts.endpointURL != ""):
-		return &exitError{code: 2, msg: "--profile, --region and --endpoint-url need --from-stack"}
+	case !opts.fromStack && (opts.profile != "" || opts.region != ""):
+		return &exitError{code: 2, msg: "--profile and --region need --from-stack"}
 	case len(opts.formats) != len(opts.outs):
 		return &exitError{code: 2, msg: fmt.Sprintf("every --format needs one --out (got %d --format, %d --out)", len(opts.formats), len(opts.outs))}
 	}
@@ -192,40 +188,23 @@ func unwrapPath(err error) error {
 func stackOutputs(opts *configOptions, app *spec.App) (emit.StackOutputs, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	var lo []func(*awsconfig.LoadOptions) error
-	if opts.profile != "" {
-		lo = append(lo, awsconfig.WithSharedConfigProfile(opts.profile))
-	}
-	if opts.region != "" {
-		lo = append(lo, awsconfig.WithRegion(opts.region))
-	}
-	if opts.endpointURL != "" {
-		lo = append(lo, awsconfig.WithBaseEndpoint(opts.endpointURL))
-	}
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, lo...)
+	client, where, err := cloudFormationClient(ctx, opts.profile, opts.region, app.Region)
 	if err != nil {
-		return nil, fmt.Errorf("AWS configuration: %w", err)
-	}
-	if awsCfg.Region == "" {
-		awsCfg.Region = app.Region
-	}
-	if awsCfg.Region == "" {
-		return nil, fmt.Errorf("no AWS region: give --region, set one in the profile, or set the stage's region in the spec")
+		return nil, err
 	}
 	stack := app.StackName()
-	client := cloudformation.NewFromConfig(awsCfg)
 	res, err := client.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
 	if err != nil {
 		var ae smithy.APIError
 		if errors.As(err, &ae) {
 			switch {
 			case ae.ErrorCode() == "ValidationError" && strings.Contains(ae.ErrorMessage(), "does not exist"):
-				return nil, fmt.Errorf("stack %s: not found in %s (%s); deploy it first or check --stage and --region", stack, awsCfg.Region, ae.ErrorMessage())
+				return nil, fmt.Errorf("stack %s: not found in %s (%s); deploy it first or check --stage and --region", stack, where, ae.ErrorMessage())
 			case ae.ErrorCode() == "AccessDenied" || ae.ErrorCode() == "AccessDeniedException":
-				return nil, fmt.Errorf("stack %s: access denied to cloudformation:DescribeStacks in %s: %s", stack, awsCfg.Region, ae.ErrorMessage())
+				return nil, fmt.Errorf("stack %s: access denied to cloudformation:DescribeStacks in %s: %s", stack, where, ae.ErrorMessage())
 			}
 		}
-		return nil, fmt.Errorf("stack %s: DescribeStacks in %s: %w", stack, awsCfg.Region, err)
+		return nil, fmt.Errorf("stack %s: DescribeStacks in %s: %w", stack, where, err)
 	}
 	out := emit.StackOutputs{}
 	for _, s := range res.Stacks {

@@ -257,20 +257,21 @@ func TestConfigFromStack(t *testing.T) {
 	}{
 		{"ok", &fakeCloudFormation{stacks: sample}, nil, 0, ""},
 		{"stack missing", &fakeCloudFormation{stacks: map[string]map[string]string{}}, nil, 1,
-			"stack photoshare-dev: not found in eu-west-1 (Stack with id photoshare-dev does not exist)"},
+			"stack photoshare-dev: not found in region eu-west-1 (Stack with id photoshare-dev does not exist)"},
 		{"output missing", &fakeCloudFormation{stacks: map[string]map[string]string{"photoshare-dev": partial}}, nil, 1,
 			"stack photoshare-dev: missing output ApiPhotosUrl"},
 		{"access denied", &fakeCloudFormation{status: 403, code: "AccessDenied"}, nil, 1,
-			"stack photoshare-dev: access denied to cloudformation:DescribeStacks in eu-west-1"},
+			"stack photoshare-dev: access denied to cloudformation:DescribeStacks in region eu-west-1"},
 		{"wrong stage", &fakeCloudFormation{stacks: sample}, []string{"--stage", "prod"}, 1,
-			"stack photoshare-prod: not found in eu-west-1"},
+			"stack photoshare-prod: not found in region eu-west-1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := httptest.NewServer(tt.fake)
 			defer srv.Close()
 			dir, specPath, _ := configProject(t, "photoshare")
-			args := append([]string{"config", specPath, "--from-stack", "--region", "eu-west-1", "--endpoint-url", srv.URL}, tt.args...)
+			t.Setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", srv.URL)
+			args := append([]string{"config", specPath, "--from-stack", "--region", "eu-west-1"}, tt.args...)
 			code, _, stderr := run(args...)
 			if code != tt.wantCode || !strings.Contains(stderr, tt.wantErr) {
 				t.Fatalf("exit %d, stderr %q; want exit %d and %q", code, stderr, tt.wantCode, tt.wantErr)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
@@ -70,11 +69,7 @@ func runPlan(opts *planOptions, stdout, stderr io.Writer) error {
 		}
 		deployed, source = data, opts.against
 	} else {
-		region := opts.region
-		if region == "" {
-			region = app.Region
-		}
-		body, where, err := deployedTemplate(context.Background(), app.StackName(), opts.profile, region)
+		body, where, err := deployedTemplate(context.Background(), app.StackName(), opts.profile, opts.region, app.Region)
 		if err != nil {
 			return &exitError{code: 1, msg: err.Error()}
 		}
@@ -107,31 +102,15 @@ func runPlan(opts *planOptions, stdout, stderr io.Writer) error {
 }
 
 // deployedTemplate fetches the stack's current template with GetTemplate. It returns a nil body when
-// the stack does not exist, and where describes the region (and profile) asked. The endpoint follows
-// the SDK's configuration (AWS_ENDPOINT_URL_CLOUDFORMATION, AWS_ENDPOINT_URL, endpoint_url in the
-// profile), which also points plan at LocalStack.
-func deployedTemplate(ctx context.Context, stack, profile, region string) (body []byte, where string, err error) {
+// the stack does not exist, and where describes the region (and profile) asked.
+func deployedTemplate(ctx context.Context, stack, profile, region, stageRegion string) (body []byte, where string, err error) {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	var loadOpts []func(*config.LoadOptions) error
-	if profile != "" {
-		loadOpts = append(loadOpts, config.WithSharedConfigProfile(profile))
-	}
-	if region != "" {
-		loadOpts = append(loadOpts, config.WithRegion(region))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	client, where, err := cloudFormationClient(ctx, profile, region, stageRegion)
 	if err != nil {
-		return nil, "", fmt.Errorf("cannot load the AWS configuration: %v (use --profile, or --against FILE to compare with a template file)", err)
+		return nil, "", fmt.Errorf("%v (use --profile, or --against FILE to compare with a template file)", err)
 	}
-	where = "region " + cfg.Region
-	if profile != "" {
-		where += " (profile " + profile + ")"
-	}
-	if cfg.Region == "" {
-		return nil, "", errors.New("no AWS region: pass --region, set the stage's region in the spec, or set AWS_REGION")
-	}
-	return getTemplate(ctx, cloudformation.NewFromConfig(cfg), stack, where)
+	return getTemplate(ctx, client, stack, where)
 }
 
 func getTemplate(ctx context.Context, client *cloudformation.Client, stack, where string) ([]byte, string, error) {

@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+)
+
+// cloudFormationClient is the client config --from-stack and plan use: the default credential chain or
+// --profile, and the stack's region from --region, else the stage's region in the spec (where the stack
+// was deployed), else the SDK's own. The endpoint follows the SDK's configuration
+// (AWS_ENDPOINT_URL_CLOUDFORMATION, endpoint_url in the profile), which is how tests and LocalStack
+// point it elsewhere. where names the region (and profile) for messages.
+func cloudFormationClient(ctx context.Context, profile, region, stageRegion string) (client *cloudformation.Client, where string, err error) {
+	if region == "" {
+		region = stageRegion
+	}
+	var opts []func(*config.LoadOptions) error
+	if profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(profile))
+	}
+	if region != "" {
+		opts = append(opts, config.WithRegion(region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot load the AWS configuration: %v", err)
+	}
+	if cfg.Region == "" {
+		return nil, "", errors.New("no AWS region: pass --region, set the stage's region in the spec, or set AWS_REGION")
+	}
+	where = "region " + cfg.Region
+	if profile != "" {
+		where += " (profile " + profile + ")"
+	}
+	return cloudformation.NewFromConfig(cfg), where, nil
+}

@@ -45,6 +45,17 @@ func (e *explainer) userPool(w *writer) {
 		"`signIn` uses) and refresh tokens%s.", map[bool]string{true: ", plus the hosted UI's authorization code flow", false: ""}[u.HostedUI != nil])
 	w.blank()
 	w.line("**Why:** `auth.userPool` is in the spec.")
+	if x := u.Existing; x != nil {
+		client := "this stack creates a new app client on it"
+		if x.ClientID != "" {
+			client = fmt.Sprintf("the SPA keeps app client `%s`", x.ClientID)
+		}
+		w.line("- **Existing pool** `%s` (stage `%s`): its users stay where they are; %s and changes nothing else. "+
+			"The settings below describe the pool (for the frontend config) and are not applied to it.", x.ID, e.app.Stage, client)
+		if len(u.Triggers) > 0 {
+			w.line("- Its Lambda triggers stay as the pool has them: this stack deploys the trigger functions but cannot attach them.")
+		}
+	}
 	signUp := "administrators create users (self sign-up is off)"
 	if u.SelfSignUp {
 		signUp = "users sign themselves up"
@@ -95,7 +106,9 @@ func (e *explainer) userPool(w *writer) {
 		}
 		w.line("- Resource server `%s` defines custom scopes %s; %s.", rs.Identifier, andList(code(scopes)), requested)
 	}
-	w.line("- %s", e.removal("user pool", "every user and password: Cognito cannot export password hashes"))
+	if u.Existing == nil {
+		w.line("- %s", e.removal("user pool", "every user and password: Cognito cannot export password hashes"))
+	}
 	w.blank()
 }
 
@@ -119,6 +132,11 @@ func (e *explainer) identityPool(w *writer) {
 		why += "; " + andList(needs) + " need its credentials"
 	}
 	w.line("**Why:** %s.", why)
+	if ip.ExistingID != "" {
+		w.line("- **Existing identity pool** `%s` (stage `%s`): identity ids, and so every user's `protected/` and "+
+			"`private/` files, are kept. This stack creates the roles below and the pool's role attachment, which "+
+			"replaces the roles the pool had; its providers and guest setting stay as they are.", ip.ExistingID, e.app.Stage)
+	}
 	w.line("- **Authenticated role**: every signed-in user who has no group role.")
 	if ip.GuestAccess {
 		w.line("- **Guest role**: signed-out visitors (`guestAccess: true`); the pool hands out unauthenticated identities.")
@@ -138,7 +156,9 @@ func (e *explainer) identityPool(w *writer) {
 		w.line("- `groupRoles` is off: groups get no roles, and every signed-in user gets the authenticated role.")
 	}
 	e.roleGrants(w)
-	w.line("- %s", e.removal("identity pool", "new identity ids orphan every user's `private/` and `protected/` files"))
+	if ip.ExistingID == "" {
+		w.line("- %s", e.removal("identity pool", "new identity ids orphan every user's `private/` and `protected/` files"))
+	}
 	w.blank()
 }
 
@@ -295,6 +315,9 @@ func (e *explainer) bucket(w *writer, b spec.Bucket) {
 	w.blank()
 	why := fmt.Sprintf("`storage.%s` (type s3)", b.Name)
 	w.line("**Why:** %s.", why)
+	if b.ExistingName != "" {
+		w.line("- **Existing bucket** `%s` (stage `%s`): referenced, not created; grants go to it, its own settings (CORS, versioning, policy) stay as they are.", b.ExistingName, e.app.Stage)
+	}
 	if len(b.Access) > 0 {
 		w.line("- The browser reads and writes it directly with identity pool credentials, under the Amplify access levels (see below).")
 	} else {
@@ -307,7 +330,9 @@ func (e *explainer) bucket(w *writer, b spec.Bucket) {
 	if len(b.CorsOrigins) > 0 {
 		w.line("- CORS for %s, exposing `ETag` for multipart uploads.", andList(code(b.CorsOrigins)))
 	}
-	w.line("- %s", e.removal("bucket", "every file"))
+	if b.ExistingName == "" {
+		w.line("- %s", e.removal("bucket", "every file"))
+	}
 	w.blank()
 }
 
@@ -321,6 +346,9 @@ func (e *explainer) table(w *writer, t spec.Table) {
 	w.line("**What:** an on-demand NoSQL table, %s.", key)
 	w.blank()
 	w.line("**Why:** `storage.%s` (type dynamodb).", t.Name)
+	if t.ExistingName != "" {
+		w.line("- **Existing table** `%s` (stage `%s`): referenced, not created; grants go to it and its indexes, its own settings stay as they are.", t.ExistingName, e.app.Stage)
+	}
 	if e.ip != nil {
 		w.line("- No browser access: no identity pool role has any grant on it.")
 	} else {
@@ -340,7 +368,9 @@ func (e *explainer) table(w *writer, t spec.Table) {
 	if t.TTLAttribute != "" {
 		w.line("- Items expire at the time in `%s`.", t.TTLAttribute)
 	}
-	w.line("- %s", e.removal("table", "every item"))
+	if t.ExistingName == "" {
+		w.line("- %s", e.removal("table", "every item"))
+	}
 	w.blank()
 }
 

@@ -51,6 +51,15 @@ type UserPool struct {
 	Triggers           []Trigger
 	HostedUI           *HostedUI
 	ResourceServers    []ResourceServer
+	// Existing, when set, is the pool this stage references instead of creating one. The fields above
+	// then describe that pool (for config and IAM) and are not applied to it.
+	Existing *ExistingUserPool
+}
+
+type ExistingUserPool struct {
+	ID       string
+	ClientID string // empty: the stack creates an app client on the pool
+	Domain   string // hosted UI host; set when HostedUI is
 }
 
 type StandardAttribute struct {
@@ -127,6 +136,9 @@ type Scope struct {
 type IdentityPool struct {
 	GuestAccess bool
 	GroupRoles  bool
+	// ExistingID, when set, is the identity pool this stage references; the stack creates its roles
+	// and role attachment only.
+	ExistingID string
 }
 
 type Function struct {
@@ -203,10 +215,13 @@ type Route struct {
 func (r Route) Key() string { return r.Method + " " + r.Path }
 
 type Bucket struct {
-	Name        string
-	Versioned   bool
-	CorsOrigins []string
-	Access      []BucketAccess // public, protected, private, then groups by name
+	Name string
+	// ExistingName, when set, is the bucket this stage references instead of creating one: grants use
+	// it, and CorsOrigins and Versioned are not applied.
+	ExistingName string
+	Versioned    bool
+	CorsOrigins  []string
+	Access       []BucketAccess // public, protected, private, then groups by name
 }
 
 // BucketAccess is one grant of the Amplify access levels.
@@ -218,7 +233,10 @@ type BucketAccess struct {
 }
 
 type Table struct {
-	Name                string
+	Name string
+	// ExistingName, when set, is the table this stage references instead of creating one; the keys and
+	// indexes describe it.
+	ExistingName        string
 	PartitionKey        Key
 	SortKey             *Key
 	Indexes             []Index

@@ -16,10 +16,27 @@ type rawSpec struct {
 }
 
 type rawStage struct {
-	Removal          string `yaml:"removal" doc:"What happens to stateful resources (user pool, identity pool, buckets, tables) when removed from the stack: retain (default) or destroy." enum:"retain,destroy"`
-	Account          string `yaml:"account" doc:"AWS account id this stage deploys to (optional; env-agnostic when omitted)."`
-	Region           string `yaml:"region" doc:"AWS region this stage deploys to (optional; env-agnostic when omitted)."`
-	LogRetentionDays int    `yaml:"logRetentionDays" doc:"Retention of function and API access logs in days (default 30)."`
+	Removal          string       `yaml:"removal" doc:"What happens to stateful resources (user pool, identity pool, buckets, tables) when removed from the stack: retain (default) or destroy." enum:"retain,destroy"`
+	Account          string       `yaml:"account" doc:"AWS account id this stage deploys to (optional; env-agnostic when omitted)."`
+	Region           string       `yaml:"region" doc:"AWS region this stage deploys to (optional; env-agnostic when omitted)."`
+	LogRetentionDays int          `yaml:"logRetentionDays" doc:"Retention of function and API access logs in days (default 30)."`
+	Existing         *rawExisting `yaml:"existing" doc:"Resources that already exist for this stage (e.g. an Amplify Gen 1 env) and that the stack references instead of creating them. The rest of the spec still describes them."`
+}
+
+type rawExisting struct {
+	UserPool     *rawExistingUserPool     `yaml:"userPool" doc:"An existing Cognito user pool: underhood creates only an app client on it (unless clientId is given) and changes nothing else."`
+	IdentityPool *rawExistingIdentityPool `yaml:"identityPool" doc:"An existing identity pool: underhood creates its roles and role attachment and changes nothing else."`
+	Storage      map[string]string        `yaml:"storage" doc:"Storage name (under storage) to the existing bucket name (s3) or table name (dynamodb)."`
+}
+
+type rawExistingUserPool struct {
+	ID       string `yaml:"id" doc:"User pool id, e.g. eu-west-1_AbCdEf123."`
+	ClientID string `yaml:"clientId" doc:"The SPA's existing app client id; omit it and underhood creates a new app client on the pool."`
+	Domain   string `yaml:"domain" doc:"The pool's hosted UI domain host, e.g. myapp-dev.auth.eu-west-1.amazoncognito.com; required with auth.userPool.hostedUI (a pool has only one Cognito domain)."`
+}
+
+type rawExistingIdentityPool struct {
+	ID string `yaml:"id" doc:"Identity pool id, e.g. eu-west-1:0f3e5a7c-1111-2222-3333-444455556666."`
 }
 
 type rawAuth struct {

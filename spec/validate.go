@@ -60,6 +60,7 @@ type validator struct {
 
 	userPool     *rawUserPool
 	identityPool *rawIdentityPool
+	existing     *rawExisting // the selected stage's
 }
 
 // errorf reports a problem at path, unless the value there already failed to decode (its zero value
@@ -136,6 +137,9 @@ func (v *validator) stage(app *App, stage string) {
 		if s.LogRetentionDays != 0 && !slices.Contains(logRetentionDays, s.LogRetentionDays) {
 			v.errorf(child(p, "logRetentionDays"), "%d is not a retention CloudWatch Logs accepts; use one of %s", s.LogRetentionDays, intList(logRetentionDays))
 		}
+		if s.Existing != nil {
+			v.checkExisting(child(p, "existing"), s)
+		}
 	}
 	if len(v.raw.Stages) == 0 {
 		return
@@ -152,6 +156,7 @@ func (v *validator) stage(app *App, stage string) {
 		app.Removal = RemovalDestroy
 	}
 	app.Account, app.Region = s.Account, s.Region
+	v.existing = s.Existing
 	if s.LogRetentionDays != 0 {
 		app.LogRetentionDays = s.LogRetentionDays
 	}
@@ -165,6 +170,99 @@ func intList(xs []int) string {
 		s[i] = fmt.Sprint(x)
 	}
 	return strings.Join(s, ", ")
+}
+
+// ---- existing resources
+
+var (
+	userPoolIDPattern     = regexp.MustCompile(`^([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-[0-9])_[0-9a-zA-Z]+$`)
+	identityPoolIDPattern = regexp.MustCompile(`^([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-[0-9]):[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$`)
+	clientIDPattern       = regexp.MustCompile(`^[\w+]{1,128}$`)
+	hostPattern           = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$`)
+	bucketNamePattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	tableNamePattern      = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
+)
+
+// checkExisting validates one stage's existing block. Every stage's block is checked, not only the
+// selected one, so a typo in prod's ids shows up while deploying dev.
+func (v *validator) checkExisting(p string, s *rawStage) {
+	e := s.Existing
+	auth := v.raw.Auth
+	if s.Region == "" && (e.UserPool != nil || e.IdentityPool != nil || len(e.Storage) > 0) {
+		v.errorf(p, "existing resources live in one region; set region on this stage (the region of the ids below)")
+	}
+	sameRegion := func(path, what, idRegion string) {
+		if s.Region != "" && idRegion != s.Region {
+			v.errorf(path, "this %s is in %s but the stage deploys to %s; a stack can only reference resources of its own region", what, idRegion, s.Region)
+		}
+	}
+	if u := e.UserPool; u != nil {
+		up := child(p, "userPool")
+		switch {
+		case auth == nil || auth.UserPool == nil:
+			v.errorf(up, "there is no auth.userPool to bind it to; describe the pool under auth.userPool (sign-in, attributes, groups) so the frontend config matches it")
+		case u.ID == "":
+			v.missing(up, "id", "missing id: the user pool id, e.g. eu-west-1_AbCdEf123")
+		}
+		if u.ID != "" {
+			if m := userPoolIDPattern.FindStringSubmatch(u.ID); m == nil {
+				v.errorf(child(up, "id"), "%q is not a user pool id (<region>_<letters and digits>, e.g. eu-west-1_AbCdEf123)", u.ID)
+			} else {
+				sameRegion(child(up, "id"), "user pool", m[1])
+			}
+		}
+		if u.ClientID != "" && !clientIDPattern.MatchString(u.ClientID) {
+			v.errorf(child(up, "clientId"), "%q is not an app client id (letters and digits)", u.ClientID)
+		}
+		hosted := auth != nil && auth.UserPool != nil && auth.UserPool.HostedUI != nil
+		switch {
+		case u.Domain != "" && !hosted:
+			v.errorf(child(up, "domain"), "auth.userPool has no hostedUI; remove domain or describe the pool's hosted UI under auth.userPool.hostedUI")
+		case u.Domain != "" && !hostPattern.MatchString(u.Domain):
+			v.errorf(child(up, "domain"), "%q is not a domain host; write it without scheme or path, e.g. myapp-dev.auth.eu-west-1.amazoncognito.com", u.Domain)
+		case u.Domain == "" && hosted:
+			v.missing(up, "domain", "missing domain: auth.userPool.hostedUI is set and an existing pool already has its Cognito domain (a pool has one, and underhood cannot add another); give its host, e.g. domain: myapp-dev.auth.eu-west-1.amazoncognito.com")
+		}
+	}
+	if ip := e.IdentityPool; ip != nil {
+		ipp := child(p, "identityPool")
+		switch {
+		case auth == nil || auth.IdentityPool == nil:
+			v.errorf(ipp, "there is no auth.identityPool to bind it to; add auth.identityPool (guestAccess, groupRoles) describing how the stack should use it")
+		case ip.ID == "":
+			v.missing(ipp, "id", "missing id: the identity pool id, e.g. eu-west-1:0f3e5a7c-1111-2222-3333-444455556666")
+		}
+		if ip.ID != "" {
+			if m := identityPoolIDPattern.FindStringSubmatch(ip.ID); m == nil {
+				v.errorf(child(ipp, "id"), "%q is not an identity pool id (<region>:<uuid>)", ip.ID)
+			} else {
+				sameRegion(child(ipp, "id"), "identity pool", m[1])
+			}
+		}
+		if e.UserPool == nil || e.UserPool.ClientID == "" {
+			v.errorf(ipp, "an existing identity pool only accepts tokens from the app clients it lists, and underhood cannot change that list; also give existing.userPool with its id and the clientId the identity pool trusts")
+		}
+	}
+	sp := child(p, "storage")
+	for _, name := range sortedKeys(e.Storage) {
+		np := child(sp, name)
+		raw, ok := v.raw.Storage[name]
+		if !ok || raw == nil {
+			v.errorf(np, "storage %q is not defined under storage%s", name, didYouMean(name, sortedKeys(v.raw.Storage)))
+			continue
+		}
+		phys := e.Storage[name]
+		switch raw.Type {
+		case "s3":
+			if !bucketNamePattern.MatchString(phys) || strings.Contains(phys, "..") {
+				v.errorf(np, "%q is not an S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens)", phys)
+			}
+		case "dynamodb":
+			if !tableNamePattern.MatchString(phys) {
+				v.errorf(np, "%q is not a DynamoDB table name (3 to 255 letters, digits, _ . -)", phys)
+			}
+		}
+	}
 }
 
 // ---- auth
@@ -184,6 +282,14 @@ func (v *validator) auth(a *rawAuth) *Auth {
 			v.errorf("auth.identityPool.groupRoles", "there are no groups under auth.userPool.groups to give roles to; add groups or remove groupRoles")
 		}
 		out.IdentityPool = &IdentityPool{GuestAccess: ip.GuestAccess, GroupRoles: ip.GroupRoles}
+	}
+	if e := v.existing; e != nil {
+		if e.UserPool != nil && out.UserPool != nil {
+			out.UserPool.Existing = &ExistingUserPool{ID: e.UserPool.ID, ClientID: e.UserPool.ClientID, Domain: e.UserPool.Domain}
+		}
+		if e.IdentityPool != nil && out.IdentityPool != nil {
+			out.IdentityPool.ExistingID = e.IdentityPool.ID
+		}
 	}
 	if out.UserPool == nil && out.IdentityPool == nil {
 		return nil
@@ -655,12 +761,20 @@ func (v *validator) storage() ([]Bucket, []Table) {
 			if dynamoOnly {
 				v.errorf(sp, "partitionKey, sortKey, indexes, pointInTimeRecovery, stream and ttlAttribute are for type: dynamodb")
 			}
-			buckets = append(buckets, v.bucket(sp, name, raw))
+			b := v.bucket(sp, name, raw)
+			if v.existing != nil {
+				b.ExistingName = v.existing.Storage[name]
+			}
+			buckets = append(buckets, b)
 		case "dynamodb":
 			if s3Only {
 				v.errorf(sp, "access, cors and versioned are for type: s3")
 			}
-			tables = append(tables, v.table(sp, name, raw))
+			t := v.table(sp, name, raw)
+			if v.existing != nil {
+				t.ExistingName = v.existing.Storage[name]
+			}
+			tables = append(tables, t)
 		case "":
 			v.missing(sp, "type", "missing type: s3 (files) or dynamodb (NoSQL table)")
 		default:

@@ -171,6 +171,9 @@ func (b *builder) auth() {
 		}
 		props.ResourceServers = append(props.ResourceServers, server)
 	}
+	if e := u.Existing; e != nil {
+		props.Existing = &auth.ExistingPool{ID: e.ID, ClientID: e.ClientID, Domain: e.Domain}
+	}
 	if h := u.HostedUI; h != nil {
 		props.HostedUI = &auth.HostedUI{DomainPrefix: h.DomainPrefix, CallbackURLs: h.CallbackURLs, LogoutURLs: h.LogoutURLs, Scopes: h.Scopes}
 		for _, p := range h.Providers {
@@ -192,9 +195,17 @@ func (b *builder) auth() {
 		Client:      b.s.UserPool.Client,
 		GuestAccess: ip.GuestAccess,
 		Removal:     b.removal(),
+		ExistingID:  ip.ExistingID,
+		// The groups of an existing pool are not this stack's, so their RoleArn cannot be set.
+		MapGroupsByClaim: u.Existing != nil,
 	}
 	if ip.GroupRoles {
-		for _, g := range u.Groups {
+		groups := slices.Clone(u.Groups)
+		if ipProps.MapGroupsByClaim {
+			// Rules are evaluated in order, first match wins: the group Cognito prefers comes first.
+			slices.SortStableFunc(groups, func(a, b spec.Group) int { return a.Precedence - b.Precedence })
+		}
+		for _, g := range groups {
 			ipProps.Groups = append(ipProps.Groups, auth.GroupRole{Name: g.Name, Group: b.s.UserPool.Group(g.Name)})
 		}
 	}
@@ -214,7 +225,7 @@ func (b *builder) storage() {
 	}
 	scope := constructs.NewConstruct(b.s.Stack, jsii.String("Storage"))
 	for _, bk := range b.app.Buckets {
-		props := &storage.BucketProps{Versioned: bk.Versioned, CorsAllowOrigins: bk.CorsOrigins, Removal: b.removal()}
+		props := &storage.BucketProps{Versioned: bk.Versioned, CorsAllowOrigins: bk.CorsOrigins, Removal: b.removal(), ExistingBucketName: bk.ExistingName}
 		for _, a := range bk.Access {
 			props.Access = append(props.Access, storage.AccessRule{
 				Level: storage.Level(a.Level), Who: storage.Who(a.Who), Group: a.Group,
@@ -230,6 +241,7 @@ func (b *builder) storage() {
 			Stream:              t.Stream,
 			TTLAttribute:        t.TTLAttribute,
 			Removal:             b.removal(),
+			ExistingTableName:   t.ExistingName,
 		}
 		if t.SortKey != nil {
 			props.SortKey = &storage.Key{Name: t.SortKey.Name, Type: t.SortKey.Type}

@@ -217,6 +217,20 @@ func roles(t *testing.T, tp *template) (authenticated, guest string, groups map[
 					isGroup = true
 				}
 			}
+			// A pool whose groups the stack does not own maps group roles by rules instead.
+			for _, a := range tp.ofType("AWS::Cognito::IdentityPoolRoleAttachment") {
+				for _, m := range tp.Resources[a].Properties["RoleMappings"].(map[string]any) {
+					rc, _ := m.(map[string]any)["RulesConfiguration"].(map[string]any)
+					rules, _ := rc["Rules"].([]any)
+					for _, r := range rules {
+						rule := r.(map[string]any)
+						if arn, ok := rule["RoleARN"].(map[string]any); ok && arn["Fn::GetAtt"].([]any)[0] == id {
+							groups[rule["Value"].(string)] = id
+							isGroup = true
+						}
+					}
+				}
+			}
 			if !isGroup {
 				authenticated = id
 			}

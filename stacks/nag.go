@@ -107,7 +107,8 @@ func applyNag(b *builder) {
 		}
 	}
 
-	if u := s.UserPool; u != nil {
+	// Existing resources are not in the stack: nothing to check or accept on them.
+	if u := s.UserPool; u != nil && !u.Existing {
 		if mode := app.Auth.UserPool.MFA.Mode; mode != "required" {
 			accept(u.Pool, acceptMFANotRequired, "auth.userPool.mfa.mode: "+mode)
 		}
@@ -117,14 +118,16 @@ func applyNag(b *builder) {
 			acceptFindings(role, acceptSMSRole, smsReason(app.Auth.UserPool), []string{"Resource::*"})
 		}
 	}
-	if ip := s.IdentityPool; ip != nil && app.Auth.IdentityPool.GuestAccess {
+	if ip := s.IdentityPool; ip != nil && ip.Pool != nil && app.Auth.IdentityPool.GuestAccess {
 		accept(ip.Pool, acceptGuests, "auth.identityPool.guestAccess: true")
 	}
 	for _, bk := range app.Buckets {
-		accept(s.Buckets[bk.Name].Bucket, acceptNoBucketAccessLogs, "")
+		if bk.ExistingName == "" {
+			accept(s.Buckets[bk.Name].Bucket, acceptNoBucketAccessLogs, "")
+		}
 	}
 	for _, t := range app.Tables {
-		if !t.PointInTimeRecovery {
+		if !t.PointInTimeRecovery && t.ExistingName == "" {
 			accept(s.Tables[t.Name].Table, acceptNoPITR, fmt.Sprintf("storage.%s.pointInTimeRecovery: false", t.Name))
 		}
 	}

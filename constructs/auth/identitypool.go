@@ -2,6 +2,7 @@ package auth
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
@@ -19,7 +20,7 @@ type Grantee interface {
 // GroupRole asks for one IAM role for a user pool group.
 type GroupRole struct {
 	Name  string
-	Group awscognito.CfnUserPoolGroup // gets RoleArn = the new role
+	Group awscognito.CfnUserPoolGroup // gets RoleArn = the new role; nil with MapGroupsByClaim
 }
 
 // IdentityPoolProps configures NewIdentityPool.
@@ -29,15 +30,24 @@ type IdentityPoolProps struct {
 	GuestAccess bool                       // guest role and unauthenticated identities only when true
 	Groups      []GroupRole                // one role per group, token-based role mapping
 	Removal     *awscdk.RemovalPolicy      // nil: RETAIN
+
+	// MapGroupsByClaim chooses group roles with rules on the id token's cognito:groups claim, in the
+	// order of Groups (the first match wins), instead of the groups' RoleArn: for a user pool whose
+	// groups this stack does not own. At most 25 groups (the identity pool's rule limit).
+	MapGroupsByClaim bool
+	// ExistingID references an identity pool created elsewhere: only the roles and the role
+	// attachment are created, and the attachment replaces the pool's current role settings.
+	ExistingID string
 }
 
 // IdentityPool is a Cognito identity pool (L1) federated with one user pool client.
 type IdentityPool struct {
 	constructs.Construct
-	Pool              awscognito.CfnIdentityPool
+	Pool              awscognito.CfnIdentityPool // nil for an existing pool
 	AuthenticatedRole awsiam.Role
 	GuestRole         awsiam.Role // nil without GuestAccess
 
+	id         *string     // the pool's id: Ref, or ExistingID
 	groupRoles []namedRole // caller's order
 	auth       *authenticatedGrantee
 }
@@ -67,29 +77,37 @@ func NewIdentityPool(scope constructs.Construct, id string, props *IdentityPoolP
 		awscdk.Annotations_Of(ip.Construct).AddError(jsii.String(fmt.Sprintf(format, a...)))
 	}
 
-	poolProps := &awscognito.CfnIdentityPoolProps{
-		AllowUnauthenticatedIdentities: jsii.Bool(p.GuestAccess),
-	}
 	var providerName *string
 	if p.UserPool == nil || p.Client == nil {
 		errf("auth: IdentityPool needs UserPool and Client")
 	} else {
-		// Fn::GetAtt ProviderName = cognito-idp.<region>.amazonaws.com/<poolId>.
+		// cognito-idp.<region>.amazonaws.com/<poolId> (Fn::GetAtt ProviderName for a pool of this stack).
 		providerName = p.UserPool.UserPoolProviderName()
-		poolProps.CognitoIdentityProviders = &[]interface{}{
-			&awscognito.CfnIdentityPool_CognitoIdentityProviderProperty{
-				ProviderName:         providerName,
-				ClientId:             p.Client.UserPoolClientId(),
-				ServerSideTokenCheck: jsii.Bool(true),
-			},
+	}
+	if p.ExistingID != "" {
+		// The pool's providers, guest setting and name stay as they are.
+		ip.id = jsii.String(p.ExistingID)
+	} else {
+		poolProps := &awscognito.CfnIdentityPoolProps{
+			AllowUnauthenticatedIdentities: jsii.Bool(p.GuestAccess),
 		}
+		if providerName != nil {
+			poolProps.CognitoIdentityProviders = &[]interface{}{
+				&awscognito.CfnIdentityPool_CognitoIdentityProviderProperty{
+					ProviderName:         providerName,
+					ClientId:             p.Client.UserPoolClientId(),
+					ServerSideTokenCheck: jsii.Bool(true),
+				},
+			}
+		}
+		ip.Pool = awscognito.NewCfnIdentityPool(ip.Construct, jsii.String("Pool"), poolProps)
+		removal := awscdk.RemovalPolicy_RETAIN
+		if p.Removal != nil {
+			removal = *p.Removal
+		}
+		ip.Pool.ApplyRemovalPolicy(removal, nil)
+		ip.id = ip.Pool.Ref()
 	}
-	ip.Pool = awscognito.NewCfnIdentityPool(ip.Construct, jsii.String("Pool"), poolProps)
-	removal := awscdk.RemovalPolicy_RETAIN
-	if p.Removal != nil {
-		removal = *p.Removal
-	}
-	ip.Pool.ApplyRemovalPolicy(removal, nil)
 
 	ip.AuthenticatedRole = ip.newRole("AuthenticatedRole", "authenticated", "Identity pool authenticated users")
 	roles := map[string]interface{}{"authenticated": ip.AuthenticatedRole.RoleArn()}
@@ -107,30 +125,35 @@ func NewIdentityPool(scope constructs.Construct, id string, props *IdentityPoolP
 		case seen[g.Name]:
 			errf("auth: group role %q listed twice", g.Name)
 			continue
-		case g.Group == nil:
+		case g.Group == nil && !p.MapGroupsByClaim:
 			// Token-based mapping reads the role from the group's RoleArn.
-			errf("auth: group role %q needs its CfnUserPoolGroup", g.Name)
+			errf("auth: group role %q needs its CfnUserPoolGroup (or MapGroupsByClaim)", g.Name)
 			continue
 		}
 		seen[g.Name] = true
 		role := ip.newRole("GroupRole"+g.Name, "authenticated", fmt.Sprintf("Identity pool users in group %s", g.Name))
-		// The id token then carries cognito:preferred_role for token-based mapping.
-		g.Group.SetRoleArn(role.RoleArn())
+		if !p.MapGroupsByClaim {
+			// The id token then carries cognito:preferred_role for token-based mapping.
+			g.Group.SetRoleArn(role.RoleArn())
+		}
 		ip.groupRoles = append(ip.groupRoles, namedRole{name: g.Name, role: role})
 	}
 
 	attach := &awscognito.CfnIdentityPoolRoleAttachmentProps{
-		IdentityPoolId: ip.Pool.Ref(),
+		IdentityPoolId: ip.id,
 		Roles:          &roles,
 	}
 	if len(ip.groupRoles) > 0 && providerName != nil {
-		attach.RoleMappings = &map[string]interface{}{
-			roleMappingKey: &awscognito.CfnIdentityPoolRoleAttachment_RoleMappingProperty{
-				Type:                    jsii.String("Token"),
-				AmbiguousRoleResolution: jsii.String("AuthenticatedRole"),
-				IdentityProvider:        jsii.String(*providerName + ":" + *p.Client.UserPoolClientId()),
-			},
+		mapping := &awscognito.CfnIdentityPoolRoleAttachment_RoleMappingProperty{
+			Type:                    jsii.String("Token"),
+			AmbiguousRoleResolution: jsii.String("AuthenticatedRole"),
+			IdentityProvider:        jsii.String(*providerName + ":" + *p.Client.UserPoolClientId()),
 		}
+		if p.MapGroupsByClaim {
+			mapping.Type = jsii.String("Rules")
+			mapping.RulesConfiguration = ip.groupRules(errf)
+		}
+		attach.RoleMappings = &map[string]interface{}{roleMappingKey: mapping}
 	}
 	awscognito.NewCfnIdentityPoolRoleAttachment(ip.Construct, jsii.String("RoleAttachment"), attach)
 	return ip
@@ -140,14 +163,36 @@ func NewIdentityPool(scope constructs.Construct, id string, props *IdentityPoolP
 // ("authenticated" or "unauthenticated") may assume.
 func (ip *IdentityPool) newRole(id, amr, description string) awsiam.Role {
 	principal := awsiam.NewFederatedPrincipal(jsii.String(cognitoIdentity), &map[string]interface{}{
-		"StringEquals":           map[string]interface{}{cognitoIdentity + ":aud": ip.Pool.Ref()},
+		"StringEquals":           map[string]interface{}{cognitoIdentity + ":aud": ip.id},
 		"ForAnyValue:StringLike": map[string]interface{}{cognitoIdentity + ":amr": amr},
 	}, jsii.String("sts:AssumeRoleWithWebIdentity"))
 	return awsiam.NewRole(ip.Construct, jsii.String(id), &awsiam.RoleProps{AssumedBy: principal, Description: jsii.String(description)})
 }
 
 // IdentityPoolId returns the identity pool id (Ref).
-func (ip *IdentityPool) IdentityPoolId() *string { return ip.Pool.Ref() }
+func (ip *IdentityPool) IdentityPoolId() *string { return ip.id }
+
+// groupRules maps each group to its role by the cognito:groups claim, first match wins. Contains
+// matches substrings, so a group whose name holds another group's name must come first, or its
+// members would get the other group's role.
+func (ip *IdentityPool) groupRules(errf func(string, ...any)) *awscognito.CfnIdentityPoolRoleAttachment_RulesConfigurationTypeProperty {
+	const maxRules = 25
+	if len(ip.groupRoles) > maxRules {
+		errf("auth: %d group roles, but an identity pool takes at most %d role mapping rules", len(ip.groupRoles), maxRules)
+	}
+	rules := make([]interface{}, 0, len(ip.groupRoles))
+	for i, g := range ip.groupRoles {
+		for _, later := range ip.groupRoles[i+1:] {
+			if strings.Contains(later.name, g.name) {
+				errf("auth: group %q must come before group %q: the rule for %q (cognito:groups contains %q) would also match members of %q", later.name, g.name, g.name, g.name, later.name)
+			}
+		}
+		rules = append(rules, &awscognito.CfnIdentityPoolRoleAttachment_MappingRuleProperty{
+			Claim: jsii.String("cognito:groups"), MatchType: jsii.String("Contains"), Value: jsii.String(g.name), RoleArn: g.role.RoleArn(),
+		})
+	}
+	return &awscognito.CfnIdentityPoolRoleAttachment_RulesConfigurationTypeProperty{Rules: &rules}
+}
 
 // GroupRole returns the role created for group name, or nil.
 func (ip *IdentityPool) GroupRole(name string) awsiam.Role {

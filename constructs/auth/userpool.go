@@ -163,16 +163,33 @@ type UserPoolProps struct {
 	ResourceServers []ResourceServer
 	Removal         *awscdk.RemovalPolicy // nil: RETAIN (plus deletion protection)
 	FeaturePlan     string                // "" means "essentials"; "lite" | "essentials" | "plus"
+
+	// Existing references a pool created elsewhere (another stack, Amplify, the console) instead of
+	// creating one; see ExistingPool for what is then created.
+	Existing *ExistingPool
+}
+
+// ExistingPool names a user pool this construct references but does not own. Only an app client is
+// created on it (and only when ClientID is empty, from HostedUI and Providers by name); groups,
+// triggers, domain, providers, resource servers and every pool setting stay as the pool has them,
+// because CloudFormation can change a resource only from the stack that owns it.
+type ExistingPool struct {
+	ID       string // user pool id
+	ClientID string // the SPA's app client; empty: create one
+	Domain   string // hosted UI host, e.g. app.auth.eu-west-1.amazoncognito.com; empty: none
 }
 
 // UserPool is a Cognito user pool with one SPA app client.
 type UserPool struct {
 	constructs.Construct
-	Pool   awscognito.UserPool
-	Client awscognito.UserPoolClient
-	Domain awscognito.UserPoolDomain // nil without HostedUI
+	Pool   awscognito.IUserPool
+	Client awscognito.IUserPoolClient
+	Domain awscognito.UserPoolDomain // nil without HostedUI or for an existing pool
+	// Existing is true when the pool is referenced, not created (props.Existing).
+	Existing bool
 
-	groups map[string]awscognito.CfnUserPoolGroup
+	groups         map[string]awscognito.CfnUserPoolGroup
+	existingDomain string
 }
 
 // Cognito standard attribute names -> setter on the CDK struct.
@@ -250,6 +267,10 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 	u := &UserPool{Construct: constructs.NewConstruct(scope, jsii.String(id)), groups: map[string]awscognito.CfnUserPoolGroup{}}
 	errf := func(format string, a ...any) {
 		awscdk.Annotations_Of(u.Construct).AddError(jsii.String(fmt.Sprintf(format, a...)))
+	}
+	if p.Existing != nil {
+		u.referenceExisting(&p, errf)
+		return u
 	}
 
 	// Sign-in.
@@ -455,7 +476,8 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 	if len(custom) > 0 {
 		poolProps.CustomAttributes = &custom
 	}
-	u.Pool = awscognito.NewUserPool(u.Construct, jsii.String("Pool"), poolProps)
+	pool := awscognito.NewUserPool(u.Construct, jsii.String("Pool"), poolProps)
+	u.Pool = pool
 
 	// Groups: L1 so callers (the identity pool) can set RoleArn later.
 	for _, g := range p.Groups {
@@ -494,7 +516,7 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 			errf("auth: trigger %q listed twice", t.Operation)
 		default:
 			seenOps[t.Operation] = true
-			u.Pool.AddTrigger(op(), t.Function, "")
+			pool.AddTrigger(op(), t.Function, "")
 		}
 	}
 
@@ -533,7 +555,7 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 		if rs.Name != "" {
 			opts.UserPoolResourceServerName = jsii.String(rs.Name)
 		}
-		servers[rs.Identifier] = u.Pool.AddResourceServer(jsii.String("ResourceServer"+rs.Identifier), opts)
+		servers[rs.Identifier] = pool.AddResourceServer(jsii.String("ResourceServer"+rs.Identifier), opts)
 		serverScopes[rs.Identifier] = byName
 	}
 
@@ -580,7 +602,7 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 		}
 		scopes := u.oauthScopes(h.Scopes, servers, serverScopes, errf)
 		if ok {
-			u.Domain = u.Pool.AddDomain(jsii.String("Domain"), &awscognito.UserPoolDomainOptions{
+			u.Domain = pool.AddDomain(jsii.String("Domain"), &awscognito.UserPoolDomainOptions{
 				CognitoDomain: &awscognito.CognitoDomainOptions{DomainPrefix: jsii.String(h.DomainPrefix)},
 			})
 			clientOpts.DisableOAuth = jsii.Bool(false)
@@ -615,6 +637,9 @@ func (u *UserPool) Group(name string) awscognito.CfnUserPoolGroup {
 // HostedUIDomain returns "<prefix>.auth.<region>.amazoncognito.com" (a token
 // string), or nil without HostedUI.
 func (u *UserPool) HostedUIDomain() *string {
+	if u.existingDomain != "" {
+		return jsii.String(u.existingDomain)
+	}
 	if u.Domain == nil {
 		return nil
 	}
@@ -853,4 +878,78 @@ func (u *UserPool) newProvider(ip IdentityProvider, seen map[string]bool, attrMu
 		errf("auth: unknown identity provider kind %q (want google, facebook, amazon, apple or oidc)", ip.Kind)
 		return nil, nil
 	}
+}
+
+// referenceExisting imports the pool and its client, or creates only the client. Group roles for such
+// a pool cannot use the groups' RoleArn (the groups are not this stack's): IdentityPoolProps.MapGroupsByClaim.
+func (u *UserPool) referenceExisting(p *UserPoolProps, errf func(string, ...any)) {
+	e := p.Existing
+	u.Existing = true
+	u.existingDomain = e.Domain
+	if e.ID == "" {
+		errf("auth: Existing.ID (the user pool id) is required")
+		return
+	}
+	u.Pool = awscognito.UserPool_FromUserPoolId(u.Construct, jsii.String("Pool"), jsii.String(e.ID))
+	for _, t := range p.Triggers {
+		// The pool's LambdaConfig belongs to the stack that created the pool.
+		awscdk.Annotations_Of(u.Construct).AddWarning(jsii.String(fmt.Sprintf(
+			"auth: trigger %s is not attached to existing user pool %s: the pool's Lambda triggers belong to whoever created it; point the trigger at this stack's function there", t.Operation, e.ID)))
+	}
+	if e.ClientID != "" {
+		u.Client = awscognito.UserPoolClient_FromUserPoolClientId(u.Construct, jsii.String("Client"), jsii.String(e.ClientID))
+		return
+	}
+	supported := []awscognito.UserPoolClientIdentityProvider{awscognito.UserPoolClientIdentityProvider_COGNITO()}
+	clientOpts := &awscognito.UserPoolClientProps{
+		UserPool:                   u.Pool,
+		GenerateSecret:             jsii.Bool(false),
+		AuthFlows:                  &awscognito.AuthFlow{UserSrp: jsii.Bool(true)},
+		PreventUserExistenceErrors: jsii.Bool(true),
+		DisableOAuth:               jsii.Bool(true),
+	}
+	if h := p.HostedUI; h != nil {
+		if e.Domain == "" {
+			errf("auth: HostedUI on an existing pool needs Existing.Domain: the pool has its domain already, and a pool takes only one")
+		}
+		for _, ip := range p.Providers {
+			switch ip.Kind {
+			case "google":
+				supported = append(supported, awscognito.UserPoolClientIdentityProvider_GOOGLE())
+			case "facebook":
+				supported = append(supported, awscognito.UserPoolClientIdentityProvider_FACEBOOK())
+			case "amazon":
+				supported = append(supported, awscognito.UserPoolClientIdentityProvider_AMAZON())
+			case "apple":
+				supported = append(supported, awscognito.UserPoolClientIdentityProvider_APPLE())
+			case "oidc":
+				supported = append(supported, awscognito.UserPoolClientIdentityProvider_Custom(jsii.String(ip.Name)))
+			default:
+				errf("auth: unknown identity provider kind %q", ip.Kind)
+			}
+		}
+		in := h.Scopes
+		if len(in) == 0 {
+			in = []string{"openid", "email", "profile"}
+		}
+		var scopes []awscognito.OAuthScope
+		for _, s := range in {
+			// The pool's resource servers exist already, so custom scopes go by name.
+			scopes = append(scopes, awscognito.OAuthScope_Custom(jsii.String(s)))
+		}
+		if len(h.CallbackURLs) == 0 {
+			errf("auth: HostedUI needs at least one CallbackURL for the authorization code grant")
+		}
+		clientOpts.DisableOAuth = jsii.Bool(false)
+		clientOpts.OAuth = &awscognito.OAuthSettings{
+			Flows:        &awscognito.OAuthFlows{AuthorizationCodeGrant: jsii.Bool(true), ImplicitCodeGrant: jsii.Bool(false), ClientCredentials: jsii.Bool(false)},
+			CallbackUrls: jsii.Strings(h.CallbackURLs...),
+			Scopes:       &scopes,
+		}
+		if len(h.LogoutURLs) > 0 {
+			clientOpts.OAuth.LogoutUrls = jsii.Strings(h.LogoutURLs...)
+		}
+	}
+	clientOpts.SupportedIdentityProviders = &supported
+	u.Client = awscognito.NewUserPoolClient(u.Construct, jsii.String("Client"), clientOpts)
 }

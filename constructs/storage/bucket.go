@@ -79,12 +79,16 @@ type BucketProps struct {
 	// Removal nil means RETAIN. DESTROY deletes only an empty bucket: no
 	// autoDeleteObjects, which would add a Lambda-backed custom resource.
 	Removal *awscdk.RemovalPolicy
+	// ExistingBucketName references a bucket created elsewhere instead of creating one: Access
+	// and Grant apply to it; BucketName, Versioned, CorsAllowOrigins and Removal do not (the
+	// bucket's settings belong to the stack that owns it).
+	ExistingBucketName string
 }
 
 // Bucket is an S3 bucket with Amplify-style access grants.
 type Bucket struct {
 	constructs.Construct
-	Bucket awss3.Bucket
+	Bucket awss3.IBucket
 }
 
 // corsExposedHeaders: amplify-js needs ETag to complete multipart uploads.
@@ -99,6 +103,17 @@ func NewBucket(scope constructs.Construct, id string, props *BucketProps) *Bucke
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	b := &Bucket{Construct: c}
+
+	if p.ExistingBucketName != "" {
+		if msg := bucketNameProblem(p.ExistingBucketName); msg != "" {
+			b.addError(fmt.Sprintf("storage.Bucket: existing bucket name %q is invalid: %s", p.ExistingBucketName, msg))
+		}
+		b.Bucket = awss3.Bucket_FromBucketName(c, jsii.String("Bucket"), jsii.String(p.ExistingBucketName))
+		for i, rule := range p.Access {
+			b.applyRule(i, rule)
+		}
+		return b
+	}
 
 	removal := awscdk.RemovalPolicy_RETAIN
 	if p.Removal != nil {

@@ -39,12 +39,15 @@ type TableProps struct {
 	TTLAttribute string
 	// Removal nil means RETAIN; a retained table also gets deletion protection.
 	Removal *awscdk.RemovalPolicy
+	// ExistingTableName references a table created elsewhere instead of creating one: Grant
+	// applies to it (and its indexes); the other props describe it and are not applied.
+	ExistingTableName string
 }
 
 // Table is an on-demand DynamoDB table (AWS::DynamoDB::Table).
 type Table struct {
 	constructs.Construct
-	Table awsdynamodb.Table
+	Table awsdynamodb.ITable
 }
 
 // maxGSIs is DynamoDB's default quota of global secondary indexes per table.
@@ -73,6 +76,13 @@ func NewTable(scope constructs.Construct, id string, props *TableProps) *Table {
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	t := &Table{Construct: c}
+	if p.ExistingTableName != "" {
+		if !validDynamoName(p.ExistingTableName) {
+			t.addError(fmt.Sprintf("storage.Table: existing table name %q is invalid (3 to 255 of a-z A-Z 0-9 _ - .)", p.ExistingTableName))
+		}
+		t.Table = awsdynamodb.Table_FromTableName(c, jsii.String("Table"), jsii.String(p.ExistingTableName))
+		return t
+	}
 
 	// CDK throws (a Go panic) when one attribute name gets two types, so
 	// check every key against the types seen so far first.
@@ -146,7 +156,8 @@ func NewTable(scope constructs.Construct, id string, props *TableProps) *Table {
 	if p.TTLAttribute != "" {
 		tp.TimeToLiveAttribute = jsii.String(p.TTLAttribute)
 	}
-	t.Table = awsdynamodb.NewTable(c, jsii.String("Table"), tp)
+	table := awsdynamodb.NewTable(c, jsii.String("Table"), tp)
+	t.Table = table
 
 	seen := map[string]bool{}
 	for i, ix := range p.Indexes {
@@ -182,7 +193,7 @@ func NewTable(scope constructs.Construct, id string, props *TableProps) *Table {
 			gp.SortKey = sk
 		}
 		seen[ix.Name] = true
-		t.Table.AddGlobalSecondaryIndex(gp)
+		table.AddGlobalSecondaryIndex(gp)
 	}
 	return t
 }

@@ -106,10 +106,10 @@ function restApi(stack, name, pool, handler, routes, scopes) {
       throttlingRateLimit: 100,
       throttlingBurstLimit: 200,
     },
-    defaultCorsPreflightOptions: {
-      allowOrigins: [ORIGIN], allowHeaders: ALLOW_HEADERS, allowMethods: apigw.Cors.ALL_METHODS,
-    },
   });
+  // The preflight goes on each top-level resource (inherited below), so the root, which no route
+  // uses, gets no OPTIONS method.
+  const cors = { allowOrigins: [ORIGIN], allowHeaders: ALLOW_HEADERS, allowMethods: apigw.Cors.ALL_METHODS };
   const execLogs = new logs.LogGroup(stack, `${name}ExecutionLogs`, {
     logGroupName: cdk.Fn.join("", ["API-Gateway-Execution-Logs_", api.restApiId, "/dev"]),
     retention: logs.RetentionDays.ONE_MONTH, removalPolicy: cdk.RemovalPolicy.DESTROY,
@@ -134,7 +134,10 @@ function restApi(stack, name, pool, handler, routes, scopes) {
   // One permission for the whole API instead of two per method (LambdaIntegration's default).
   const integration = new apigw.LambdaIntegration(handler, { allowTestInvoke: false, scopePermissionToMethod: false });
   for (const [verb, p] of routes) {
-    api.root.resourceForPath(p).addMethod(verb, integration, {
+    const [top, ...rest] = p.split("/").filter(Boolean);
+    const topResource = api.root.getResource(top) ?? api.root.addResource(top, { defaultCorsPreflightOptions: cors });
+    const resource = rest.length ? topResource.resourceForPath(rest.join("/")) : topResource;
+    resource.addMethod(verb, integration, {
       authorizer,
       authorizationType: apigw.AuthorizationType.COGNITO,
       authorizationScopes: scopes,

@@ -228,9 +228,12 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 				ResponseLength: jsii.Bool(true), Status: jsii.Bool(true), User: jsii.Bool(true),
 			})
 	}
+	// The preflight goes on each top-level resource (its children inherit it), not on the RestApi:
+	// as an API default CDK would also give the root an OPTIONS method no route needs. Preflight
+	// OPTIONS methods get AuthorizationType NONE from CDK.
+	var corsOpts *awsapigateway.CorsOptions
 	if len(origins) > 0 {
-		// Preflight OPTIONS methods get AuthorizationType NONE from CDK.
-		apiProps.DefaultCorsPreflightOptions = &awsapigateway.CorsOptions{
+		corsOpts = &awsapigateway.CorsOptions{
 			AllowOrigins: jsii.Strings(origins...),
 			AllowHeaders: jsii.Strings(corsAllowHeaders...),
 			AllowMethods: awsapigateway.Cors_ALL_METHODS(),
@@ -311,7 +314,7 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 	}
 	var split *splitBuilder
 	if plan != nil {
-		split = newSplitBuilder(a, plan, origins)
+		split = newSplitBuilder(a, plan, corsOpts)
 	}
 
 	// Invoker grants gathered per invoker in first-seen route order.
@@ -360,7 +363,7 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 		}
 		var m awsapigateway.Method
 		if split == nil {
-			res := a.Api.Root().ResourceForPath(jsii.String(r.path))
+			res := resourceWithCors(a.Api.Root(), r.path, corsOpts)
 			m = res.AddMethod(jsii.String(r.method), integrationFor(r.fn), opts)
 		} else {
 			m = split.addMethod(r, opts)
@@ -670,4 +673,24 @@ func optString(s string) *string {
 		return nil
 	}
 	return jsii.String(s)
+}
+
+// resourceWithCors returns the resource of path under root, creating it with the CORS preflight on its
+// top-level segment (inherited below) when cors is set; a route on "/" itself gets the root's preflight.
+func resourceWithCors(root awsapigateway.IResource, path string, cors *awsapigateway.CorsOptions) awsapigateway.IResource {
+	parts := splitPath(path)
+	if len(parts) == 0 {
+		if cors != nil && root.Node().TryFindChild(jsii.String("OPTIONS")) == nil {
+			root.AddCorsPreflight(cors)
+		}
+		return root
+	}
+	top := root.GetResource(jsii.String(parts[0]))
+	if top == nil {
+		top = root.AddResource(jsii.String(parts[0]), &awsapigateway.ResourceOptions{DefaultCorsPreflightOptions: cors})
+	}
+	if len(parts) == 1 {
+		return top
+	}
+	return top.ResourceForPath(jsii.String(strings.Join(parts[1:], "/")))
 }

@@ -547,13 +547,16 @@ func TestCORS(t *testing.T) {
 			}
 			tmpl := assertions.Template_FromStack(stack, nil)
 
-			// root, /photos, /photos/{id}, /{proxy+}
+			// /photos, /photos/{id}, /{proxy+}; not the root, which no route uses.
 			options := tmpl.FindResources(jsii.String("AWS::ApiGateway::Method"), obj{"Properties": obj{"HttpMethod": "OPTIONS"}})
-			if len(*options) != 4 {
-				t.Errorf("OPTIONS methods = %d, want 4", len(*options))
+			if len(*options) != 3 {
+				t.Errorf("OPTIONS methods = %d, want 3", len(*options))
 			}
 			for id, r := range *options {
 				p := propsOf(*r)
+				if strings.Contains(fmt.Sprint(p["ResourceId"]), "RootResourceId") {
+					t.Errorf("OPTIONS %s is on the root, which has no route", id)
+				}
 				if p["AuthorizationType"] != "NONE" || p["AuthorizerId"] != nil {
 					t.Errorf("OPTIONS %s is not open: %v", id, p)
 				}
@@ -681,5 +684,29 @@ func TestValidation(t *testing.T) {
 				t.Errorf("errors %v do not mention %q", errs, tc.want)
 			}
 		})
+	}
+}
+
+// A route on "/" itself gets the root's preflight, exactly once.
+func TestCORSRootRoute(t *testing.T) {
+	app := awscdk.NewApp(nil)
+	stack := awscdk.NewStack(app, jsii.String("CorsRoot"), nil)
+	f := fn(stack, "Fn")
+	a := restapi.NewRestAPI(stack, "Api", &restapi.RestAPIProps{
+		CorsAllowOrigins: []string{"https://app.example"},
+		Routes:           []restapi.Route{{Method: "GET", Path: "/", Function: f}, {Method: "POST", Path: "/", Function: f}, {Method: "GET", Path: "/x", Function: f}},
+	})
+	if errs := errorsOf(a); len(errs) > 0 {
+		t.Fatalf("unexpected errors: %v", errs)
+	}
+	options := assertions.Template_FromStack(stack, nil).FindResources(jsii.String("AWS::ApiGateway::Method"), obj{"Properties": obj{"HttpMethod": "OPTIONS"}})
+	root := 0
+	for _, r := range *options {
+		if strings.Contains(fmt.Sprint(propsOf(*r)["ResourceId"]), "RootResourceId") {
+			root++
+		}
+	}
+	if len(*options) != 2 || root != 1 {
+		t.Errorf("OPTIONS methods = %d (root %d), want 2 (root 1)", len(*options), root)
 	}
 }

@@ -38,22 +38,19 @@ type shard struct {
 	integ map[awslambda.IFunction]awsapigateway.Integration
 }
 
-func newSplitBuilder(a *RestAPI, plan *shardPlan, origins []string) *splitBuilder {
+func newSplitBuilder(a *RestAPI, plan *shardPlan, cors *awsapigateway.CorsOptions) *splitBuilder {
 	b := &splitBuilder{
 		a: a, plan: plan,
 		resources: map[string]awsapigateway.IResource{},
 		shards:    map[string]*shard{},
 		parent:    map[awslambda.IFunction]awsapigateway.Integration{},
+		// The same preflight as unsplit APIs: passed to each top Resource (in the API's own stack or a
+		// shard's) and inherited below it.
+		cors: cors,
 	}
-	if len(origins) > 0 {
-		// Same preflight as the RestApi's default; imported APIs carry no defaults, so it is passed to
-		// each shard's top Resource and inherited below it.
-		b.cors = &awsapigateway.CorsOptions{
-			AllowOrigins: jsii.Strings(origins...),
-			AllowHeaders: jsii.Strings(corsAllowHeaders...),
-			AllowMethods: awsapigateway.Cors_ALL_METHODS(),
-		}
-	}
+	// CDK's RestApi refuses to synthesize without a method of its own, and a split API may have every
+	// route in nested stacks: the root's preflight is that method (an unsplit API skips it).
+	resourceWithCors(a.Api.Root(), "/", cors)
 	for _, root := range plan.order {
 		ns := awscdk.NewNestedStack(a.Construct, jsii.String(shardID(root)), &awscdk.NestedStackProps{
 			Description: jsii.String("Routes under " + root + " of API " + *a.Api.RestApiName()),
@@ -73,8 +70,11 @@ func newSplitBuilder(a *RestAPI, plan *shardPlan, origins []string) *splitBuilde
 
 // resourceFor returns the Resource of path, creating it (and its parents) in the stack the plan says.
 func (b *splitBuilder) resourceFor(path string) awsapigateway.IResource {
-	if path == "/" || path == "" {
+	switch path {
+	case "": // the parent of a top-level segment
 		return b.a.Api.Root()
+	case "/": // a route on the root itself
+		return resourceWithCors(b.a.Api.Root(), "/", b.cors)
 	}
 	if r, ok := b.resources[path]; ok {
 		return r
@@ -84,9 +84,10 @@ func (b *splitBuilder) resourceFor(path string) awsapigateway.IResource {
 	parent := b.resourceFor(parentPath)
 	var res awsapigateway.IResource
 	switch root := b.plan.shardRoot(path); {
+	case root == "" && parentPath == "":
+		res = resourceWithCors(parent, part, b.cors)
 	case root == "":
-		// In the API's own stack: the RestApi's CORS default is inherited.
-		res = parent.ResourceForPath(jsii.String(part))
+		res = parent.ResourceForPath(jsii.String(part)) // in the API's own stack, inheriting its top's preflight
 	case root == path:
 		s := b.shards[root]
 		base := s.api.Root()

@@ -164,18 +164,15 @@ func only(t *testing.T, tp *template, typ string) string {
 	return ids[0]
 }
 
-// policiesOf is every inline policy document attached to role, as JSON.
+// policiesOf is every inline policy document of role (its own and the attached ones), as JSON.
 func policiesOf(t *testing.T, tp *template, role string) string {
 	t.Helper()
 	if role == "" {
 		t.Fatal("no such role")
 	}
 	var docs []any
-	for _, id := range tp.ofType("AWS::IAM::Policy") {
-		props := tp.Resources[id].Properties
-		if strings.Contains(string(mustJSON(t, props["Roles"])), `"`+role+`"`) {
-			docs = append(docs, props["PolicyDocument"])
-		}
+	for _, p := range tp.roleDocs(role) {
+		docs = append(docs, p.doc)
 	}
 	return string(mustJSON(t, docs))
 }

@@ -73,7 +73,7 @@ var (
 	acceptSMSRole = acceptance{"AwsSolutions-IAM5", "user pool SMS role",
 		"Cognito sends SMS (verification and MFA codes, %s) through SNS to phone numbers, which have no ARN: " +
 			"sns:Publish needs Resource \"*\" (the role trusts only cognito-idp with this pool's external id)"}
-	acceptFunctionStorage = acceptance{"AwsSolutions-IAM5", "function role policy",
+	acceptFunctionStorage = acceptance{"AwsSolutions-IAM5", "function role (its inline policy)",
 		"The spec gives this function access to the storage (%s): every object of the bucket (<bucket>/*) or every " +
 			"index of the table (<table>/index/*), with only the actions listed"}
 )
@@ -154,7 +154,8 @@ func smsReason(u *spec.UserPool) string {
 	return strings.Join(why, ", ")
 }
 
-// acceptWildcards accepts IAM5 findings on the identity pool's and the functions' policies, one
+// acceptWildcards accepts IAM5 findings on the identity pool's and the functions' policies (the shared
+// AuthenticatedPolicy, and each role's inline policy, whose findings are on the role), one
 // finding at a time: a wildcard resource is accepted only when it equals an ARN pattern the spec
 // implies (an access level prefix of one of its buckets, an IAM route's ARN, a granted storage's
 // objects or indexes). Any other wildcard stays an error.
@@ -190,14 +191,16 @@ func acceptWildcards(b *builder) {
 				}
 			}
 		}
-		policies := []constructs.IConstruct{ip.Node().TryFindChild(jsii.String("AuthenticatedPolicy"))}
+		// The shared policy of every signed-in user, and each role's own grants: its inline policy,
+		// so those findings are on the role.
+		policies := []constructs.IConstruct{ip.Node().TryFindChild(jsii.String("AuthenticatedPolicy")), ip.AuthenticatedRole}
 		if ip.GuestRole != nil {
-			policies = append(policies, ip.GuestRole.Node().TryFindChild(jsii.String("DefaultPolicy")))
+			policies = append(policies, ip.GuestRole)
 		}
 		if app.Auth.IdentityPool.GroupRoles {
 			for _, g := range app.Auth.UserPool.Groups {
 				if r := ip.GroupRole(g.Name); r != nil {
-					policies = append(policies, r.Node().TryFindChild(jsii.String("DefaultPolicy")))
+					policies = append(policies, r)
 				}
 			}
 		}
@@ -211,7 +214,7 @@ func acceptWildcards(b *builder) {
 
 	for _, fn := range app.Functions {
 		f := s.Functions[fn.Name]
-		p := f.Role.Node().TryFindChild(jsii.String("DefaultPolicy"))
+		p := f.Role // its grants are the role's inline policy
 		found := wildcardFindings(stack, p)
 		for _, g := range fn.Access {
 			var want []string
@@ -253,17 +256,40 @@ func acceptFindings(c constructs.IConstruct, a acceptance, setting string, appli
 	cdknag.NagSuppressions_AddResourceSuppressions(c, &[]*cdknag.NagPackSuppression{&sup}, jsii.Bool(false))
 }
 
-// wildcardFindings lists the IAM5 findings cdk-nag reports for a policy: "Resource::<flattened ARN>"
-// for each Allow statement resource containing "*" (actions with "*" are never accepted, so skipped).
-func wildcardFindings(stack awscdk.Stack, policy constructs.IConstruct) []string {
-	if policy == nil {
+// wildcardFindings lists the IAM5 findings cdk-nag reports for a policy or a role (its inline
+// policies): "Resource::<flattened ARN>" for each Allow statement resource containing "*" (actions
+// with "*" are never accepted, so skipped).
+func wildcardFindings(stack awscdk.Stack, policyOrRole constructs.IConstruct) []string {
+	if policyOrRole == nil {
 		return nil
 	}
-	cfn, ok := policy.Node().DefaultChild().(awsiam.CfnPolicy)
-	if !ok {
-		return nil
+	var docs []any
+	switch cfn := policyOrRole.Node().DefaultChild().(type) {
+	case awsiam.CfnPolicy:
+		docs = append(docs, stack.Resolve(cfn.PolicyDocument()))
+	case awsiam.CfnRole:
+		// As cdk-nag reads them: the L1 property, {policyName, policyDocument} per inline policy.
+		policies := cfn.Policies()
+		if policies == nil {
+			break // no grants yet: no inline policy
+		}
+		inline, _ := stack.Resolve(policies).([]any)
+		for _, p := range inline {
+			if m, ok := p.(map[string]any); ok {
+				docs = append(docs, m["policyDocument"])
+			}
+		}
 	}
-	raw, err := json.Marshal(stack.Resolve(cfn.PolicyDocument()))
+	var out []string
+	for _, d := range docs {
+		out = append(out, docWildcards(d)...)
+	}
+	return out
+}
+
+// docWildcards lists the wildcard resource findings of one resolved policy document.
+func docWildcards(resolved any) []string {
+	raw, err := json.Marshal(resolved)
 	if err != nil {
 		return nil
 	}

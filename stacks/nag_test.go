@@ -67,8 +67,9 @@ func TestNagExamples(t *testing.T) {
 }
 
 // TestNagCatchesWeakening proves the checks run and the accepted findings are narrow: a weak password
-// policy and an extra wildcard grant on the identity pool fail, while a spec's documented opt-out
-// (accessLogs: false) is accepted, and SkipNag turns the checks off.
+// policy and an extra wildcard grant (in the identity pool's shared policy, or in a role's inline
+// policy) fail, while a spec's documented opt-out (accessLogs: false) is accepted, and SkipNag turns
+// the checks off.
 func TestNagCatchesWeakening(t *testing.T) {
 	photoshare := readExample(t, "photoshare")
 	weakPassword := loadExample(t, "photoshare", "prod", rename(t, photoshare, "weakpw",
@@ -90,10 +91,16 @@ func TestNagCatchesWeakening(t *testing.T) {
 		stacks.New(cdkApp, weakPassword, opts(weakPassword))
 		s := stacks.New(cdkApp, widened, opts(widened))
 		// Every object of the bucket to every signed-in user: not an access level, so not accepted.
-		s.IdentityPool.Authenticated().AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Actions:   jsii.Strings("s3:GetObject"),
-			Resources: jsii.Strings(*s.Buckets["photoStore"].Bucket.ArnForObjects(jsii.String("*"))),
-		}))
+		everyObject := func() awsiam.PolicyStatement {
+			return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions:   jsii.Strings("s3:GetObject"),
+				Resources: jsii.Strings(*s.Buckets["photoStore"].Bucket.ArnForObjects(jsii.String("*"))),
+			})
+		}
+		s.IdentityPool.Authenticated().AddToPrincipalPolicy(everyObject())
+		// The same in a role's own inline policy: the guest role, and a function the spec gives no storage.
+		s.IdentityPool.Guest().AddToPrincipalPolicy(everyObject())
+		s.Functions["welcome"].Role.AddToPrincipalPolicy(everyObject())
 		stacks.New(cdkApp, noLogs, opts(noLogs))
 		stacks.New(cdkApp, sms, opts(sms))
 		o := opts(skipped)
@@ -103,8 +110,11 @@ func TestNagCatchesWeakening(t *testing.T) {
 
 	want := map[string][]string{
 		"weakpw-prod": {"error /weakpw-prod/UserPool/Pool/Resource: AwsSolutions-COG1: "},
-		"widened-prod": {"error /widened-prod/IdentityPool/AuthenticatedPolicy/Resource: " +
-			"AwsSolutions-IAM5[Resource::<StoragephotoStoreBucketE3550972.Arn>/*]: "},
+		"widened-prod": {
+			"error /widened-prod/Functions/welcome/ServiceRole/Resource: AwsSolutions-IAM5[Resource::<StoragephotoStoreBucketE3550972.Arn>/*]: ",
+			"error /widened-prod/IdentityPool/AuthenticatedPolicy/Resource: AwsSolutions-IAM5[Resource::<StoragephotoStoreBucketE3550972.Arn>/*]: ",
+			"error /widened-prod/IdentityPool/GuestRole/Resource: AwsSolutions-IAM5[Resource::<StoragephotoStoreBucketE3550972.Arn>/*]: ",
+		},
 		"nologs-prod":  nil,
 		"sms-prod":     nil,
 		"skipped-prod": nil,

@@ -2,6 +2,7 @@ package stacks_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -95,43 +96,94 @@ var allowedStarResources = map[string]string{
 // "*" (except where AWS requires it) and grants on resources that are not the app's own.
 func TestLeastPrivilege(t *testing.T) {
 	for name, tp := range exampleTemplates(t) {
-		ownBuckets := tp.ofType("AWS::S3::Bucket")
-		ownAPIs := tp.ofType("AWS::ApiGateway::RestApi")
 		statements := tp.allowStatements(t)
 		if len(statements) == 0 {
 			t.Errorf("%s: no IAM statements found; the walk is missing policies", name)
 		}
+		// Function roles (every example has one with grants) keep their grants inline.
+		inline := 0
 		for _, st := range statements {
-			where := name + " " + st.where
-			for _, a := range st.actions {
-				if a == "*" || strings.HasSuffix(a, ":*") {
-					t.Errorf("%s: wildcard action %q", where, a)
-				}
+			if tp.Resources[st.where].Type == "AWS::IAM::Role" {
+				inline++
 			}
-			for _, r := range st.resources {
-				if r == `"*"` {
-					ok := true
-					for _, a := range st.actions {
-						if _, allowed := allowedStarResources[a]; !allowed {
-							ok = false
-						}
-					}
-					if !ok {
-						t.Errorf("%s: Resource \"*\" for %v", where, st.actions)
-					}
-					continue
-				}
+		}
+		if inline == 0 {
+			t.Errorf("%s: no statement of a role's inline policy found; the walk is missing them", name)
+		}
+		for _, p := range leastPrivilegeProblems(tp, statements) {
+			t.Errorf("%s %s", name, p)
+		}
+	}
+}
+
+// TestLeastPrivilegeChecksInlinePolicies: a wildcard action, Resource "*" and another bucket, added
+// to a role's inline policy in a real template, are each reported.
+func TestLeastPrivilegeChecksInlinePolicies(t *testing.T) {
+	tp := parseTemplate(t, exampleTemplates(t)["photoshare"].raw)
+	bucket := tp.ofType("AWS::S3::Bucket")[0]
+	role := ""
+	for _, id := range tp.ofType("AWS::IAM::Role") {
+		if _, ok := tp.Resources[id].Properties["Policies"]; ok {
+			role = id
+			break
+		}
+	}
+	if role == "" {
+		t.Fatal("no role with an inline policy in photoshare")
+	}
+	doc := tp.Resources[role].Properties["Policies"].([]any)[0].(map[string]any)["PolicyDocument"].(map[string]any)
+	doc["Statement"] = append(doc["Statement"].([]any),
+		map[string]any{"Effect": "Allow", "Action": "s3:*", "Resource": map[string]any{"Fn::GetAtt": []any{bucket, "Arn"}}},
+		map[string]any{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*"},
+		map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::someone-elses-bucket/*"},
+	)
+	got := strings.Join(leastPrivilegeProblems(tp, tp.allowStatements(t)), "\n")
+	for _, want := range []string{
+		role + `: wildcard action "s3:*"`,
+		role + `: Resource "*" for [dynamodb:GetItem]`,
+		role + `: s3:GetObject on "arn:aws:s3:::someone-elses-bucket/*", which is not one of the app's buckets`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("want problem %q, got:\n%s", want, got)
+		}
+	}
+}
+
+// leastPrivilegeProblems lists what TestLeastPrivilege rejects in the statements of tp.
+func leastPrivilegeProblems(tp *template, statements []statement) []string {
+	ownBuckets := tp.ofType("AWS::S3::Bucket")
+	ownAPIs := tp.ofType("AWS::ApiGateway::RestApi")
+	var out []string
+	for _, st := range statements {
+		for _, a := range st.actions {
+			if a == "*" || strings.HasSuffix(a, ":*") {
+				out = append(out, fmt.Sprintf("%s: wildcard action %q", st.where, a))
+			}
+		}
+		for _, r := range st.resources {
+			if r == `"*"` {
+				ok := true
 				for _, a := range st.actions {
-					switch {
-					case strings.HasPrefix(a, "s3:") && !refersToAny(r, ownBuckets):
-						t.Errorf("%s: %s on %s, which is not one of the app's buckets", where, a, r)
-					case strings.HasPrefix(a, "execute-api:") && !refersToAny(r, ownAPIs):
-						t.Errorf("%s: %s on %s, which is not one of the app's APIs", where, a, r)
+					if _, allowed := allowedStarResources[a]; !allowed {
+						ok = false
 					}
+				}
+				if !ok {
+					out = append(out, fmt.Sprintf("%s: Resource \"*\" for %v", st.where, st.actions))
+				}
+				continue
+			}
+			for _, a := range st.actions {
+				switch {
+				case strings.HasPrefix(a, "s3:") && !refersToAny(r, ownBuckets):
+					out = append(out, fmt.Sprintf("%s: %s on %s, which is not one of the app's buckets", st.where, a, r))
+				case strings.HasPrefix(a, "execute-api:") && !refersToAny(r, ownAPIs):
+					out = append(out, fmt.Sprintf("%s: %s on %s, which is not one of the app's APIs", st.where, a, r))
 				}
 			}
 		}
 	}
+	return out
 }
 
 type statement struct {
@@ -140,7 +192,9 @@ type statement struct {
 	resources []string // each rendered as JSON
 }
 
-// allowStatements collects the Allow statements of every identity-based policy in the template.
+// allowStatements collects the Allow statements of every identity-based policy in the template: the
+// AWS::IAM::Policy and ManagedPolicy resources and the inline policies of every role (where is then
+// the role's logical ID).
 func (tp *template) allowStatements(t *testing.T) []statement {
 	var docs []struct {
 		where string

@@ -93,23 +93,47 @@ func refOf(v any) string {
 
 var invokeArn = regexp.MustCompile(`/[a-z0-9-]+/([A-Z*]+)(/[^"]*)`)
 
-// invokeRoutes lists "VERB /path" for every execute-api:Invoke grant that reaches the role, through any
-// AWS::IAM::Policy attached to it.
-func (tp *template) invokeRoutes(roleID string) []string {
-	var out []string
+// rolePolicy is one identity policy a role holds.
+type rolePolicy struct {
+	where string         // logical ID of the AWS::IAM::Policy, or of the role for its inline policy
+	doc   map[string]any // PolicyDocument
+	size  int            // length of the document's template JSON
+}
+
+// roleDocs lists every inline policy of a role: those in its own Policies, then every AWS::IAM::Policy
+// attached to it, in logical-ID order. IAM counts all of them against the role's 10,240-character
+// inline policy limit.
+func (tp *template) roleDocs(roleID string) []rolePolicy {
+	var out []rolePolicy
+	add := func(where string, doc any) {
+		b, _ := json.Marshal(doc)
+		m, _ := doc.(map[string]any)
+		out = append(out, rolePolicy{where: where, doc: m, size: len(b)})
+	}
+	if r, ok := tp.Resources[roleID]; ok && r.Type == "AWS::IAM::Role" {
+		pols, _ := r.Properties["Policies"].([]any)
+		for _, p := range pols {
+			add(roleID, p.(map[string]any)["PolicyDocument"])
+		}
+	}
 	for _, id := range tp.ofType("AWS::IAM::Policy") {
 		p := tp.Resources[id].Properties
-		attached := false
 		for _, r := range p["Roles"].([]any) {
 			if refOf(r) == roleID {
-				attached = true
+				add(id, p["PolicyDocument"])
+				break
 			}
 		}
-		if !attached {
-			continue
-		}
-		doc := p["PolicyDocument"].(map[string]any)
-		for _, st := range doc["Statement"].([]any) {
+	}
+	return out
+}
+
+// invokeRoutes lists "VERB /path" for every execute-api:Invoke grant that reaches the role, through its
+// inline policies or any AWS::IAM::Policy attached to it.
+func (tp *template) invokeRoutes(roleID string) []string {
+	var out []string
+	for _, pol := range tp.roleDocs(roleID) {
+		for _, st := range pol.doc["Statement"].([]any) {
 			s := st.(map[string]any)
 			if !contains(s["Action"], "execute-api:Invoke") {
 				continue

@@ -100,28 +100,29 @@ function resourceStrings(r) {
 }
 
 /**
- * Every object-level grant in the template's IAM policies whose Resource is scoped by the caller's
- * identity id: [{ policy, roles, actions, bucketRef, prefix }] where prefix is the object-key pattern
+ * Every object-level grant in the template's IAM policies (policy resources and roles' inline
+ * policies) whose Resource is scoped by the caller's identity id: [{ policy, roles, actions, bucketRef, prefix }] where prefix is the object-key pattern
  * (e.g. "protected/${cognito-identity.amazonaws.com:sub}/*").
  */
 export function identityScopedGrants(example) {
   const file = join(REPO, "stacks", "testdata", `${example}.template.json`);
   const t = JSON.parse(readFileSync(file, "utf8"));
   const out = [];
+  // Policy resources, and the inline policies of roles (a role's own grants: policy is then the role).
+  const docs = [];
   for (const [id, res] of Object.entries(t.Resources ?? {})) {
-    if (res.Type !== "AWS::IAM::Policy" && res.Type !== "AWS::IAM::ManagedPolicy") continue;
-    const stmts = [].concat(res.Properties?.PolicyDocument?.Statement ?? []);
-    for (const st of stmts) {
+    if (res.Type === "AWS::IAM::Policy" || res.Type === "AWS::IAM::ManagedPolicy") {
+      docs.push({ policy: id, roles: (res.Properties.Roles ?? []).map((r) => r.Ref ?? r), doc: res.Properties?.PolicyDocument });
+    } else if (res.Type === "AWS::IAM::Role") {
+      for (const p of res.Properties?.Policies ?? []) docs.push({ policy: id, roles: [id], doc: p.PolicyDocument });
+    }
+  }
+  for (const { policy, roles, doc } of docs) {
+    for (const st of [].concat(doc?.Statement ?? [])) {
       if (st.Effect !== "Allow") continue;
       for (const { bucketRef, suffix } of resourceStrings(st.Resource)) {
         if (!suffix.includes(SUB)) continue;
-        out.push({
-          policy: id,
-          roles: (res.Properties.Roles ?? []).map((r) => r.Ref ?? r),
-          actions: [].concat(st.Action),
-          bucketRef,
-          prefix: suffix.replace(/^\//, ""),
-        });
+        out.push({ policy, roles, actions: [].concat(st.Action), bucketRef, prefix: suffix.replace(/^\//, "") });
       }
     }
   }

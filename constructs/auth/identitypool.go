@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/underhood-dev/underhood/constructs/internal/inlinerole"
 )
 
 // Grantee receives IAM statements for identity pool principals.
@@ -159,14 +161,19 @@ func NewIdentityPool(scope constructs.Construct, id string, props *IdentityPoolP
 	return ip
 }
 
+// RolePolicyName names the inline policy of each role of the pool that holds the role's own grants
+// (Guest, GroupGrantee); the grants to every signed-in user are the shared AuthenticatedPolicy.
+const RolePolicyName = "Grants"
+
 // newRole creates a role that identities of this pool with the given amr
-// ("authenticated" or "unauthenticated") may assume.
+// ("authenticated" or "unauthenticated") may assume. Grants to the role itself
+// become its inline policy (no separate AWS::IAM::Policy).
 func (ip *IdentityPool) newRole(id, amr, description string) awsiam.Role {
 	principal := awsiam.NewFederatedPrincipal(jsii.String(cognitoIdentity), &map[string]interface{}{
 		"StringEquals":           map[string]interface{}{cognitoIdentity + ":aud": ip.id},
 		"ForAnyValue:StringLike": map[string]interface{}{cognitoIdentity + ":amr": amr},
 	}, jsii.String("sts:AssumeRoleWithWebIdentity"))
-	return awsiam.NewRole(ip.Construct, jsii.String(id), &awsiam.RoleProps{AssumedBy: principal, Description: jsii.String(description)})
+	return inlinerole.New(ip.Construct, id, RolePolicyName, &awsiam.RoleProps{AssumedBy: principal, Description: jsii.String(description)})
 }
 
 // IdentityPoolId returns the identity pool id (Ref).
@@ -209,7 +216,7 @@ func (ip *IdentityPool) GroupRole(name string) awsiam.Role {
 // instead of the authenticated role, so it must carry the same permissions).
 func (ip *IdentityPool) Authenticated() Grantee { return ip.auth }
 
-// Guest grants to unauthenticated identities; nil without GuestAccess.
+// Guest grants to unauthenticated identities (the guest role's inline policy); nil without GuestAccess.
 func (ip *IdentityPool) Guest() Grantee {
 	if ip.GuestRole == nil {
 		return nil
@@ -217,7 +224,7 @@ func (ip *IdentityPool) Guest() Grantee {
 	return ip.GuestRole
 }
 
-// GroupGrantee grants to one group's role only; nil if the group is unknown.
+// GroupGrantee grants to one group's role only (its inline policy); nil if the group is unknown.
 func (ip *IdentityPool) GroupGrantee(name string) Grantee {
 	if r := ip.GroupRole(name); r != nil {
 		return r

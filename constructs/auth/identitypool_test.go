@@ -115,10 +115,20 @@ func TestIdentityPool(t *testing.T) {
 			"authenticated":   guestStack.Resolve(guest.AuthenticatedRole.RoleArn()),
 			"unauthenticated": guestStack.Resolve(guest.GuestRole.RoleArn()),
 		}})
-		hasProps(t, tpl, policyType, obj{
-			"Roles":          exactly(guestStack.Resolve(guest.GuestRole.RoleName())),
-			"PolicyDocument": like(obj{"Statement": with(like(obj{"Action": "s3:GetObject"}))}),
+		// The guest role's own grants are its inline policy, not a separate AWS::IAM::Policy.
+		hasProps(t, tpl, roleType, obj{
+			"AssumeRolePolicyDocument": trust(guestStack, guest, "unauthenticated"),
+			"Policies": exactly(obj{
+				"PolicyName":     auth.RolePolicyName,
+				"PolicyDocument": like(obj{"Statement": exactly(like(obj{"Action": "s3:GetObject"}))}),
+			}),
 		})
+		// No grant to the authenticated role: no inline policy (an empty one fails deployment).
+		hasProps(t, tpl, roleType, obj{
+			"AssumeRolePolicyDocument": trust(guestStack, guest, "authenticated"),
+			"Policies":                 assertions.Match_Absent(),
+		})
+		count(t, tpl, policyType, 0)
 	})
 
 	t.Run("Groups", func(t *testing.T) {
@@ -160,12 +170,29 @@ func TestIdentityPool(t *testing.T) {
 				like(obj{"Action": "s3:PutObject"}),
 			)}),
 		})
-		// GroupGrantee reaches that group's role only.
-		hasProps(t, tpl, policyType, obj{
-			"Roles":          exactly(groupStack.Resolve(admins.RoleName())),
-			"PolicyDocument": like(obj{"Statement": exactly(like(obj{"Action": "dynamodb:DeleteItem"}))}),
+		// GroupGrantee reaches that group's role only, in the role's inline policy; the editors role has
+		// no grant of its own, so no inline policy.
+		tplJSON := templateJSON(t, tpl)
+		adminsID := groupStack.Resolve(admins.RoleName()).(map[string]any)["Ref"].(string)
+		editorsID := groupStack.Resolve(editors.RoleName()).(map[string]any)["Ref"].(string)
+		check(t, "admins role's inline policy", func() {
+			tpl.TemplateMatches(like(obj{"Resources": like(obj{adminsID: like(obj{"Properties": like(obj{
+				"Policies": exactly(obj{
+					"PolicyName":     auth.RolePolicyName,
+					"PolicyDocument": like(obj{"Statement": exactly(like(obj{"Action": "dynamodb:DeleteItem"}))}),
+				}),
+			})})})}))
 		})
-		count(t, tpl, policyType, 2)
+		check(t, "editors role has no inline policy", func() {
+			tpl.TemplateMatches(like(obj{"Resources": like(obj{editorsID: like(obj{"Properties": like(obj{
+				"Policies": assertions.Match_Absent(),
+			})})})}))
+		})
+		if strings.Count(tplJSON, "dynamodb:DeleteItem") != 1 {
+			t.Errorf("the group grant must be in exactly one place: %s", tplJSON)
+		}
+		// Only the shared policy is a separate resource.
+		count(t, tpl, policyType, 1)
 	})
 
 	t.Run("BadProps", func(t *testing.T) {

@@ -25,6 +25,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/underhood-dev/underhood/constructs/internal/inlinerole"
 )
 
 // Runtime selects the language of the source folder.
@@ -58,13 +60,17 @@ type Props struct {
 }
 
 // Function is a Lambda function with its own log group and execution role. The role starts with no
-// managed policy: only logs:CreateLogStream and logs:PutLogEvents on LogGroup.
+// managed policy: only logs:CreateLogStream and logs:PutLogEvents on LogGroup, in the role's inline
+// policy (RolePolicyName), where every later grant to Fn or Role goes too.
 type Function struct {
 	constructs.Construct
 	Fn       awslambda.Function
 	LogGroup awslogs.LogGroup
 	Role     awsiam.Role
 }
+
+// RolePolicyName names the inline policy of the function's role that holds its grants.
+const RolePolicyName = "Grants"
 
 const (
 	defaultMemory  = 256
@@ -202,8 +208,10 @@ func NewFunction(scope constructs.Construct, id string, props *Props) *Function 
 	})
 
 	// Instead of CDK's default role with AWSLambdaBasicExecutionRole (logs on every log group in the
-	// account): the function writes to its own log group only, which exists before it runs.
-	f.Role = awsiam.NewRole(f.Construct, jsii.String("ServiceRole"), &awsiam.RoleProps{
+	// account): the function writes to its own log group only, which exists before it runs. Every
+	// grant to the role or the function (the log group's, storage grants) goes into the role's inline
+	// policy, not a separate AWS::IAM::Policy.
+	f.Role = inlinerole.New(f.Construct, "ServiceRole", RolePolicyName, &awsiam.RoleProps{
 		AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
 	})
 	f.LogGroup.GrantWrite(f.Role)

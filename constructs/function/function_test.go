@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
@@ -150,15 +151,23 @@ func TestProps(t *testing.T) {
 	})
 	tpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": 7})
 	// The role may only write to the function's own log group: no AWSLambdaBasicExecutionRole.
-	tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]any{"ManagedPolicyArns": assertions.Match_Absent()})
-	tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]any{"PolicyDocument": map[string]any{
-		"Statement": assertions.Match_Exact([]any{map[string]any{
-			"Action":   []any{"logs:CreateLogStream", "logs:PutLogEvents"},
-			"Effect":   "Allow",
-			"Resource": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^FnLogGroup")), "Arn"}},
+	// That grant is the role's inline policy: no separate AWS::IAM::Policy.
+	tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]any{
+		"ManagedPolicyArns": assertions.Match_Absent(),
+		"Policies": assertions.Match_Exact([]any{map[string]any{
+			"PolicyName": function.RolePolicyName,
+			"PolicyDocument": map[string]any{
+				"Version": "2012-10-17",
+				"Statement": []any{map[string]any{
+					"Action":   []any{"logs:CreateLogStream", "logs:PutLogEvents"},
+					"Effect":   "Allow",
+					"Resource": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^FnLogGroup")), "Arn"}},
+				}},
+			},
 		}}),
-	}})
+	})
 	tpl.ResourceCountIs(jsii.String("AWS::IAM::Role"), jsii.Number(1))
+	tpl.ResourceCountIs(jsii.String("AWS::IAM::Policy"), jsii.Number(0))
 
 	if !reflect.DeepEqual(*props, before) || !reflect.DeepEqual(props.Environment, beforeEnv) {
 		t.Errorf("caller's props were modified: %+v", *props)
@@ -170,6 +179,35 @@ func TestProps(t *testing.T) {
 
 // TestDeterministicTemplate synthesizes the same function in two apps and
 // compares the template files byte for byte (key order included).
+// TestGrantsAreInline: grants to the function (as storage grants it, through awsiam.IGrantable) and
+// to its role join the log statement in the role's inline policy.
+func TestGrantsAreInline(t *testing.T) {
+	app := newApp(t)
+	stack := awscdk.NewStack(app, jsii.String("Grants"), nil)
+	f := function.NewFunction(stack, "Fn", &function.Props{Runtime: function.RuntimeNodejs, Source: nodeSrc})
+	awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
+		Grantee: f.Fn, Actions: jsii.Strings("s3:GetObject"), ResourceArns: jsii.Strings("arn:aws:s3:::b/*"),
+	})
+	f.Role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions: jsii.Strings("dynamodb:GetItem"), Resources: jsii.Strings("arn:aws:dynamodb:eu-west-1:123456789012:table/t"),
+	}))
+	if errs := errorsOf(stack); len(errs) != 0 {
+		t.Fatalf("unexpected errors: %v", errs)
+	}
+	tpl := assertions.Template_FromStack(stack, nil)
+	tpl.ResourceCountIs(jsii.String("AWS::IAM::Policy"), jsii.Number(0))
+	tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]any{
+		"Policies": assertions.Match_Exact([]any{map[string]any{
+			"PolicyName": function.RolePolicyName,
+			"PolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{
+				assertions.Match_ObjectLike(&map[string]any{"Action": []any{"logs:CreateLogStream", "logs:PutLogEvents"}}),
+				map[string]any{"Action": "s3:GetObject", "Effect": "Allow", "Resource": "arn:aws:s3:::b/*"},
+				map[string]any{"Action": "dynamodb:GetItem", "Effect": "Allow", "Resource": "arn:aws:dynamodb:eu-west-1:123456789012:table/t"},
+			}},
+		}}),
+	})
+}
+
 func TestDeterministicTemplate(t *testing.T) {
 	synth := func() []byte {
 		app := newApp(t)

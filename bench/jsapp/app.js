@@ -72,11 +72,28 @@ function userPool(stack, groups) {
   return { pool, client };
 }
 
+// InlineRole keeps the role's own grants in one inline policy instead of a DefaultPolicy resource, as
+// underhood's roles do.
+class InlineRole extends iam.Role {
+  constructor(scope, id, props) {
+    const grants = new iam.PolicyDocument();
+    super(scope, id, { ...props, inlinePolicies: { Grants: grants } });
+    this.grants = grants;
+  }
+  addToPrincipalPolicy(statement) {
+    this.grants.addStatements(statement);
+    return { statementAdded: true, policyDependable: this };
+  }
+}
+
 function fn(stack, name, env) {
   const logGroup = new logs.LogGroup(stack, `${name}LogGroup`, {
     retention: logs.RetentionDays.ONE_MONTH, removalPolicy: cdk.RemovalPolicy.DESTROY,
   });
+  const role = new InlineRole(stack, `${name}Role`, { assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com") });
+  logGroup.grantWrite(role);
   return new lambda.Function(stack, `${name}Function`, {
+    role,
     runtime: lambda.Runtime.NODEJS_22_X,
     architecture: lambda.Architecture.ARM_64,
     handler: "index.handler",
@@ -156,14 +173,15 @@ function identityPool(stack, pool, client) {
       clientId: client.userPoolClientId, providerName: pool.userPoolProviderName, serverSideTokenCheck: true,
     }],
   });
-  const role = (id, amr) => new iam.Role(stack, id, {
+  // The authenticated role's grants are the shared policy (photoshare): an inline one would be empty.
+  const role = (id, amr, Role) => new Role(stack, id, {
     assumedBy: new iam.FederatedPrincipal("cognito-identity.amazonaws.com", {
       StringEquals: { "cognito-identity.amazonaws.com:aud": ip.ref },
       "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": amr },
     }, "sts:AssumeRoleWithWebIdentity"),
   });
-  const authenticated = role("IdentityPoolAuthenticatedRole", "authenticated");
-  const guest = role("IdentityPoolGuestRole", "unauthenticated");
+  const authenticated = role("IdentityPoolAuthenticatedRole", "authenticated", iam.Role);
+  const guest = role("IdentityPoolGuestRole", "unauthenticated", InlineRole);
   new cognito.CfnIdentityPoolRoleAttachment(stack, "IdentityPoolRoleAttachment", {
     identityPoolId: ip.ref, roles: { authenticated: authenticated.roleArn, unauthenticated: guest.roleArn },
   });
@@ -203,8 +221,7 @@ function photoshare(app) {
   grantLevel(authPolicy, bucket, "protected/", ["s3:GetObject"]);
   grantLevel(authPolicy, bucket, `protected/${user}/`, rw);
   grantLevel(authPolicy, bucket, `private/${user}/`, rw);
-  const guestPolicy = new iam.Policy(stack, "IdentityPoolGuestPolicy", { roles: [guest] });
-  grantLevel(guestPolicy, bucket, "public/", ["s3:GetObject"]);
+  grantLevel(guest.grants, bucket, "public/", ["s3:GetObject"]);
 
   const photos = fn(stack, "photos", { STORAGE_PHOTOSTORE_BUCKETNAME: bucket.bucketName });
   bucket.grantReadWrite(photos);

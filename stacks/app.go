@@ -77,6 +77,11 @@ func New(scope constructs.Construct, app *spec.App, opts *Options) *AppStack {
 	b.functionAccess()
 	b.apis()
 	b.outputs()
+	if !hasResource(s.Stack) {
+		// A stage that only references existing resources (a user pool, say) creates nothing, and
+		// CloudFormation refuses a template without resources: a WaitConditionHandle is free and inert.
+		awscdk.NewCfnWaitConditionHandle(s.Stack, jsii.String("NothingToCreate"), nil)
+	}
 	if !opts.SkipNag {
 		applyNag(b)
 	}
@@ -468,4 +473,14 @@ func retention(days int) awslogs.RetentionDays {
 		}
 	}
 	return awslogs.RetentionDays_ONE_MONTH
+}
+
+// hasResource reports whether any CloudFormation resource is under c.
+func hasResource(c constructs.IConstruct) bool {
+	for _, child := range *c.Node().Children() {
+		if *awscdk.CfnResource_IsCfnResource(child) || hasResource(child) {
+			return true
+		}
+	}
+	return false
 }

@@ -219,7 +219,8 @@ func roles(t *testing.T, tp *template) (authenticated, guest string, groups map[
 			}
 			// A pool whose groups the stack does not own maps group roles by rules instead.
 			for _, a := range tp.ofType("AWS::Cognito::IdentityPoolRoleAttachment") {
-				for _, m := range tp.Resources[a].Properties["RoleMappings"].(map[string]any) {
+				mappings, _ := tp.Resources[a].Properties["RoleMappings"].(map[string]any)
+				for _, m := range mappings {
 					rc, _ := m.(map[string]any)["RulesConfiguration"].(map[string]any)
 					rules, _ := rc["Rules"].([]any)
 					for _, r := range rules {

@@ -42,6 +42,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		newConfigCmd(stdout, stderr),
 		newPlanCmd(stdout, stderr),
 		newExplainCmd(stdout, stderr),
+		newImportCmd(stdout, stderr),
 	)
 	err := root.Execute()
 	if err == nil {

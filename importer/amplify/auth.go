@@ -1,0 +1,860 @@
+package amplify
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// authOut is the auth resource (user pool, optional identity pool) and its groups on their way into
+// the spec.
+type authOut struct {
+	amp       string
+	res       *Resource
+	groupsRes *Resource
+	file      string // cli-inputs.json or parameters.json
+	prefix    string // "cognitoConfig." for cli-inputs.json
+	data      []byte
+	legacy    bool
+
+	signIn                  []string
+	signInFrom              string
+	standard                []attrOut
+	minLength               int
+	lower, upper, digits    bool
+	symbols                 bool
+	passwordFrom, charsFrom string
+	mfaMode                 string
+	mfaMethods              []string
+	mfaFrom                 string
+	groups                  []groupOut
+	triggers                []triggerOut
+	hosted                  *hostedOut
+	identityPool            bool
+	identityPoolFrom        string
+	guest                   bool
+	guestFrom               string
+	groupRoles              bool
+	providerComment         []string // commented-out providers the spec cannot have yet
+	existingPool, poolFrom  string
+	existingClient          string
+	clientFrom              string
+	existingIdentityPool    string
+	identityPoolIDFrom      string
+	existingDomain          string
+	domainFrom              string
+	hostedUIDomainName      string
+	groupList               []string // userPoolGroupList
+}
+
+type attrOut struct{ name, setting, from string }
+
+type groupOut struct {
+	name       string
+	precedence int
+	from       string
+}
+
+type triggerOut struct{ op, fn, from string }
+
+type hostedOut struct {
+	domainPrefix, domainFrom string
+	callbacks, logouts       []string
+	scopes                   []string
+	oauthFrom                string
+	providers                []providerOut
+}
+
+type providerOut struct {
+	name                 string // google, facebook, amazon, apple
+	clientID, clientFrom string
+	scopes               []string
+	scopesFrom           string
+	secret               string
+}
+
+// authParams is what the import reads from an auth resource, in either format.
+type authParams struct {
+	ServiceType                    string    `json:"serviceType"`
+	AuthSelections                 string    `json:"authSelections"`
+	UsernameAttributes             strList   `json:"usernameAttributes"`
+	AliasAttributes                strList   `json:"aliasAttributes"`
+	RequiredAttributes             strList   `json:"requiredAttributes"`
+	PasswordPolicyMinLength        flexInt   `json:"passwordPolicyMinLength"`
+	PasswordPolicyCharacters       strList   `json:"passwordPolicyCharacters"`
+	MFAConfiguration               string    `json:"mfaConfiguration"`
+	MFATypes                       strList   `json:"mfaTypes"`
+	AllowUnauthenticatedIdentities flexBool  `json:"allowUnauthenticatedIdentities"`
+	Triggers                       jsonish   `json:"triggers"`
+	AuthTriggerConnections         jsonish   `json:"authTriggerConnections"`
+	Permissions                    []jsonish `json:"permissions"`
+	UserPoolGroupList              strList   `json:"userPoolGroupList"`
+	HostedUI                       flexBool  `json:"hostedUI"`
+	HostedUIDomainName             string    `json:"hostedUIDomainName"`
+	AuthProvidersUserPool          strList   `json:"authProvidersUserPool"`
+	HostedUIProviderMeta           jsonish   `json:"hostedUIProviderMeta"`
+	AuthProviders                  strList   `json:"authProviders"`
+	OAuthMetadata                  jsonish   `json:"oAuthMetadata"`
+	UsernameCaseSensitive          flexBool  `json:"usernameCaseSensitive"`
+}
+
+// socialProviders maps Amplify's user pool provider names to the spec's, and the team-provider-info
+// key that holds the app's client id for identity pool federation.
+var socialProviders = []struct{ amplify, spec, tpiKey, federation, display string }{
+	{"Google", "google", "googleClientId", "accounts.google.com", "Google"},
+	{"Facebook", "facebook", "facebookAppId", "graph.facebook.com", "Facebook"},
+	{"LoginWithAmazon", "amazon", "amazonAppId", "www.amazon.com", "Login with Amazon"},
+	{"SignInWithApple", "apple", "appleAppId", "appleid.apple.com", "Sign in with Apple"},
+}
+
+// triggerOps maps amplify-cli's trigger names to Cognito operations as the spec names them.
+var triggerOps = map[string]string{
+	"CreateAuthChallenge":         "createAuthChallenge",
+	"CustomMessage":               "customMessage",
+	"DefineAuthChallenge":         "defineAuthChallenge",
+	"PostAuthentication":          "postAuthentication",
+	"PostConfirmation":            "postConfirmation",
+	"PreAuthentication":           "preAuthentication",
+	"PreSignup":                   "preSignUp",
+	"PreTokenGeneration":          "preTokenGeneration",
+	"UserMigration":               "userMigration",
+	"VerifyAuthChallengeResponse": "verifyAuthChallengeResponse",
+}
+
+// standardAttributeNames are Cognito's standard attributes (the spec rejects other names).
+var standardAttributeNames = []string{"address", "birthdate", "email", "family_name", "gender", "given_name", "locale",
+	"middle_name", "name", "nickname", "phone_number", "picture", "preferred_username", "profile",
+	"updated_at", "website", "zoneinfo"}
+
+func (a *authOut) src(field string) string { return from(a.file, a.prefix+field) }
+
+func (b *builder) readAuth() error {
+	var groupsRef *resourceRef
+	for _, ref := range b.refs("auth") {
+		ref := ref
+		res := b.resource(ref.Category, ref.Name)
+		switch {
+		case ref.Service == "Cognito-UserPool-Groups":
+			groupsRef = &ref
+		case ref.Service != "Cognito":
+			res.outOfScope("auth service %q is out of scope", ref.Service)
+		case b.auth != nil:
+			res.outOfScope("a second Cognito auth resource: the spec has one user pool (%s is imported)", b.auth.amp)
+		default:
+			if err := b.readAuthResource(ref, res); err != nil {
+				return err
+			}
+		}
+	}
+	if groupsRef != nil {
+		if err := b.readGroups(*groupsRef); err != nil {
+			return err
+		}
+	}
+	if b.auth != nil {
+		if err := b.authIDs(); err != nil {
+			return err
+		}
+		b.authRetire()
+	} else if b.opts.UserPoolID != "" || b.opts.IdentityPoolID != "" || b.opts.UserPoolClientID != "" || b.opts.HostedUIDomain != "" {
+		return fmt.Errorf("%s, %s, %s and %s name an auth resource's ids, and the project has no Cognito auth resource", FlagUserPoolID, FlagUserPoolClientID, FlagIdentityPoolID, FlagHostedUIDomain)
+	}
+	return nil
+}
+
+func (b *builder) readAuthResource(ref resourceRef, res *Resource) error {
+	dir := "amplify/backend/auth/" + ref.Name
+	if !b.p.isDir(dir) {
+		res.missing(dir)
+		return nil
+	}
+	a := &authOut{amp: ref.Name, res: res}
+	var in authParams
+	if cli := dir + "/cli-inputs.json"; b.p.exists(cli) {
+		data, err := b.p.read(cli)
+		if err != nil {
+			return err
+		}
+		var wrapper struct {
+			CognitoConfig authParams `json:"cognitoConfig"`
+		}
+		if err := decodeJSON(cli, data, &wrapper); err != nil {
+			return err
+		}
+		in, a.file, a.prefix, a.data = wrapper.CognitoConfig, cli, "cognitoConfig.", data
+	} else {
+		file := dir + "/parameters.json"
+		data, err := b.p.read(file)
+		if err != nil {
+			return err
+		}
+		if err := decodeJSON(file, data, &in); err != nil {
+			return err
+		}
+		a.file, a.data, a.legacy = file, data, true
+	}
+	if in.ServiceType == "imported" || ref.ServiceType == "imported" {
+		res.Imported = true
+	}
+	if in.AuthSelections == "identityPoolOnly" {
+		res.outOfScope("an identity pool without a user pool (authSelections identityPoolOnly) is out of scope: the spec's identity pool trusts its user pool")
+		return nil
+	}
+	b.auth = a
+	res.SpecPath = "auth.userPool"
+	a.groupList = in.UserPoolGroupList.items()
+
+	// Sign-in: usernameAttributes (email/phone_number instead of a username, possibly one
+	// comma-joined string), else aliasAttributes (a username plus aliases), else a username.
+	users := in.UsernameAttributes.items()
+	aliases := in.AliasAttributes.items()
+	switch {
+	case len(users) > 0 && users[0] != "username":
+		a.signInFrom = a.src("usernameAttributes")
+		if len(in.UsernameAttributes) == 1 && len(users) > 1 {
+			a.signInFrom += fmt.Sprintf(" (one comma-joined entry %q)", in.UsernameAttributes[0])
+		}
+		for _, u := range users {
+			a.signIn = appendUnique(a.signIn, b.signInName(a, u))
+		}
+	case len(aliases) > 0:
+		a.signIn = []string{"username"}
+		a.signInFrom = a.src("aliasAttributes") + ": a username plus these aliases"
+		for _, u := range aliases {
+			a.signIn = appendUnique(a.signIn, b.signInName(a, u))
+		}
+	default:
+		a.signIn = []string{"username"}
+		a.signInFrom = a.src("usernameAttributes") + " and aliasAttributes are empty: users sign in with a username"
+	}
+	a.signIn = slices.DeleteFunc(a.signIn, func(s string) bool { return s == "" })
+	slices.SortFunc(a.signIn, func(x, y string) int { return signInOrder(x) - signInOrder(y) })
+
+	for _, attr := range in.RequiredAttributes.items() {
+		if !slices.Contains(standardAttributeNames, attr) {
+			res.approx("required attribute %s is not a Cognito standard attribute; left out", attr)
+			continue
+		}
+		a.standard = append(a.standard, attrOut{attr, "required", a.src("requiredAttributes")})
+	}
+
+	a.minLength, a.passwordFrom = 8, "passwordPolicyMinLength is not set: Cognito's default 8"
+	if in.PasswordPolicyMinLength.set {
+		a.minLength, a.passwordFrom = in.PasswordPolicyMinLength.n, "passwordPolicyMinLength"
+	}
+	chars := in.PasswordPolicyCharacters.items()
+	a.lower = slices.Contains(chars, "Requires Lowercase")
+	a.upper = slices.Contains(chars, "Requires Uppercase")
+	a.digits = slices.Contains(chars, "Requires Numbers")
+	a.symbols = slices.Contains(chars, "Requires Symbols")
+	a.charsFrom = "passwordPolicyCharacters " + fmt.Sprint(chars)
+
+	switch strings.ToUpper(in.MFAConfiguration) {
+	case "ON":
+		a.mfaMode = "required"
+	case "OPTIONAL":
+		a.mfaMode = "optional"
+	default:
+		a.mfaMode = "off"
+	}
+	a.mfaFrom = a.src("mfaConfiguration " + cmpOr(in.MFAConfiguration, "OFF"))
+	if a.mfaMode != "off" {
+		for _, t := range in.MFATypes.items() {
+			switch t {
+			case "SMS Text Message", "SMS":
+				a.mfaMethods = appendUnique(a.mfaMethods, "sms")
+			case "TOTP":
+				a.mfaMethods = appendUnique(a.mfaMethods, "totp")
+			}
+		}
+		slices.SortFunc(a.mfaMethods, func(x, y string) int { return strings.Compare(y, x) }) // totp, sms
+		a.mfaFrom += "; mfaTypes " + fmt.Sprint(in.MFATypes.items())
+		if len(a.mfaMethods) == 0 {
+			a.mfaMethods = []string{"totp"}
+			res.approx("MFA is %s but mfaTypes names no method; the spec offers TOTP", strings.ToLower(in.MFAConfiguration))
+		}
+		if slices.Contains(a.mfaMethods, "sms") && !slices.Contains(a.signIn, "phone") && !a.hasAttr("phone_number") {
+			a.standard = append(a.standard, attrOut{"phone_number", "optional", "SMS MFA sends codes to phone_number, a standard attribute every user pool has"})
+		}
+	}
+	slices.SortFunc(a.standard, func(x, y attrOut) int { return strings.Compare(x.name, y.name) })
+
+	if in.AuthSelections == "identityPoolAndUserPool" {
+		a.identityPool, a.identityPoolFrom = true, a.src("authSelections identityPoolAndUserPool")
+		a.guest = in.AllowUnauthenticatedIdentities.v
+		a.guestFrom = a.src("allowUnauthenticatedIdentities")
+		if res.Imported && !in.AllowUnauthenticatedIdentities.set {
+			a.guestFrom = "an imported identity pool's guest setting is not in the project files; assumed off"
+			res.approx("the imported identity pool's guest access is not in the project files: the spec says guestAccess false")
+		}
+	}
+	for _, p := range in.AuthProviders.items() {
+		name, id := p, ""
+		for _, sp := range socialProviders {
+			if sp.federation == p {
+				name = sp.display
+				if v, ok := b.p.param("auth", a.amp, sp.tpiKey); ok && v != "" {
+					id = ", " + sp.tpiKey + " " + v
+				}
+			}
+		}
+		res.approx("the identity pool also accepted %s tokens directly (authProviders %s%s: identity-pool federation, without the user pool): the spec's identity pool trusts only its user pool, so an app that signs users in with %s's own SDK gets no AWS credentials; sign them in through the user pool's hosted UI instead (their identity ids change)", name, p, id, name)
+	}
+
+	if err := b.readTriggers(a, ref, in); err != nil {
+		return err
+	}
+	if err := b.readHostedUI(a, in); err != nil {
+		return err
+	}
+	if res.Imported && len(in.AuthProvidersUserPool.items()) > 0 && a.hosted == nil {
+		res.approx("the imported pool has hosted UI providers %s, but its domain, callback URLs and scopes are not in the project files: the spec has no hostedUI; add auth.userPool.hostedUI (and stages.%s.existing.userPool.domain) by hand", strings.Join(in.AuthProvidersUserPool.items(), ", "), stageName(b.p.env))
+	}
+	if res.Imported {
+		res.note("imported: Amplify did not create it; the spec describes it for the frontend configuration and the IAM grants, and underhood does not change it")
+	}
+	return nil
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func signInOrder(s string) int {
+	switch s {
+	case "email":
+		return 0
+	case "phone":
+		return 1
+	}
+	return 2
+}
+
+func (b *builder) signInName(a *authOut, attr string) string {
+	switch attr {
+	case "email":
+		return "email"
+	case "phone_number":
+		return "phone"
+	case "username":
+		return "username"
+	}
+	a.res.approx("users could also sign in with %s: the spec's sign-in choices are email, phone and username", attr)
+	return ""
+}
+
+func (a *authOut) hasAttr(name string) bool {
+	return slices.ContainsFunc(a.standard, func(x attrOut) bool { return x.name == name })
+}
+
+// readTriggers finds each Cognito trigger's function: authTriggerConnections (amplify-cli v7), else the
+// function the auth resource depends on whose name ends with the trigger, else <auth><Trigger>.
+func (b *builder) readTriggers(a *authOut, ref resourceRef, in authParams) error {
+	triggers := map[string]json.RawMessage{}
+	if in.Triggers.present() {
+		if err := in.Triggers.decode(a.file, a.data, fieldPath(a.prefix, "triggers"), &triggers); err != nil {
+			return err
+		}
+	}
+	var conns []struct {
+		TriggerType        string `json:"triggerType"`
+		LambdaFunctionName string `json:"lambdaFunctionName"`
+	}
+	if in.AuthTriggerConnections.present() {
+		if err := in.AuthTriggerConnections.decode(a.file, a.data, fieldPath(a.prefix, "authTriggerConnections"), &conns); err != nil {
+			return err
+		}
+	}
+	// Role permissions amplify-cli gave trigger functions (JSON strings).
+	perms := map[string][]string{}
+	for i, p := range in.Permissions {
+		var perm struct {
+			Trigger string   `json:"trigger"`
+			Actions []string `json:"actions"`
+		}
+		if err := p.decode(a.file, a.data, fieldPath(a.prefix, "permissions"), &perm); err != nil {
+			return fmt.Errorf("%w (entry %d)", err, i)
+		}
+		perms[perm.Trigger] = append(perms[perm.Trigger], perm.Actions...)
+	}
+	encoded := ""
+	if s := strings.TrimSpace(string(in.Triggers.raw)); strings.HasPrefix(s, `"`) {
+		encoded = " (triggers is a JSON-encoded string)"
+	}
+	for _, key := range sortedKeys(triggers) {
+		op, ok := triggerOps[key]
+		if !ok {
+			a.res.approx("trigger %s is not a Cognito operation the spec knows; left out", key)
+			continue
+		}
+		fnName := ""
+		for _, c := range conns {
+			if c.TriggerType == key {
+				fnName = c.LambdaFunctionName
+			}
+		}
+		if fnName == "" {
+			for _, d := range ref.DependsOn {
+				if d.Category == "function" && strings.HasSuffix(d.ResourceName, key) {
+					fnName = d.ResourceName
+				}
+			}
+		}
+		if fnName == "" && b.fn(a.amp+key) != nil {
+			fnName = a.amp + key
+		}
+		f := b.fn(fnName)
+		if !f.inSpec() {
+			a.res.approx("trigger %s: its function %s is not in the spec (%s); left out", key, cmpOr(fnName, "<"+a.amp+key+">"), "see the function's entry")
+			continue
+		}
+		var modules []string
+		_ = json.Unmarshal(triggers[key], &modules)
+		src := a.src("triggers." + key)
+		if len(modules) > 0 {
+			src += " " + fmt.Sprint(modules)
+		}
+		src += encoded
+		a.triggers = append(a.triggers, triggerOut{op, f.name, src})
+		if acts := perms[key]; len(acts) > 0 {
+			f.res.approx("as the %s trigger its role had %s on the user pool (%s permissions): the spec cannot grant Cognito actions; add them to the function's role outside underhood, or the trigger fails", key, strings.Join(acts, ", "), a.file)
+		}
+	}
+	return nil
+}
+
+func fieldPath(prefix, field string) []string {
+	if prefix == "" {
+		return []string{field}
+	}
+	return []string{strings.TrimSuffix(prefix, "."), field}
+}
+
+func (b *builder) readHostedUI(a *authOut, in authParams) error {
+	if in.HostedUIDomainName == "" || (in.HostedUI.set && !in.HostedUI.v) {
+		return nil
+	}
+	a.hostedUIDomainName = in.HostedUIDomainName
+	h := &hostedOut{
+		domainPrefix: in.HostedUIDomainName + "-${stage}",
+		domainFrom:   a.src("hostedUIDomainName") + " + \"-\" + env: amplify-cli's domain (HostedUICustomResourceInputs)",
+	}
+	var meta struct {
+		AllowedOAuthFlows  []string `json:"AllowedOAuthFlows"`
+		AllowedOAuthScopes []string `json:"AllowedOAuthScopes"`
+		CallbackURLs       []string `json:"CallbackURLs"`
+		LogoutURLs         []string `json:"LogoutURLs"`
+	}
+	if in.OAuthMetadata.present() {
+		if err := in.OAuthMetadata.decode(a.file, a.data, fieldPath(a.prefix, "oAuthMetadata"), &meta); err != nil {
+			return err
+		}
+	}
+	h.oauthFrom = a.src("oAuthMetadata")
+	if strings.HasPrefix(strings.TrimSpace(string(in.OAuthMetadata.raw)), `"`) {
+		h.oauthFrom += " (a JSON-encoded string)"
+	}
+	h.callbacks, h.logouts, h.scopes = dedupe(meta.CallbackURLs), dedupe(meta.LogoutURLs), dedupe(meta.AllowedOAuthScopes)
+	if slices.Contains(meta.AllowedOAuthFlows, "implicit") {
+		a.res.approx("the app client allowed the OAuth implicit grant (AllowedOAuthFlows %v): underhood's client allows the authorization code flow only (with PKCE, what amplify-js uses); an app that reads tokens from the URL fragment must switch to the code flow", meta.AllowedOAuthFlows)
+	}
+	if len(h.callbacks) == 0 {
+		h.callbacks = []string{"http://localhost:3000/"}
+		a.res.approx("oAuthMetadata has no CallbackURLs: the spec uses http://localhost:3000/; set your app's URLs")
+	}
+
+	var provMeta []struct {
+		ProviderName     string            `json:"ProviderName"`
+		AuthorizeScopes  string            `json:"authorize_scopes"`
+		AttributeMapping map[string]string `json:"AttributeMapping"`
+	}
+	if in.HostedUIProviderMeta.present() {
+		if err := in.HostedUIProviderMeta.decode(a.file, a.data, fieldPath(a.prefix, "hostedUIProviderMeta"), &provMeta); err != nil {
+			return err
+		}
+	}
+	// hostedUIProviderCreds (team-provider-info.json, older amplify-cli) holds client ids per provider.
+	creds := map[string]string{}
+	if raw, ok := b.p.params["auth"][a.amp]["hostedUIProviderCreds"]; ok {
+		var list []struct {
+			ProviderName string `json:"ProviderName"`
+			ClientID     string `json:"client_id"`
+		}
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			raw = json.RawMessage(s)
+		}
+		if json.Unmarshal(raw, &list) == nil {
+			for _, c := range list {
+				creds[c.ProviderName] = c.ClientID
+			}
+		}
+	}
+	for _, name := range in.AuthProvidersUserPool.items() {
+		var sp struct{ amplify, spec, tpiKey, federation, display string }
+		for _, x := range socialProviders {
+			if x.amplify == name {
+				sp = x
+			}
+		}
+		if sp.spec == "" {
+			a.res.approx("hosted UI provider %s is not one the import knows; add it under hostedUI.providers by hand", name)
+			continue
+		}
+		p := providerOut{name: sp.spec, secret: b.app + "/" + b.p.env + "/" + sp.spec}
+		switch {
+		case creds[name] != "":
+			p.clientID, p.clientFrom = creds[name], b.p.tpiPath("auth", a.amp, "hostedUIProviderCreds")+" "+name+".client_id"
+		case sp.spec != "apple":
+			if id, ok := b.p.param("auth", a.amp, sp.tpiKey); ok && id != "" {
+				p.clientID, p.clientFrom = id, b.p.tpiPath("auth", a.amp, sp.tpiKey)
+				a.res.note("%s's client id comes from %s, which amplify-cli asks for identity-pool federation; the hosted UI's own %s credentials live in amplify/team-provider-info.json's hostedUIProviderCreds or deployment-secrets.json outside the repository: check they are the same app", name, sp.tpiKey, name)
+			}
+		}
+		for _, m := range provMeta {
+			if m.ProviderName != name {
+				continue
+			}
+			sep := " "
+			if strings.Contains(m.AuthorizeScopes, ",") {
+				sep = ","
+			}
+			for _, s := range strings.Split(m.AuthorizeScopes, sep) {
+				if s = strings.TrimSpace(s); s != "" {
+					p.scopes = append(p.scopes, s)
+				}
+			}
+			p.scopesFrom = a.src("hostedUIProviderMeta " + name + ".authorize_scopes")
+			for _, attr := range sortedKeys(m.AttributeMapping) {
+				if attr != "username" && !(attr == "email" && m.AttributeMapping[attr] == "email") {
+					a.res.approx("%s maps its %s to the user pool's %s (hostedUIProviderMeta AttributeMapping): the spec maps only email; other attributes stay empty for %s users", name, m.AttributeMapping[attr], attr, name)
+				}
+			}
+		}
+		if p.clientID == "" || sp.spec == "apple" {
+			what := "client id is"
+			if sp.spec == "apple" {
+				what = "services id, team id, key id and private key are"
+			}
+			a.res.approx("hosted UI provider %s: its %s not in the project files (amplify-cli keeps provider credentials outside the repository), so it is commented out in the spec; fill it in", name, what)
+			a.providerComment = append(a.providerComment, providerSnippet(p))
+			continue
+		}
+		b.secrets = append(b.secrets, Secret{Name: p.secret, For: name + " client secret (the hosted UI's " + name + " app)"})
+		h.providers = append(h.providers, p)
+	}
+	a.hosted = h
+	return nil
+}
+
+func providerSnippet(p providerOut) string {
+	if p.name == "apple" {
+		return fmt.Sprintf("apple: { clientId: SERVICES_ID, teamId: TEAM_ID, keyId: KEY_ID, privateKey: { secretsManager: %s-private-key }, scopes: [%s] }", p.secret, strings.Join(p.scopes, ", "))
+	}
+	id := p.clientID
+	if id == "" {
+		id = "CLIENT_ID"
+	}
+	return fmt.Sprintf("%s: { clientId: %s, clientSecret: { secretsManager: %s }, scopes: [%s] }", p.name, id, p.secret, strings.Join(p.scopes, ", "))
+}
+
+func dedupe(list []string) []string {
+	var out []string
+	for _, s := range list {
+		out = appendUnique(out, s)
+	}
+	return out
+}
+
+// readGroups reads the user pool groups and their precedence.
+func (b *builder) readGroups(ref resourceRef) error {
+	res := b.resource(ref.Category, ref.Name)
+	dir := "amplify/backend/auth/" + ref.Name
+	a := b.auth
+	if a == nil {
+		res.outOfScope("user pool groups without a translated user pool")
+		return nil
+	}
+	a.groupsRes = res
+	if !b.p.isDir(dir) {
+		res.missing(dir)
+		return nil
+	}
+	file := dir + "/user-pool-group-precedence.json"
+	var list []struct {
+		GroupName  string  `json:"groupName"`
+		Precedence flexInt `json:"precedence"`
+	}
+	if ok, err := b.p.readOptionalJSON(file, &list); err != nil {
+		return err
+	} else if !ok {
+		res.approx("%s is not in the project: groups come from %s userPoolGroupList, precedence in that order", file, a.file)
+	}
+	for i, g := range list {
+		p := g.Precedence.n
+		if !g.Precedence.set {
+			p = i + 1
+		}
+		a.groups = append(a.groups, groupOut{g.GroupName, p, from(file, fmt.Sprintf("[%d]", i))})
+	}
+	if len(list) == 0 {
+		for i, g := range a.groupList {
+			a.groups = append(a.groups, groupOut{g, i + 1, a.src("userPoolGroupList")})
+		}
+	}
+	slices.SortFunc(a.groups, func(x, y groupOut) int { return strings.Compare(x.name, y.name) })
+	res.SpecPath = "auth.userPool.groups"
+	if a.identityPool {
+		a.groupRoles = true
+		res.approx("each group gets an IAM role (identityPool.groupRoles) that also holds every grant of the authenticated role; Amplify's group roles held only what was attached to them (S3 group access), so a group member now keeps what signed-in users may do")
+	}
+	return nil
+}
+
+// checkIDs validates ids given as options: their form, and one region for all of them.
+func (b *builder) checkIDs() error {
+	o := b.opts
+	region := b.region
+	check := func(flag, id string, re *regexp.Regexp, example string) error {
+		if id == "" {
+			return nil
+		}
+		m := re.FindStringSubmatch(id)
+		if m == nil {
+			return fmt.Errorf("%s %q is not an id of that kind (e.g. %s)", flag, id, example)
+		}
+		switch {
+		case region == "":
+			region = m[1]
+		case m[1] != region:
+			return fmt.Errorf("%s %q is in region %s, but the env's resources are in %s", flag, id, m[1], region)
+		}
+		return nil
+	}
+	if err := check(FlagUserPoolID, o.UserPoolID, userPoolIDPattern, "eu-west-1_AbCdEf123"); err != nil {
+		return err
+	}
+	if err := check(FlagIdentityPoolID, o.IdentityPoolID, identityPoolIDPattern, "eu-west-1:0f3e5a7c-1111-2222-3333-444455556666"); err != nil {
+		return err
+	}
+	if o.UserPoolClientID != "" && !clientIDPattern.MatchString(o.UserPoolClientID) {
+		return fmt.Errorf("%s %q is not an app client id (letters and digits)", FlagUserPoolClientID, o.UserPoolClientID)
+	}
+	if o.UserPoolClientID != "" && o.UserPoolID == "" && !b.auth.res.Imported {
+		return fmt.Errorf("%s needs %s: an app client belongs to a user pool", FlagUserPoolClientID, FlagUserPoolID)
+	}
+	if o.HostedUIDomain != "" && !hostPattern.MatchString(strings.ToLower(o.HostedUIDomain)) {
+		return fmt.Errorf("%s %q is not a domain prefix or host (no scheme, no path)", FlagHostedUIDomain, o.HostedUIDomain)
+	}
+	b.region = region
+	return nil
+}
+
+// authIDs settles the existing ids the stage references and warns loudly when the pool is new.
+func (b *builder) authIDs() error {
+	if err := b.checkIDs(); err != nil {
+		return err
+	}
+	a := b.auth
+	if a.res.Imported {
+		get := func(k string) (string, string) {
+			v, _ := b.p.param("auth", a.amp, k)
+			return v, b.p.tpiPath("auth", a.amp, k)
+		}
+		a.existingPool, a.poolFrom = get("userPoolId")
+		a.existingClient, a.clientFrom = get("webClientId")
+		if a.identityPool {
+			a.existingIdentityPool, a.identityPoolIDFrom = get("identityPoolId")
+		}
+	}
+	if b.opts.UserPoolID != "" {
+		a.existingPool, a.poolFrom = b.opts.UserPoolID, "given with "+FlagUserPoolID
+	}
+	if b.opts.UserPoolClientID != "" {
+		a.existingClient, a.clientFrom = b.opts.UserPoolClientID, "given with "+FlagUserPoolClientID
+	}
+	if b.opts.IdentityPoolID != "" {
+		a.existingIdentityPool, a.identityPoolIDFrom = b.opts.IdentityPoolID, "given with "+FlagIdentityPoolID
+	}
+	if b.opts.IdentityPoolID != "" && !a.identityPool {
+		return fmt.Errorf("%s: auth %s has no identity pool (authSelections userPoolOnly)", FlagIdentityPoolID, a.amp)
+	}
+	if b.opts.HostedUIDomain != "" && a.hosted == nil {
+		return fmt.Errorf("%s: auth %s has no hosted UI in the project files", FlagHostedUIDomain, a.amp)
+	}
+	if a.existingPool == "" {
+		a.existingClient, a.existingIdentityPool = "", ""
+		b.warnings = append(b.warnings, fmt.Sprintf(
+			"NEW USER POOL: the id of auth %s's user pool is not in the project files, so the spec creates a new user pool. "+
+				"A new pool does NOT keep the users of Amplify's pool: they could not sign in (Cognito cannot export passwords), and a new identity pool gives them new identity ids, orphaning their private/ and protected/ files. "+
+				"To keep them, import again with %s (and %s, %s%s) from the env's aws-exports.js or the Cognito console.",
+			a.amp, FlagUserPoolID, FlagUserPoolClientID, FlagIdentityPoolID, map[bool]string{true: ", " + FlagHostedUIDomain, false: ""}[a.hosted != nil]))
+		a.res.approx("underhood creates a NEW user pool: the pool's id is not in the project files (pass %s to keep Amplify's pool and its users)", FlagUserPoolID)
+		return nil
+	}
+	a.res.Existing = a.existingPool
+	if a.identityPool && a.existingIdentityPool == "" {
+		b.warnings = append(b.warnings, fmt.Sprintf("NEW IDENTITY POOL: auth %s's identity pool id is not known, so the spec creates a new identity pool: every user gets a new identity id, and files under private/ and protected/ (keyed by identity id) are orphaned. Pass %s.", a.amp, FlagIdentityPoolID))
+		a.res.approx("underhood creates a NEW identity pool (pass %s to keep Amplify's)", FlagIdentityPoolID)
+	}
+	if a.existingIdentityPool != "" && a.existingClient == "" {
+		b.warnings = append(b.warnings, fmt.Sprintf("The identity pool %s only trusts the app clients Amplify listed in it: %s must name Amplify's web client (UserPoolClientWeb) for the spec to use it; without it the spec creates a new identity pool.", a.existingIdentityPool, FlagUserPoolClientID))
+		a.res.approx("a NEW identity pool: an existing one needs the web app client id too (%s)", FlagUserPoolClientID)
+		a.existingIdentityPool = ""
+	}
+	if a.hosted != nil {
+		switch {
+		case b.opts.HostedUIDomain != "":
+			a.existingDomain, a.domainFrom = b.hostName(b.opts.HostedUIDomain), "given with "+FlagHostedUIDomain
+		case a.hostedUIDomainName != "":
+			region := b.region
+			if m := userPoolIDPattern.FindStringSubmatch(a.existingPool); m != nil {
+				region = m[1]
+			}
+			a.existingDomain = a.hostedUIDomainName + "-" + b.p.env + ".auth." + region + ".amazoncognito.com"
+			a.domainFrom = a.src("hostedUIDomainName") + " + \"-\" + env: the domain amplify-cli created"
+		}
+	}
+	if len(a.triggers) > 0 {
+		a.res.note("the existing pool keeps its Lambda triggers pointing at Amplify's functions: underhood deploys the functions but cannot attach them to a pool it did not create; after retiring the Amplify stack, point the pool's triggers at underhood's functions (Cognito console or aws cognito-idp update-user-pool), or sign-ups fail")
+	}
+	if !a.res.Imported {
+		a.res.note("the spec references Amplify's pool (%s): underhood adds no user pool of its own; see \"Retiring the Amplify stack\"", a.existingPool)
+	}
+	return nil
+}
+
+// hostName turns a domain prefix into the Cognito host; a full host stays.
+func (b *builder) hostName(d string) string {
+	if strings.Contains(d, ".") {
+		return d
+	}
+	region := b.region
+	if m := userPoolIDPattern.FindStringSubmatch(b.auth.existingPool); m != nil {
+		region = m[1]
+	}
+	return d + ".auth." + region + ".amazoncognito.com"
+}
+
+// addIdentityPool adds an identity pool the project did not have, because what (an API with IAM
+// routes, a bucket with access levels) needs one.
+func (b *builder) addIdentityPool(what string) {
+	a := b.auth
+	if a.identityPool {
+		return
+	}
+	a.identityPool = true
+	a.identityPoolFrom = "added by the import: " + what + " needs identity pool credentials (SigV4), and the project has a user pool only"
+	a.guestFrom = "Amplify had no identity pool, so no guests"
+	a.groupRoles = len(a.groups) > 0
+	a.res.approx("the project has no identity pool (authSelections userPoolOnly) but %s is authorized with IAM: the spec adds an identity pool, without which no browser can call it (for an API, the alternative is id-token routes)", what)
+}
+
+// --- rendering
+
+func (a *authOut) node(b *builder) *yaml.Node {
+	up := newMap()
+	up.add("signInWith", flowList(a.signIn...), a.signInFrom)
+	if a.res.Imported {
+		up.add("selfSignUp", boolean(true), "not in the project files for an imported pool: Cognito's and Amplify's default (users sign themselves up)")
+	} else {
+		up.add("selfSignUp", boolean(true), "Amplify's user pools let users sign themselves up")
+	}
+	if len(a.standard) > 0 {
+		sa := newFlowMap()
+		var froms []string
+		for _, s := range a.standard {
+			sa.add(s.name, str(s.setting), "")
+			froms = appendUnique(froms, s.from)
+		}
+		up.add("standardAttributes", sa.n, strings.Join(froms, "; "))
+	}
+	pp := newFlowMap()
+	pp.add("minLength", num(a.minLength), "")
+	pp.add("requireLowercase", boolean(a.lower), "")
+	pp.add("requireUppercase", boolean(a.upper), "")
+	pp.add("requireDigits", boolean(a.digits), "")
+	pp.add("requireSymbols", boolean(a.symbols), "")
+	up.add("passwordPolicy", pp.n, a.src(a.passwordFrom+", "+a.charsFrom))
+	if a.mfaMode != "off" {
+		mfa := newFlowMap()
+		mfa.add("mode", str(a.mfaMode), "")
+		mfa.add("methods", flowList(a.mfaMethods...), "")
+		up.add("mfa", mfa.n, a.mfaFrom)
+	}
+	if len(a.groups) > 0 {
+		gm := newMap()
+		for _, g := range a.groups {
+			x := newFlowMap()
+			x.add("precedence", num(g.precedence), "")
+			gm.add(g.name, x.n, g.from)
+		}
+		c := ""
+		if a.groupsRes != nil {
+			c = resourceComment(a.groupsRes, "auth")
+		}
+		up.add("groups", gm.n, c)
+	}
+	if len(a.triggers) > 0 {
+		tm := newMap()
+		slices.SortFunc(a.triggers, func(x, y triggerOut) int { return strings.Compare(x.op, y.op) })
+		for _, t := range a.triggers {
+			tm.add(t.op, str(t.fn), t.from)
+		}
+		up.add("triggers", tm.n, "")
+	}
+	if h := a.hosted; h != nil {
+		hm := newMap()
+		hm.add("domainPrefix", str(h.domainPrefix), h.domainFrom)
+		hm.add("callbackUrls", flowList(h.callbacks...), h.oauthFrom+" CallbackURLs")
+		if len(h.logouts) > 0 {
+			hm.add("logoutUrls", flowList(h.logouts...), h.oauthFrom+" LogoutURLs")
+		}
+		if len(h.scopes) > 0 {
+			hm.add("scopes", flowList(h.scopes...), h.oauthFrom+" AllowedOAuthScopes")
+		}
+		pm := newMap()
+		for _, p := range h.providers {
+			x := newFlowMap()
+			x.add("clientId", str(p.clientID), "")
+			sec := newFlowMap()
+			sec.add("secretsManager", str(p.secret), "")
+			x.add("clientSecret", sec.n, "")
+			if len(p.scopes) > 0 {
+				x.add("scopes", flowList(p.scopes...), "")
+			}
+			c := p.clientFrom + "; the secret is a Secrets Manager secret you create"
+			pm.add(p.name, x.n, c)
+		}
+		if len(a.providerComment) > 0 {
+			lines := append([]string{"Providers whose credentials are not in the project files; fill in and uncomment:"}, a.providerComment...)
+			if pm.empty() {
+				hm.addNote("providers", (&yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}), commentLines(lines...))
+			} else {
+				pm.n.Content[0].HeadComment = commentLines(lines...)
+				hm.add("providers", pm.n, "")
+			}
+		} else if !pm.empty() {
+			hm.add("providers", pm.n, "")
+		}
+		up.add("hostedUI", hm.n, "")
+	}
+	auth := newMap()
+	auth.add("userPool", up.n, resourceComment(a.res, "auth"))
+	if a.identityPool {
+		ip := newMap()
+		ip.add("guestAccess", boolean(a.guest), a.guestFrom)
+		if a.groupRoles {
+			ip.add("groupRoles", boolean(true), "each user pool group gets its own role, as Amplify's userPoolGroups did")
+		}
+		auth.add("identityPool", ip.n, a.identityPoolFrom)
+	}
+	return auth.n
+}

@@ -1,0 +1,466 @@
+package amplify
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// fnOut is one Amplify function on its way into the spec.
+type fnOut struct {
+	amp, name string // Amplify resource name, spec name
+	res       *Resource
+	dir       string // amplify/backend/function/<name>
+	tmplFile  string
+
+	runtime, runtimeFrom string // go, nodejs, python; "" = not in the spec
+	amplifyRuntime       string // the template's Runtime, e.g. nodejs14.x
+	handler, handlerFrom string // "" = the spec's default
+	source               string
+	memory               int
+	memoryFrom           string
+	timeout              int
+	timeoutFrom          string
+
+	envVars  map[string]json.RawMessage // the template's Environment.Variables
+	params   map[string]json.RawMessage // parameters.json
+	fnParams fnParams
+
+	env    []kv
+	access map[string]grant // by spec storage name
+}
+
+type kv struct{ key, value, from string }
+
+type grant struct {
+	actions []string
+	from    string
+}
+
+func (f *fnOut) inSpec() bool { return f != nil && f.runtime != "" }
+
+type fnParams struct {
+	Permissions  map[string]map[string]strList `json:"permissions"`
+	LambdaLayers []json.RawMessage             `json:"lambdaLayers"`
+	SecretNames  []string                      `json:"secretNames"`
+}
+
+// lambdaTemplate is the part of a function's CloudFormation template the import reads.
+type lambdaTemplate struct {
+	Parameters map[string]struct {
+		Default json.RawMessage `json:"Default"`
+	} `json:"Parameters"`
+	Resources map[string]struct {
+		Type       string `json:"Type"`
+		Properties struct {
+			Runtime     json.RawMessage `json:"Runtime"`
+			Handler     json.RawMessage `json:"Handler"`
+			Timeout     json.RawMessage `json:"Timeout"`
+			MemorySize  json.RawMessage `json:"MemorySize"`
+			Environment struct {
+				Variables map[string]json.RawMessage `json:"Variables"`
+			} `json:"Environment"`
+		} `json:"Properties"`
+	} `json:"Resources"`
+}
+
+// readFunctions reads every Lambda function (runtime, handler, source, timeout, memory); environment
+// and access come later, once storage and auth are known.
+func (b *builder) readFunctions() error {
+	for _, ref := range b.refs("function") {
+		res := b.resource(ref.Category, ref.Name)
+		if ref.Service != "Lambda" {
+			if ref.Service == "LambdaLayer" {
+				res.outOfScope("Lambda layers are out of scope: put the layer's code into each function's source folder")
+			}
+			continue
+		}
+		dir := "amplify/backend/function/" + ref.Name
+		f := &fnOut{amp: ref.Name, name: specName(ref.Name), res: res, dir: dir, access: map[string]grant{}}
+		b.fns = append(b.fns, f)
+		if !b.p.isDir(dir) {
+			res.missing(dir)
+			continue
+		}
+		if f.name != ref.Name {
+			res.approx("named %s in the spec: underhood names are letters and digits", f.name)
+		}
+		var state struct {
+			FunctionRuntime string `json:"functionRuntime"`
+		}
+		stateFile := dir + "/amplify.state"
+		if _, err := b.p.readOptionalJSON(stateFile, &state); err != nil {
+			return err
+		}
+		f.tmplFile = dir + "/" + ref.Name + "-cloudformation-template.json"
+		var tmpl lambdaTemplate
+		hasTmpl, err := b.p.readOptionalJSON(f.tmplFile, &tmpl)
+		if err != nil {
+			return err
+		}
+		logical := ""
+		for _, id := range sortedKeys(tmpl.Resources) {
+			if tmpl.Resources[id].Type == "AWS::Lambda::Function" {
+				logical = id
+				break
+			}
+		}
+		props := tmpl.Resources[logical].Properties
+		propPath := "Resources." + logical + ".Properties."
+		f.amplifyRuntime, _ = rawString(props.Runtime)
+		if _, err := b.p.readOptionalJSON(dir+"/parameters.json", &f.params); err != nil {
+			return err
+		}
+		if _, err := b.p.readOptionalJSON(dir+"/function-parameters.json", &f.fnParams); err != nil {
+			return err
+		}
+		f.envVars = props.Environment.Variables
+
+		// Runtime: amplify.state names the runtime family; the template has the version.
+		family := state.FunctionRuntime
+		f.runtimeFrom = from(stateFile, "functionRuntime")
+		if family == "" {
+			family, f.runtimeFrom = runtimeFamily(f.amplifyRuntime), from(f.tmplFile, propPath+"Runtime")
+		}
+		switch {
+		case family == "nodejs", family == "python", family == "go":
+			f.runtime = family
+		case family == "java" || strings.HasPrefix(family, "dotnet"):
+			res.outOfScope("runtime %s is out of scope: underhood builds go, nodejs and python functions", family)
+			continue
+		case family == "":
+			f.runtime, f.runtimeFrom = "nodejs", "assumed: neither amplify.state nor the template names the runtime"
+			res.approx("the runtime is not in the project files; the spec assumes nodejs")
+		default:
+			res.outOfScope("runtime %q is out of scope: underhood builds go, nodejs and python functions", family)
+			continue
+		}
+		if f.amplifyRuntime != "" {
+			f.runtimeFrom += "; Amplify ran " + f.amplifyRuntime + " on x86_64, underhood runs " + underhoodRuntime(f.runtime) + " on arm64"
+		}
+		if !hasTmpl {
+			res.approx("%s is not in the project: handler, timeout and environment are underhood's defaults", f.tmplFile)
+		}
+
+		handler, _ := rawString(props.Handler)
+		switch {
+		case f.runtime == "go":
+			if handler != "" {
+				res.note("Amplify's Go handler %q is replaced by underhood's: it compiles src for provided.al2023 (the binary is bootstrap)", handler)
+			}
+		case handler != "" && handler != "index.handler":
+			f.handler, f.handlerFrom = handler, from(f.tmplFile, propPath+"Handler")
+		}
+
+		if src, err := b.relSource(ref.Name); err != nil {
+			return err
+		} else {
+			f.source = src
+		}
+		if !b.p.isDir(dir + "/src") {
+			res.note("%s/src is not in the project (it holds the function's code); create it or point source at the code", dir)
+		}
+
+		f.memory, f.memoryFrom = 128, from(f.tmplFile, propPath+"MemorySize is not set: Lambda's default 128 MB")
+		if m, ok := rawString(props.MemorySize); ok {
+			if n, err := strconv.Atoi(m); err == nil && n >= 128 && n <= 10240 {
+				f.memory, f.memoryFrom = n, from(f.tmplFile, propPath+"MemorySize")
+			}
+		}
+		f.timeout, f.timeoutFrom = 3, from(f.tmplFile, propPath+"Timeout is not set: Lambda's default 3 seconds")
+		if t, ok := rawString(props.Timeout); ok {
+			if n, err := strconv.Atoi(t); err == nil && n >= 1 && n <= 900 {
+				f.timeout, f.timeoutFrom = n, from(f.tmplFile, propPath+"Timeout")
+			}
+		}
+		res.SpecPath = "functions." + f.name
+
+		if len(f.fnParams.LambdaLayers) > 0 {
+			res.approx("it uses %d Lambda layer(s) (function-parameters.json lambdaLayers): underhood has no layers; put their code into the source folder", len(f.fnParams.LambdaLayers))
+		}
+		for _, s := range f.fnParams.SecretNames {
+			res.approx("Amplify function secret %s (SSM parameter /amplify/<appId>/<env>/AMPLIFY_%s_%s) is not translated: underhood grants no SSM access; move it to Secrets Manager and read it from there", s, ref.Name, s)
+		}
+		if rule, from := b.fnParam(f, "CloudWatchRule"); rule != "" && !strings.EqualFold(rule, "NONE") {
+			res.approx("it runs on a schedule (%s, %s): the spec has no schedules; add an EventBridge rule outside underhood", rule, from)
+		}
+		var policies []struct {
+			Action   strList         `json:"Action"`
+			Resource json.RawMessage `json:"Resource"`
+		}
+		if _, err := b.p.readOptionalJSON(dir+"/custom-policies.json", &policies); err != nil {
+			return err
+		}
+		var actions []string
+		for _, pol := range policies {
+			actions = append(actions, pol.Action.items()...)
+		}
+		if len(actions) > 0 {
+			res.approx("custom-policies.json grants %s: the spec has no custom IAM statements; grant them outside underhood", strings.Join(actions, ", "))
+		}
+	}
+	return nil
+}
+
+// runtimeFamily maps a Lambda runtime identifier to Amplify's runtime family.
+func runtimeFamily(rt string) string {
+	switch {
+	case strings.HasPrefix(rt, "nodejs"):
+		return "nodejs"
+	case strings.HasPrefix(rt, "python"):
+		return "python"
+	case rt == "go1.x":
+		return "go"
+	case strings.HasPrefix(rt, "java"):
+		return "java"
+	case strings.HasPrefix(rt, "dotnet"):
+		return "dotnet"
+	}
+	return rt
+}
+
+func underhoodRuntime(family string) string {
+	switch family {
+	case "nodejs":
+		return "nodejs22.x"
+	case "python":
+		return "python3.13"
+	}
+	return "provided.al2023"
+}
+
+// fnParam resolves a function template parameter: the env's team-provider-info.json value, else the
+// function's parameters.json. It returns the value and where it came from.
+func (b *builder) fnParam(f *fnOut, name string) (string, string) {
+	if v, ok := b.p.param("function", f.amp, name); ok {
+		return v, b.p.tpiPath("function", f.amp, name)
+	}
+	if raw, ok := f.params[name]; ok {
+		if v, ok := rawString(raw); ok {
+			return v, from(f.dir+"/parameters.json", name)
+		}
+	}
+	return "", ""
+}
+
+// fn returns the function with Amplify name amp, or nil.
+func (b *builder) fn(amp string) *fnOut {
+	for _, f := range b.fns {
+		if f.amp == amp {
+			return f
+		}
+	}
+	return nil
+}
+
+// finishFunctions works out each function's environment and storage access, which need the storage,
+// auth and existing ids.
+func (b *builder) finishFunctions() error {
+	for _, f := range b.fns {
+		if !f.inSpec() {
+			continue
+		}
+		b.functionAccess(f)
+		b.functionEnv(f)
+	}
+	return nil
+}
+
+// crudActions maps Amplify's create/read/update/delete to underhood's read/write/delete.
+func crudActions(ops []string) []string {
+	set := map[string]bool{}
+	for _, op := range ops {
+		switch strings.ToLower(strings.TrimSpace(op)) {
+		case "create", "update", "create_and_update", "create/update":
+			set["write"] = true
+		case "read":
+			set["read"] = true
+		case "delete":
+			set["delete"] = true
+		}
+	}
+	var out []string
+	for _, a := range []string{"read", "write", "delete"} {
+		if set[a] {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func (b *builder) functionAccess(f *fnOut) {
+	file := f.dir + "/function-parameters.json"
+	perms := f.fnParams.Permissions
+	for _, cat := range sortedKeys(perms) {
+		for _, name := range sortedKeys(perms[cat]) {
+			ops := perms[cat][name].items()
+			field := "permissions." + cat + "." + name
+			switch {
+			case cat == "storage" && strings.Contains(name, ":@model("):
+				f.res.approx("%s (%s) is an AppSync @model table: AppSync is out of scope, so the spec grants nothing on it", name, strings.Join(ops, ", "))
+			case cat == "storage":
+				s := b.storage(name)
+				if s == nil || !s.inSpec() {
+					f.res.approx("storage %s (%s) is not in the spec: no grant", name, strings.Join(ops, ", "))
+					continue
+				}
+				acts := crudActions(ops)
+				if len(acts) == 0 {
+					continue
+				}
+				f.access[s.name] = grant{actions: acts, from: from(file, field+" ["+strings.Join(ops, ", ")+"]")}
+			case cat == "auth":
+				f.res.approx("it may %s the user pool (%s: %s): the spec cannot grant Cognito actions to a function; add them to its role outside underhood", strings.Join(ops, "/"), file, field)
+			case cat == "api":
+				f.res.approx("it may call API %s (%s): AppSync APIs are out of scope and the spec grants functions no API access", name, strings.Join(ops, ", "))
+			default:
+				f.res.approx("its %s permissions on %s (%s) are not expressible in the spec", cat, name, strings.Join(ops, ", "))
+			}
+		}
+	}
+	// An S3 trigger's role may read, write and delete every object of its bucket (Amplify's
+	// S3TriggerBucketPolicy).
+	for _, s := range b.storages {
+		if s.inSpec() && s.trigger == f.amp {
+			if _, ok := f.access[s.name]; !ok {
+				f.access[s.name] = grant{actions: []string{"read", "write", "delete"}, from: "the S3 trigger of storage " + s.amp + ": Amplify grants it s3:PutObject, GetObject, ListBucket and DeleteObject on the bucket"}
+			}
+		}
+	}
+}
+
+// functionEnv translates the template's environment variables.
+func (b *builder) functionEnv(f *fnOut) {
+	propPath := "Environment.Variables."
+	for _, name := range sortedKeys(f.envVars) {
+		raw := f.envVars[name]
+		field := from(f.tmplFile, propPath+name)
+		if strings.HasPrefix(name, "AWS_") || strings.HasPrefix(name, "UNDERHOOD_") {
+			f.res.approx("environment variable %s is reserved in underhood and not set", name)
+			continue
+		}
+		if s, ok := rawString(raw); ok {
+			if strings.HasPrefix(name, "STORAGE_") {
+				f.res.approx("environment variable %s=%s is not set: STORAGE_ names are underhood's (it sets them for the storage in access)", name, s)
+				continue
+			}
+			f.env = append(f.env, kv{name, s, field})
+			continue
+		}
+		var ref struct {
+			Ref string `json:"Ref"`
+		}
+		if json.Unmarshal(raw, &ref) != nil || ref.Ref == "" {
+			if slices.Contains(f.fnParams.SecretNames, name) {
+				continue // reported with the secret
+			}
+			what := "a CloudFormation expression"
+			if strings.Contains(string(raw), "/amplify/") && strings.Contains(string(raw), "AMPLIFY_") {
+				what = "the SSM path of an Amplify function secret"
+			} else if strings.Contains(string(raw), "Fn::ImportValue") {
+				what = "a value another Amplify stack exports (an AppSync table)"
+			}
+			f.res.approx("environment variable %s held %s: not translated", name, what)
+			continue
+		}
+		b.envRef(f, name, ref.Ref, field)
+	}
+}
+
+// storageRefSuffixes are the outputs of Amplify storage stacks that functions receive.
+var storageRefSuffixes = []string{"BucketName", "StreamArn", "Name", "Arn"}
+
+// envRef translates an environment variable that is a Ref.
+func (b *builder) envRef(f *fnOut, name, ref, field string) {
+	switch ref {
+	case "env":
+		f.env = append(f.env, kv{name, "${stage}", field + " (Ref env: the Amplify env, the spec's stage)"})
+		return
+	case "AWS::Region":
+		if b.region != "" {
+			f.env = append(f.env, kv{name, b.region, field + " (Ref AWS::Region)"})
+		} else {
+			f.res.approx("environment variable %s (the region) is not set: the project does not say its region; Lambda sets AWS_REGION", name)
+		}
+		return
+	case "AWS::AccountId", "AWS::StackName", "AWS::StackId", "AWS::URLSuffix", "AWS::Partition":
+		f.res.approx("environment variable %s (Ref %s) is not set: the spec cannot express it", name, ref)
+		return
+	}
+	// Storage outputs: storage<resource><Output>.
+	for _, s := range b.storages {
+		for _, suffix := range storageRefSuffixes {
+			if ref != "storage"+s.amp+suffix {
+				continue
+			}
+			if _, ok := f.access[s.name]; ok && suffix != "StreamArn" && s.inSpec() {
+				// underhood sets STORAGE_<NAME>_BUCKETNAME/_NAME/_ARN, Amplify's names, from access.
+				if name != "STORAGE_"+strings.ToUpper(s.name)+"_"+strings.ToUpper(suffix) {
+					f.res.approx("environment variable %s (the %s of storage %s) is not set: underhood sets STORAGE_%s_%s instead", name, suffix, s.amp, strings.ToUpper(s.name), strings.ToUpper(suffix))
+				}
+				return
+			}
+			if suffix == "StreamArn" {
+				f.res.approx("environment variable %s (the stream ARN of table %s) is not set: underhood passes no stream ARN", name, s.amp)
+			} else {
+				f.res.approx("environment variable %s (the %s of storage %s) is not set: the function has no access to it in the spec", name, suffix, s.amp)
+			}
+			return
+		}
+	}
+	if a := b.auth; a != nil && strings.HasPrefix(ref, "auth"+a.amp) {
+		attr := strings.TrimPrefix(ref, "auth"+a.amp)
+		if attr == "UserPoolId" && a.existingPool != "" {
+			f.env = append(f.env, kv{name, a.existingPool, field + " (Ref " + ref + ": the existing user pool's id, as under stages.existing)"})
+			return
+		}
+		f.res.approx("environment variable %s (the %s of auth %s) is not set: the spec has no reference to it; set it by hand once the pool exists", name, attr, a.amp)
+		return
+	}
+	switch {
+	case strings.HasPrefix(ref, "api"):
+		f.res.approx("environment variable %s (Ref %s, an API output) is not set: AppSync is out of scope", name, ref)
+		return
+	case strings.HasPrefix(ref, "function"):
+		f.res.approx("environment variable %s (Ref %s, another function) is not set: the spec has no function references", name, ref)
+		return
+	}
+	if v, src := b.fnParam(f, ref); src != "" {
+		f.env = append(f.env, kv{name, v, field + " (Ref " + ref + " = " + src + ")"})
+		return
+	}
+	f.res.approx("environment variable %s (Ref %s) is not set: its value is not in the project files (amplify-cli keeps it in team-provider-info.json for the env)", name, ref)
+}
+
+// node renders the function.
+func (f *fnOut) node() *yaml.Node {
+	m := newMap()
+	m.add("runtime", str(f.runtime), f.runtimeFrom)
+	m.add("source", str(f.source), "the function's folder; amplify-cli built it from here (the code is not read by the import)")
+	if f.handler != "" {
+		m.add("handler", str(f.handler), f.handlerFrom)
+	}
+	m.add("memory", num(f.memory), f.memoryFrom)
+	m.add("timeout", str(strconv.Itoa(f.timeout)+"s"), f.timeoutFrom)
+	if len(f.env) > 0 {
+		env := newMap()
+		for _, e := range f.env {
+			env.add(e.key, str(e.value), e.from)
+		}
+		m.add("environment", env.n, "")
+	}
+	if len(f.access) > 0 {
+		acc := newMap()
+		for _, s := range sortedKeys(f.access) {
+			g := f.access[s]
+			acc.add(s, flowList(g.actions...), g.from)
+		}
+		m.add("access", acc.n, "what the function may do to storage (underhood sets STORAGE_<NAME>_... variables for each, as Amplify did)")
+	}
+	return m.n
+}
+
+func hasString(list []string, s string) bool { return slices.Contains(list, s) }

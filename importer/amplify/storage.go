@@ -1,0 +1,654 @@
+package amplify
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// storageOut is one S3 bucket or DynamoDB table on its way into the spec.
+type storageOut struct {
+	amp, name string
+	res       *Resource
+	kind      string // s3, dynamodb; "" = not in the spec
+	dir       string
+	legacy    bool
+
+	// existing physical name, and how it was found
+	physical, physicalFrom string
+
+	// s3
+	access     []levelOut // public, protected, private in that order
+	groups     []groupGrant
+	trigger    string // Amplify name of the trigger function
+	accessFile string // the file the access levels come from
+
+	// dynamodb
+	pk, sk     keyOut
+	indexes    []indexOut
+	stream     string
+	streamFrom string
+}
+
+type levelOut struct {
+	level string
+	who   []whoOut // guest, authenticated, owner
+}
+
+type whoOut struct {
+	who     string
+	actions []string
+	from    string
+}
+
+type groupGrant struct {
+	group   string
+	actions []string
+	from    string
+}
+
+type keyOut struct {
+	spec, from string // name:type
+}
+
+type indexOut struct {
+	name   string
+	pk, sk keyOut
+}
+
+func (s *storageOut) inSpec() bool { return s != nil && s.kind != "" }
+
+// storage returns the storage resource with Amplify name amp, or nil.
+func (b *builder) storage(amp string) *storageOut {
+	for _, s := range b.storages {
+		if s.amp == amp {
+			return s
+		}
+	}
+	return nil
+}
+
+func (b *builder) readStorage() error {
+	var names []string
+	for _, ref := range b.refs("storage") {
+		names = append(names, ref.Name)
+	}
+	for _, name := range sortedKeys(b.opts.Existing) {
+		if !slices.Contains(names, name) {
+			return fmt.Errorf("%s %s=...: the project has no storage resource %s (its storage: %s)", FlagExisting, name, name, cmpOr(strings.Join(names, ", "), "none"))
+		}
+	}
+	for _, ref := range b.refs("storage") {
+		res := b.resource(ref.Category, ref.Name)
+		dir := "amplify/backend/storage/" + ref.Name
+		s := &storageOut{amp: ref.Name, name: specName(ref.Name), res: res, dir: dir}
+		b.storages = append(b.storages, s)
+		if ref.Service != "S3" && ref.Service != "DynamoDB" {
+			continue // reported as out of scope
+		}
+		if !b.p.isDir(dir) {
+			res.missing(dir)
+			continue
+		}
+		if s.name != ref.Name {
+			res.approx("named %s in the spec: underhood names are letters and digits", s.name)
+		}
+		// Imported resources keep only {resourceName, serviceType} in parameters.json.
+		var params map[string]json.RawMessage
+		if _, err := b.p.readOptionalJSON(dir+"/parameters.json", &params); err != nil {
+			return err
+		}
+		if st, _ := rawString(params["serviceType"]); st == "imported" {
+			res.Imported = true
+		}
+		var err error
+		if ref.Service == "S3" {
+			err = b.readBucket(s, params)
+		} else {
+			err = b.readTable(s, params)
+		}
+		if err != nil {
+			return err
+		}
+		if s.inSpec() {
+			res.SpecPath = "storage." + s.name
+			b.existingStorage(s)
+			if err := b.storageRetire(s); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// existingStorage settles the physical name the stage references: Options.Existing, else what the
+// files determine (already in s.physical).
+func (b *builder) existingStorage(s *storageOut) {
+	if v, ok := b.opts.Existing[s.amp]; ok && v != "" {
+		s.physical, s.physicalFrom = v, "given with "+FlagExisting+" "+s.amp+"="+v
+	}
+	s.res.Existing = s.physical
+	if s.physical == "" {
+		what := "bucket"
+		if s.kind == "dynamodb" {
+			what = "table"
+		}
+		s.res.note("the %s's name is not determined by the project files: the spec creates a new %s; pass %s %s=NAME to use Amplify's", what, what, FlagExisting, s.amp)
+	}
+}
+
+// --- S3
+
+type s3Inputs struct {
+	BucketName      string             `json:"bucketName"`
+	StorageAccess   string             `json:"storageAccess"`
+	GuestAccess     strList            `json:"guestAccess"`
+	AuthAccess      strList            `json:"authAccess"`
+	GroupAccess     map[string]strList `json:"groupAccess"`
+	TriggerFunction string             `json:"triggerFunction"`
+}
+
+type s3Legacy struct {
+	BucketName                          string `json:"bucketName"`
+	S3PermissionsAuthenticatedPublic    string `json:"s3PermissionsAuthenticatedPublic"`
+	S3PermissionsAuthenticatedProtected string `json:"s3PermissionsAuthenticatedProtected"`
+	S3PermissionsAuthenticatedPrivate   string `json:"s3PermissionsAuthenticatedPrivate"`
+	S3PermissionsAuthenticatedUploads   string `json:"s3PermissionsAuthenticatedUploads"`
+	S3PermissionsGuestPublic            string `json:"s3PermissionsGuestPublic"`
+	S3PermissionsGuestUploads           string `json:"s3PermissionsGuestUploads"`
+	AuthenticatedAllowList              string `json:"AuthenticatedAllowList"`
+	GuestAllowList                      string `json:"GuestAllowList"`
+	TriggerFunction                     string `json:"triggerFunction"`
+}
+
+func (b *builder) readBucket(s *storageOut, params map[string]json.RawMessage) error {
+	s.kind = "s3"
+	if s.res.Imported {
+		if v, ok := b.p.param("storage", s.amp, "bucketName"); ok && v != "" {
+			s.physical, s.physicalFrom = v, b.p.tpiPath("storage", s.amp, "bucketName")
+		}
+		s.res.approx("imported bucket: Amplify created no IAM policies for it (whoever imported it granted access outside Amplify), so the spec has no access levels; add access: if the app uses Storage (a commented suggestion is in the spec)")
+		return nil
+	}
+	cli := s.dir + "/cli-inputs.json"
+	var bucketBase string
+	if b.p.exists(cli) {
+		var in s3Inputs
+		if err := b.p.readJSON(cli, &in); err != nil {
+			return err
+		}
+		bucketBase = in.BucketName
+		s.trigger = in.TriggerFunction
+		b.s3Levels(s, cli, in)
+	} else {
+		s.legacy = true
+		file := s.dir + "/parameters.json"
+		var in s3Legacy
+		if err := b.p.readJSON(file, &in); err != nil {
+			return err
+		}
+		bucketBase = in.BucketName
+		s.trigger = in.TriggerFunction
+		var sp struct {
+			GroupPermissionMap map[string]strList `json:"groupPermissionMap"`
+		}
+		spFile := s.dir + "/storage-params.json"
+		if _, err := b.p.readOptionalJSON(spFile, &sp); err != nil {
+			return err
+		}
+		b.s3LegacyLevels(s, file, in, spFile, sp.GroupPermissionMap)
+	}
+	if s.trigger == "NONE" {
+		s.trigger = ""
+	}
+	if s.trigger != "" {
+		s.res.approx("its Lambda trigger %s (notified when objects are created or removed) is not expressible: the function is in the spec with access to the bucket, but nothing invokes it; add the S3 notification outside underhood", s.trigger)
+	}
+	// Amplify's bucket name: bucketName + Fn::Select [3, Fn::Split ["-", AWS::StackName]] + "-" + env.
+	if suffix := stackSuffix(b.p.aws.StackName); bucketBase != "" && suffix != "" && b.p.hasTPI {
+		s.physical = bucketBase + suffix + "-" + b.p.env
+		s.physicalFrom = fmt.Sprintf("Amplify's BucketName: bucketName %q + %q (the 4th part of %s.StackName %s) + \"-\" + env", bucketBase, suffix, b.p.awsFrom, b.p.aws.StackName)
+	}
+	return nil
+}
+
+// s3Actions maps Amplify's CREATE_AND_UPDATE/READ/DELETE and S3 actions to read/write/delete.
+func s3Actions(list []string) []string {
+	set := map[string]bool{}
+	for _, a := range list {
+		switch strings.TrimSpace(a) {
+		case "CREATE_AND_UPDATE", "create/update", "s3:PutObject":
+			set["write"] = true
+		case "READ", "read", "s3:GetObject":
+			set["read"] = true
+		case "DELETE", "delete", "s3:DeleteObject":
+			set["delete"] = true
+		}
+	}
+	var out []string
+	for _, a := range []string{"read", "write", "delete"} {
+		if set[a] {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// s3Levels follows amplify-cli v7's S3 stack (s3-stack-transform): the authenticated role gets the
+// selected actions on public/*, protected/{identity}/* and private/{identity}/*, plus s3:GetObject on
+// every protected/* when READ is selected; the guest role gets them on public/* plus protected/* reads
+// with READ; each group role gets its actions on the whole bucket.
+func (b *builder) s3Levels(s *storageOut, file string, in s3Inputs) {
+	auth := s3Actions(in.AuthAccess.items())
+	guest := s3Actions(in.GuestAccess.items())
+	s.accessFile = file
+	authFrom := "authAccess [" + strings.Join(in.AuthAccess.items(), ", ") + "]"
+	guestFrom := "guestAccess [" + strings.Join(in.GuestAccess.items(), ", ") + "]"
+	if in.StorageAccess == "auth" && len(guest) > 0 {
+		s.res.note("cli-inputs.json says storageAccess auth but lists guestAccess %v; Amplify's stack grants the guest role those anyway (it reads guestAccess), so the spec does too", in.GuestAccess.items())
+	}
+	if hasString(in.AuthAccess.items(), "CREATE_AND_UPDATE") || hasString(in.GuestAccess.items(), "CREATE_AND_UPDATE") {
+		s.res.approx("Amplify also let those who may write put objects under uploads/ (s3:PutObject only); the spec has no uploads/ level")
+	}
+	pub := levelOut{level: "public"}
+	prot := levelOut{level: "protected"}
+	priv := levelOut{level: "private"}
+	if len(guest) > 0 {
+		pub.who = append(pub.who, whoOut{"guest", guest, guestFrom})
+	}
+	if len(auth) > 0 {
+		pub.who = append(pub.who, whoOut{"authenticated", auth, authFrom})
+		prot.who = append(prot.who, whoOut{"owner", auth, authFrom})
+	}
+	if hasString(auth, "read") {
+		prot.who = append(prot.who, whoOut{"authenticated", []string{"read"}, authFrom + " (READ also reads every protected/ object)"})
+	}
+	if hasString(guest, "read") {
+		prot.who = append(prot.who, whoOut{"guest", []string{"read"}, guestFrom + " (READ also reads every protected/ object)"})
+	}
+	if len(auth) > 0 {
+		priv.who = append(priv.who, whoOut{"owner", auth, authFrom})
+	}
+	s.setLevels(pub, prot, priv)
+	for _, g := range sortedKeys(in.GroupAccess) {
+		if acts := s3Actions(in.GroupAccess[g].items()); len(acts) > 0 {
+			s.groups = append(s.groups, groupGrant{g, acts, from(file, "groupAccess."+g)})
+		}
+	}
+}
+
+// s3LegacyLevels follows the parameters.json S3 template: one explicit action list per level.
+func (b *builder) s3LegacyLevels(s *storageOut, file string, in s3Legacy, spFile string, groups map[string]strList) {
+	list := func(v string) []string {
+		if v == "" || v == "DISALLOW" {
+			return nil
+		}
+		return s3Actions(strings.Split(v, ","))
+	}
+	s.accessFile = file
+	pub := levelOut{level: "public"}
+	prot := levelOut{level: "protected"}
+	priv := levelOut{level: "private"}
+	if a := list(in.S3PermissionsGuestPublic); len(a) > 0 {
+		pub.who = append(pub.who, whoOut{"guest", a, "s3PermissionsGuestPublic " + in.S3PermissionsGuestPublic})
+	}
+	if a := list(in.S3PermissionsAuthenticatedPublic); len(a) > 0 {
+		pub.who = append(pub.who, whoOut{"authenticated", a, "s3PermissionsAuthenticatedPublic " + in.S3PermissionsAuthenticatedPublic})
+	}
+	if a := list(in.S3PermissionsAuthenticatedProtected); len(a) > 0 {
+		prot.who = append(prot.who, whoOut{"owner", a, "s3PermissionsAuthenticatedProtected " + in.S3PermissionsAuthenticatedProtected})
+	}
+	if in.AuthenticatedAllowList == "ALLOW" {
+		prot.who = append(prot.who, whoOut{"authenticated", []string{"read"}, "AuthenticatedAllowList ALLOW (s3:GetObject on every protected/ object)"})
+	}
+	if in.GuestAllowList == "ALLOW" {
+		prot.who = append(prot.who, whoOut{"guest", []string{"read"}, "GuestAllowList ALLOW (s3:GetObject on every protected/ object)"})
+	}
+	if a := list(in.S3PermissionsAuthenticatedPrivate); len(a) > 0 {
+		priv.who = append(priv.who, whoOut{"owner", a, "s3PermissionsAuthenticatedPrivate " + in.S3PermissionsAuthenticatedPrivate})
+	}
+	if list(in.S3PermissionsAuthenticatedUploads) != nil || list(in.S3PermissionsGuestUploads) != nil {
+		s.res.approx("Amplify also let some callers put objects under uploads/ (s3PermissionsAuthenticatedUploads / s3PermissionsGuestUploads); the spec has no uploads/ level")
+	}
+	s.setLevels(pub, prot, priv)
+	for _, g := range sortedKeys(groups) {
+		if acts := s3Actions(groups[g].items()); len(acts) > 0 {
+			s.groups = append(s.groups, groupGrant{g, acts, from(spFile, "groupPermissionMap."+g)})
+		}
+	}
+}
+
+func (s *storageOut) setLevels(levels ...levelOut) {
+	for _, l := range levels {
+		if len(l.who) > 0 {
+			s.access = append(s.access, l)
+		}
+	}
+}
+
+// --- DynamoDB
+
+type ddbKey struct {
+	FieldName string `json:"fieldName"`
+	FieldType string `json:"fieldType"`
+}
+
+type ddbInputs struct {
+	TableName        string            `json:"tableName"`
+	PartitionKey     *ddbKey           `json:"partitionKey"`
+	SortKey          *ddbKey           `json:"sortKey"`
+	GSI              []ddbGSI          `json:"gsi"`
+	TriggerFunctions []json.RawMessage `json:"triggerFunctions"`
+}
+
+type ddbGSI struct {
+	Name         string  `json:"name"`
+	PartitionKey *ddbKey `json:"partitionKey"`
+	SortKey      *ddbKey `json:"sortKey"`
+}
+
+// ddbType maps DynamoDB's S/N/B and amplify-cli's string/number/binary to the spec's key types.
+func ddbType(t string) (string, bool) {
+	switch strings.ToLower(strings.TrimSpace(t)) {
+	case "s", "string":
+		return "string", true
+	case "n", "number":
+		return "number", true
+	case "b", "binary":
+		return "binary", true
+	}
+	return "", false
+}
+
+func (b *builder) key(s *storageOut, name, typ, from string) (keyOut, bool) {
+	t, ok := ddbType(typ)
+	if name == "" || !ok {
+		s.res.approx("key %q of type %q is not a DynamoDB key the spec can express (%s)", name, typ, from)
+		return keyOut{}, false
+	}
+	return keyOut{name + ":" + t, from}, true
+}
+
+func (b *builder) readTable(s *storageOut, params map[string]json.RawMessage) error {
+	s.kind = "dynamodb"
+	if s.res.Imported {
+		get := func(k string) (string, string) {
+			v, _ := b.p.param("storage", s.amp, k)
+			return v, b.p.tpiPath("storage", s.amp, k)
+		}
+		name, nameFrom := get("tableName")
+		pkName, pkFrom := get("partitionKeyName")
+		pkType, _ := get("partitionKeyType")
+		skName, skFrom := get("sortKeyName")
+		skType, _ := get("sortKeyType")
+		if name == "" || pkName == "" {
+			s.kind = ""
+			s.res.outOfScope("imported table: team-provider-info.json has no tableName and partitionKeyName for env %s, so its keys are unknown; add it by hand", b.p.env)
+			return nil
+		}
+		s.physical, s.physicalFrom = name, nameFrom
+		var ok bool
+		if s.pk, ok = b.key(s, pkName, pkType, pkFrom+" ("+pkType+")"); !ok {
+			s.kind = ""
+			return nil
+		}
+		if skName != "" {
+			s.sk, _ = b.key(s, skName, skType, skFrom+" ("+skType+")")
+		}
+		s.res.note("imported table: its indexes, stream and point-in-time recovery are as the table has them (team-provider-info.json records only the keys); the spec describes it, underhood does not change it")
+		return nil
+	}
+	var in ddbInputs
+	cli := s.dir + "/cli-inputs.json"
+	var file string
+	if b.p.exists(cli) {
+		file = cli
+		if err := b.p.readJSON(cli, &in); err != nil {
+			return err
+		}
+	} else {
+		s.legacy = true
+		file = s.dir + "/parameters.json"
+		var lp struct {
+			TableName        string `json:"tableName"`
+			PartitionKeyName string `json:"partitionKeyName"`
+			PartitionKeyType string `json:"partitionKeyType"`
+			SortKeyName      string `json:"sortKeyName"`
+			SortKeyType      string `json:"sortKeyType"`
+		}
+		if err := b.p.readJSON(file, &lp); err != nil {
+			return err
+		}
+		in.TableName = lp.TableName
+		if lp.PartitionKeyName != "" {
+			in.PartitionKey = &ddbKey{lp.PartitionKeyName, lp.PartitionKeyType}
+		}
+		if lp.SortKeyName != "" {
+			in.SortKey = &ddbKey{lp.SortKeyName, lp.SortKeyType}
+		}
+		gsis, err := b.legacyGSIs(s)
+		if err != nil {
+			return err
+		}
+		in.GSI = gsis
+	}
+	if in.PartitionKey == nil {
+		s.kind = ""
+		s.res.outOfScope("%s names no partition key; add the table by hand", file)
+		return nil
+	}
+	pkField, skField := "partitionKey", "sortKey"
+	if s.legacy {
+		pkField, skField = "partitionKeyName, partitionKeyType", "sortKeyName, sortKeyType"
+	}
+	var ok bool
+	if s.pk, ok = b.key(s, in.PartitionKey.FieldName, in.PartitionKey.FieldType, from(file, pkField)); !ok {
+		s.kind = ""
+		return nil
+	}
+	if in.SortKey != nil {
+		s.sk, _ = b.key(s, in.SortKey.FieldName, in.SortKey.FieldType, from(file, skField))
+	}
+	for i, g := range in.GSI {
+		field := fmt.Sprintf("gsi[%d]", i)
+		if s.legacy {
+			field = "GlobalSecondaryIndexes"
+		}
+		if g.PartitionKey == nil || g.Name == "" {
+			s.res.approx("index %d has no name or partition key: left out", i)
+			continue
+		}
+		idx := indexOut{name: g.Name}
+		src := from(file, field)
+		if s.legacy {
+			src = from(s.dir+"/"+s.amp+"-cloudformation-template.json", "Resources.DynamoDBTable.Properties.GlobalSecondaryIndexes "+g.Name)
+		}
+		if idx.pk, ok = b.key(s, g.PartitionKey.FieldName, g.PartitionKey.FieldType, src); !ok {
+			continue
+		}
+		if g.SortKey != nil {
+			idx.sk, _ = b.key(s, g.SortKey.FieldName, g.SortKey.FieldType, src)
+		}
+		s.indexes = append(s.indexes, idx)
+	}
+	if len(in.TriggerFunctions) > 0 {
+		s.res.approx("its stream triggers (cli-inputs.json triggerFunctions) are not expressible: the functions are in the spec, but nothing invokes them")
+	}
+	s.stream, s.streamFrom = "new-image", "Amplify's tables stream NEW_IMAGE (StreamSpecification in its template)"
+	if in.TableName != "" && b.p.hasTPI {
+		s.physical = in.TableName + "-" + b.p.env
+		s.physicalFrom = fmt.Sprintf("Amplify's TableName: tableName %q (%s) + \"-\" + env", in.TableName, file)
+	}
+	s.res.note("Amplify's table used provisioned capacity (5 read, 5 write units); a table underhood creates is on-demand, and an existing one keeps its billing")
+	return nil
+}
+
+// legacyGSIs reads GlobalSecondaryIndexes from a parameters.json table's template, when it has any.
+func (b *builder) legacyGSIs(s *storageOut) ([]ddbGSI, error) {
+	file := s.dir + "/" + s.amp + "-cloudformation-template.json"
+	var tmpl struct {
+		Resources map[string]struct {
+			Type       string `json:"Type"`
+			Properties struct {
+				AttributeDefinitions []struct {
+					AttributeName string `json:"AttributeName"`
+					AttributeType string `json:"AttributeType"`
+				} `json:"AttributeDefinitions"`
+				GlobalSecondaryIndexes []struct {
+					IndexName string `json:"IndexName"`
+					KeySchema []struct {
+						AttributeName string `json:"AttributeName"`
+						KeyType       string `json:"KeyType"`
+					} `json:"KeySchema"`
+				} `json:"GlobalSecondaryIndexes"`
+			} `json:"Properties"`
+		} `json:"Resources"`
+	}
+	if ok, err := b.p.readOptionalJSON(file, &tmpl); err != nil || !ok {
+		return nil, err
+	}
+	var out []ddbGSI
+	for _, id := range sortedKeys(tmpl.Resources) {
+		r := tmpl.Resources[id]
+		if r.Type != "AWS::DynamoDB::Table" {
+			continue
+		}
+		types := map[string]string{}
+		for _, a := range r.Properties.AttributeDefinitions {
+			types[a.AttributeName] = a.AttributeType
+		}
+		for _, g := range r.Properties.GlobalSecondaryIndexes {
+			gsi := ddbGSI{Name: g.IndexName}
+			for _, k := range g.KeySchema {
+				key := &ddbKey{k.AttributeName, types[k.AttributeName]}
+				if k.KeyType == "HASH" {
+					gsi.PartitionKey = key
+				} else {
+					gsi.SortKey = key
+				}
+			}
+			out = append(out, gsi)
+		}
+	}
+	return out, nil
+}
+
+// --- rendering
+
+func (s *storageOut) node() *yaml.Node {
+	m := newMap()
+	m.add("type", str(s.kind), "")
+	switch s.kind {
+	case "s3":
+		if len(s.access) > 0 || len(s.groups) > 0 {
+			acc := newMap()
+			for _, l := range s.access {
+				lm := newFlowMap()
+				var froms []string
+				for _, w := range l.who {
+					lm.add(w.who, flowList(w.actions...), "")
+					froms = appendUnique(froms, w.from)
+				}
+				acc.add(l.level, lm.n, from(s.accessFile, strings.Join(froms, "; ")))
+			}
+			if len(s.groups) > 0 {
+				gm := newMap()
+				for _, g := range s.groups {
+					gm.add(g.group, flowList(g.actions...), g.from)
+				}
+				acc.add("groups", gm.n, "each group's role may do this to every object of the bucket")
+			}
+			m.add("access", acc.n, "Amplify's access levels as its IAM policies granted them")
+		}
+		cors := newFlowMap()
+		cors.add("allowOrigins", flowList("*"), "")
+		if len(s.access) == 0 && len(s.groups) == 0 && s.res.Imported {
+			m.addNote("cors", cors.n, commentLines(
+				"Amplify created no IAM policies for this imported bucket, so there is no access block.",
+				"For Amplify's usual levels (signed-in users), add:",
+				"access:",
+				"  public: { authenticated: [read, write, delete] }",
+				"  protected: { owner: [read, write, delete], authenticated: [read] }",
+				"  private: { owner: [read, write, delete] }",
+				"cors: an existing bucket keeps its own CORS rules; this is what a new bucket would get"))
+		} else {
+			m.add("cors", cors.n, "Amplify's bucket CORS rule allows every origin")
+		}
+	case "dynamodb":
+		m.add("partitionKey", str(s.pk.spec), s.pk.from)
+		if s.sk.spec != "" {
+			m.add("sortKey", str(s.sk.spec), s.sk.from)
+		}
+		if len(s.indexes) > 0 {
+			im := newMap()
+			for _, idx := range s.indexes {
+				x := newFlowMap()
+				x.add("partitionKey", str(idx.pk.spec), "")
+				if idx.sk.spec != "" {
+					x.add("sortKey", str(idx.sk.spec), "")
+				}
+				im.add(idx.name, x.n, idx.pk.from)
+			}
+			m.add("indexes", im.n, "")
+		}
+		if s.stream != "" {
+			m.add("stream", str(s.stream), s.streamFrom)
+		}
+	}
+	return m.n
+}
+
+func appendUnique(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// finishStorage fits the buckets' access to the auth the spec has: browser access needs an identity
+// pool, guest access needs guest credentials, group access needs the group.
+func (b *builder) finishStorage() error {
+	for _, s := range b.storages {
+		if !s.inSpec() || s.kind != "s3" || (len(s.access) == 0 && len(s.groups) == 0) {
+			continue
+		}
+		a := b.auth
+		if a == nil {
+			s.res.approx("the project has no auth, so nobody signs S3 requests from a browser: the access levels are left out (functions keep their grants)")
+			s.access, s.groups = nil, nil
+			continue
+		}
+		if !a.identityPool {
+			b.addIdentityPool("storage " + s.amp)
+		}
+		var levels []levelOut
+		for _, l := range s.access {
+			var who []whoOut
+			for _, w := range l.who {
+				if w.who == "guest" && !a.guest {
+					s.res.approx("guests had %s on %s/, but the identity pool gives guests no credentials (allowUnauthenticatedIdentities false): no guest access in the spec either", strings.Join(w.actions, ", "), l.level)
+					continue
+				}
+				who = append(who, w)
+			}
+			if len(who) > 0 {
+				l.who = who
+				levels = append(levels, l)
+			}
+		}
+		s.access = levels
+		var groups []groupGrant
+		for _, g := range s.groups {
+			if !slices.ContainsFunc(a.groups, func(x groupOut) bool { return x.name == g.group }) {
+				s.res.approx("group %s is not a user pool group of the project: its access is left out", g.group)
+				continue
+			}
+			groups = append(groups, g)
+		}
+		s.groups = groups
+	}
+	return nil
+}

@@ -8,8 +8,8 @@ import (
 	"testing"
 )
 
-// TestNoNodeNeeded runs the built binary with a PATH that holds no node: validate, explain and config
-// must work (they never start the jsii kernel), while synth must fail cleanly, which proves the PATH
+// TestNoNodeNeeded runs the built binary with a PATH that holds no node: validate, explain, config and
+// import must work (they never start the jsii kernel), while synth must fail cleanly, which proves the PATH
 // really hides node.
 func TestNoNodeNeeded(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "underhood")
@@ -33,12 +33,13 @@ func TestNoNodeNeeded(t *testing.T) {
 			"--format", "amplify-outputs", "--out", filepath.Join(out, "amplify_outputs.json"),
 			"--format", "amplify-config", "--out", filepath.Join(out, "amplify-config.ts"),
 			"--format", "aws-exports", "--out", filepath.Join(out, "aws-exports.js")},
+		{"import", "amplify", "importer/amplify/testdata/corpus/Hampshire-Scouts-Rifle-Club__nationals-online-entry", "-o", filepath.Join(out, "app.yaml")},
 	} {
 		if got, err := run(args...); err != nil {
 			t.Errorf("underhood %s without node on PATH: %v\n%s", args[0], err, got)
 		}
 	}
-	for _, f := range []string{"explain.md", "amplify_outputs.json", "amplify-config.ts", "aws-exports.js"} {
+	for _, f := range []string{"explain.md", "amplify_outputs.json", "amplify-config.ts", "aws-exports.js", "app.yaml"} {
 		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s not written: %v", f, err)
 		}

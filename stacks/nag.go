@@ -45,9 +45,6 @@ var (
 			"credentials and only the roles the spec lists get execute-api:Invoke on it"}
 	acceptMFANotRequired = acceptance{"AwsSolutions-COG2", "user pool",
 		"The spec does not require MFA (%s): whether users must enroll a second factor is the app's decision (COG2 is a warning)"}
-	acceptWeakPasswords = acceptance{"AwsSolutions-COG1", "user pool",
-		"The spec sets this password policy explicitly (%s), e.g. to keep the policy an imported Amplify pool had; " +
-			"the default is 8 characters with all four character classes"}
 	acceptEssentialsPlan = acceptance{"AwsSolutions-COG8", "user pool",
 		"Cognito Essentials plan, not Plus: threat protection is billed per monthly active user, and the spec " +
 			"has no setting for it yet; password policy, MFA settings and deletion protection still apply"}
@@ -116,10 +113,6 @@ func applyNag(b *builder) {
 			accept(u.Pool, acceptMFANotRequired, "auth.userPool.mfa.mode: "+mode)
 		}
 		accept(u.Pool, acceptEssentialsPlan, "")
-		if pp := app.Auth.UserPool.PasswordPolicy; pp.MinLength < 8 || !pp.RequireUppercase || !pp.RequireDigits || !pp.RequireSymbols {
-			accept(u.Pool, acceptWeakPasswords, fmt.Sprintf("auth.userPool.passwordPolicy: minLength %d, uppercase %t, digits %t, symbols %t",
-				pp.MinLength, pp.RequireUppercase, pp.RequireDigits, pp.RequireSymbols))
-		}
 		// CDK adds this role when the pool sends SMS (SMS MFA, or phone numbers to verify).
 		if role := u.Pool.Node().TryFindChild(jsii.String("smsRole")); role != nil {
 			acceptFindings(role, acceptSMSRole, smsReason(app.Auth.UserPool), []string{"Resource::*"})

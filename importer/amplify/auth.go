@@ -777,12 +777,21 @@ func (a *authOut) node(b *builder) *yaml.Node {
 		up.add("standardAttributes", sa.n, strings.Join(froms, "; "))
 	}
 	pp := newFlowMap()
-	pp.add("minLength", num(a.minLength), "")
-	pp.add("requireLowercase", boolean(a.lower), "")
-	pp.add("requireUppercase", boolean(a.upper), "")
-	pp.add("requireDigits", boolean(a.digits), "")
-	pp.add("requireSymbols", boolean(a.symbols), "")
-	up.add("passwordPolicy", pp.n, a.src(a.passwordFrom+", "+a.charsFrom))
+	from := a.src(a.passwordFrom + ", " + a.charsFrom)
+	minLength, lower, upper, digits, symbols := a.minLength, a.lower, a.upper, a.digits, a.symbols
+	if a.existingPool == "" && (minLength < 8 || !upper || !digits || !symbols) {
+		// A new pool starts without users, so nothing ties it to Amplify's weaker policy; underhood's
+		// cdk-nag check (COG1) would refuse it. An existing pool keeps its own policy either way.
+		a.res.note("Amplify's password policy (%d characters, %s) is weaker than a new pool may have (cdk-nag AwsSolutions-COG1): the new pool asks for at least 8 characters with lowercase, uppercase, digits and symbols", a.minLength, a.charsFrom)
+		minLength, lower, upper, digits, symbols = max(minLength, 8), true, true, true, true
+		from = "a NEW pool gets at least 8 characters and every character class (cdk-nag COG1); Amplify's was " + a.passwordFrom + ", " + a.charsFrom
+	}
+	pp.add("minLength", num(minLength), "")
+	pp.add("requireLowercase", boolean(lower), "")
+	pp.add("requireUppercase", boolean(upper), "")
+	pp.add("requireDigits", boolean(digits), "")
+	pp.add("requireSymbols", boolean(symbols), "")
+	up.add("passwordPolicy", pp.n, from)
 	if a.mfaMode != "off" {
 		mfa := newFlowMap()
 		mfa.add("mode", str(a.mfaMode), "")

@@ -2,14 +2,17 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
 
 	"github.com/underhood-dev/underhood/importer/amplify"
 	"github.com/underhood-dev/underhood/importer/amplifystack"
@@ -54,7 +57,9 @@ func newImportAmplifyCmd(stdout, stderr io.Writer) *cobra.Command {
 			"are known: from the project files (imported resources, table names), from flags, or with\n" +
 			"--from-stack from the deployed Amplify stack (CloudFormation, read only). --check-retained lists\n" +
 			"every stateful resource of the Amplify stack that deleting the stack would delete, and how to\n" +
-			"retain it. Exit 0: the spec is written and validates and nothing is left to retain; 1 otherwise.",
+			"retain it. Exit 0: the spec is written and validates (and with --check-retained, every stateful\n" +
+			"resource is retained); 1 otherwise (the spec may be written: a re-run then needs --force); 2 for\n" +
+			"a usage error.",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.project = "."
@@ -81,6 +86,9 @@ func newImportAmplifyCmd(stdout, stderr io.Writer) *cobra.Command {
 }
 
 func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) error {
+	if !opts.fromStack && !opts.checkRetained && (opts.profile != "" || opts.region != "") {
+		return &exitError{code: 2, msg: "--profile and --region are for the deployed Amplify stack: they need --from-stack or --check-retained"}
+	}
 	existing := map[string]string{}
 	for _, e := range opts.existing {
 		name, phys, ok := strings.Cut(e, "=")
@@ -93,9 +101,6 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 	if out == "" {
 		out = filepath.Join(opts.project, "app.yaml")
 	}
-	if _, err := os.Stat(out); err == nil && !opts.force {
-		return &exitError{code: 1, msg: fmt.Sprintf("%s exists; pass --force to overwrite it or -o to write elsewhere", out)}
-	}
 	specDir, err := filepath.Abs(filepath.Dir(out))
 	if err != nil {
 		return &exitError{code: 1, msg: err.Error()}
@@ -104,13 +109,25 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 	if err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}
+	if st, err := os.Stat(project); err != nil || !st.IsDir() {
+		return &exitError{code: 1, msg: fmt.Sprintf("%s: no such folder; give the Amplify Gen 1 project's folder (the one that holds amplify/)", opts.project)}
+	}
+	if _, err := os.Stat(out); err == nil && !opts.force {
+		return &exitError{code: 1, msg: fmt.Sprintf("%s exists; pass --force to overwrite it or -o to write elsewhere", out)}
+	}
 	aopts := amplify.Options{
 		Env: opts.env, SpecDir: specDir, Existing: existing,
 		UserPoolID: opts.userPoolID, UserPoolClientID: opts.clientID, IdentityPoolID: opts.identityPoolID, HostedUIDomain: opts.hostedUIDomain,
 	}
-	res, err := amplify.Import(project, aopts)
+	first := aopts
+	if opts.fromStack {
+		// The stack completes the ids (a client id flag without the pool's, say): the first import,
+		// which finds the stack and the project's resources, goes without them.
+		first.UserPoolID, first.UserPoolClientID, first.IdentityPoolID, first.HostedUIDomain = "", "", "", ""
+	}
+	res, err := amplify.Import(project, first)
 	if err != nil {
-		return &exitError{code: 1, msg: err.Error()}
+		return &exitError{code: 1, msg: importError(opts.project, err)}
 	}
 
 	var tree *amplifystack.Tree
@@ -127,9 +144,11 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 			return &exitError{code: 1, msg: fmt.Sprintf("reading Amplify stack %s in %s: %v", res.StackName, where, err)}
 		}
 		if opts.fromStack {
-			fillFromStack(&aopts, tree.IDs())
+			for _, note := range fillFromStack(&aopts, tree.IDs(), res) {
+				fmt.Fprintf(stderr, "note: %s\n", note)
+			}
 			if res, err = amplify.Import(project, aopts); err != nil {
-				return &exitError{code: 1, msg: err.Error()}
+				return &exitError{code: 1, msg: fmt.Sprintf("after reading Amplify stack %s: %s", tree.Root, importError(opts.project, err))}
 			}
 		}
 	}
@@ -145,7 +164,7 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 	failed := false
 	if _, err := spec.Parse(out, specDir, res.Spec, res.Stage); err != nil {
 		failed = true
-		fmt.Fprintf(stderr, "The spec does not validate yet:\n%v\n", err)
+		fmt.Fprintf(stderr, "The spec does not validate yet:\n%v\nFix %s (or create what it names) and check it with underhood validate --stage %s %s; importing again needs --force.\n", err, out, res.Stage, out)
 	}
 	c := res.Counts()
 	if c.Missing > 0 {
@@ -155,6 +174,7 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 	if tree != nil && opts.checkRetained {
 		if unretained := checkRetained(stdout, tree, res); unretained > 0 {
 			failed = true
+			fmt.Fprintf(stderr, "%d stateful resource(s) of Amplify stack %s are not DeletionPolicy Retain (see the retention check above).\n", unretained, tree.Root)
 		}
 	}
 	if failed {
@@ -163,28 +183,88 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// fillFromStack adds the ids read from the deployed stack to what the flags did not set. A project has
-// one auth resource; with several, the first by name is the app's.
-func fillFromStack(o *amplify.Options, ids amplifystack.Existing) {
-	names := make([]string, 0, len(ids.Auth))
-	for n := range ids.Auth {
-		names = append(names, n)
+// fillFromStack adds the ids read from the deployed stack to what the flags did not set, for the
+// resources the project has: the stack's auth resource of the project's name (else its only one), the
+// hosted UI domain only when the project has a hosted UI, and the buckets and tables of the project's
+// storage resources. Flags and --existing win. It returns notes on what the stack had that the
+// project cannot take.
+func fillFromStack(o *amplify.Options, ids amplifystack.Existing, res *amplify.Result) []string {
+	var notes []string
+	var authName string
+	storage := map[string]bool{}
+	for _, r := range res.Resources {
+		switch {
+		case r.Category == "auth" && r.SpecPath == "auth.userPool" && !r.Imported:
+			// An imported pool's ids are in the project files; Amplify's stack has no auth stack for it.
+			authName = r.Name
+		case r.Category == "storage" && r.SpecPath != "":
+			storage[r.Name] = true
+		}
 	}
-	slices.Sort(names)
-	if len(names) > 0 {
-		a := ids.Auth[names[0]]
-		setIfEmpty(&o.UserPoolID, a.UserPoolID)
-		setIfEmpty(&o.UserPoolClientID, a.ClientID)
-		setIfEmpty(&o.IdentityPoolID, a.IdentityPoolID)
-		setIfEmpty(&o.HostedUIDomain, a.Domain)
+	if authName != "" {
+		a, ok := ids.Auth[authName]
+		if !ok && len(ids.Auth) == 1 {
+			for n, only := range ids.Auth {
+				a, ok = only, true
+				notes = append(notes, fmt.Sprintf("the stack's auth resource is %s, the project's %s: using the stack's ids", n, authName))
+			}
+		}
+		switch {
+		case ok:
+			setIfEmpty(&o.UserPoolID, a.UserPoolID)
+			setIfEmpty(&o.UserPoolClientID, a.ClientID)
+			setIfEmpty(&o.IdentityPoolID, a.IdentityPoolID)
+			if specHasHostedUI(res.Spec) {
+				setIfEmpty(&o.HostedUIDomain, a.Domain)
+			} else if a.Domain != "" {
+				notes = append(notes, fmt.Sprintf("the stack has a hosted UI domain (%s) but the project files have no hosted UI: the spec does not use it", a.Domain))
+			}
+		case len(ids.Auth) == 0:
+			notes = append(notes, fmt.Sprintf("the stack has no Cognito resources of auth %s: no auth ids taken from it", authName))
+		default:
+			notes = append(notes, fmt.Sprintf("the stack has no auth resource %s (it has %s): no auth ids taken from it", authName, strings.Join(slices.Sorted(maps.Keys(ids.Auth)), ", ")))
+		}
 	}
 	for _, m := range []map[string]string{ids.Buckets, ids.Tables} {
-		for name, phys := range m {
+		for _, name := range slices.Sorted(maps.Keys(m)) {
+			if !storage[name] {
+				notes = append(notes, fmt.Sprintf("the stack's storage %s (%s) is not a storage resource of the spec: left out", name, m[name]))
+				continue
+			}
 			if _, ok := o.Existing[name]; !ok {
-				o.Existing[name] = phys
+				o.Existing[name] = m[name]
 			}
 		}
 	}
+	return notes
+}
+
+// specHasHostedUI reports whether the imported spec configures a hosted UI (auth.userPool.hostedUI).
+func specHasHostedUI(data []byte) bool {
+	var doc struct {
+		Auth struct {
+			UserPool struct {
+				HostedUI any `yaml:"hostedUI"`
+			} `yaml:"userPool"`
+		} `yaml:"auth"`
+	}
+	return yaml.Unmarshal(data, &doc) == nil && doc.Auth.UserPool.HostedUI != nil
+}
+
+// importError is an import failure as the user should see it: a project file's path is given from
+// the current folder (the project folder as given, joined with the file's path in the project).
+func importError(project string, err error) string {
+	msg := err.Error()
+	var fe *amplify.FileError
+	if errors.As(err, &fe) {
+		joined := *fe
+		joined.Path = filepath.Join(project, filepath.FromSlash(fe.Path))
+		if fe.Path == "amplify" && fe.Line == 0 {
+			return fmt.Sprintf("%s is not an Amplify Gen 1 project: it has no amplify/ folder; give the folder that holds amplify/", project)
+		}
+		msg = strings.Replace(msg, fe.Error(), joined.Error(), 1)
+	}
+	return msg
 }
 
 func setIfEmpty(dst *string, v string) {

@@ -267,8 +267,11 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 			"top-level path segment); %d fit: use fewer top-level path segments", plan.parentCost, p.MaxRouteResources)
 	}
 
-	// authorizerID is what token methods reference; nil when no route needs a token.
+	// authorizerID is what token methods reference; nil when no route needs a token. tokenAuthorizer
+	// is what their MethodOptions name: the L2 authorizer, or for a split API the L1 behind an
+	// IAuthorizer.
 	var authorizerID *string
+	var tokenAuthorizer awsapigateway.IAuthorizer
 	if needsAuthorizer && p.UserPool != nil {
 		if plan == nil {
 			a.Authorizer = awsapigateway.NewCognitoUserPoolsAuthorizer(a.Construct, jsii.String("Authorizer"),
@@ -277,6 +280,7 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 					IdentitySource:   jsii.String("method.request.header.Authorization"),
 				})
 			authorizerID = a.Authorizer.AuthorizerId()
+			tokenAuthorizer = a.Authorizer
 		} else {
 			// The L2 authorizer attaches to one RestApi object and fails synth unless a method of that
 			// object uses it; methods in nested stacks use an imported API, so the split API declares the
@@ -290,6 +294,7 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 				IdentitySource: jsii.String("method.request.header.Authorization"),
 			})
 			authorizerID = cfn.Ref()
+			tokenAuthorizer = &splitAuthorizer{id: authorizerID}
 		}
 	}
 
@@ -349,14 +354,10 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 		case IDToken:
 			// No scopes: API Gateway then validates an id token.
 			opts.AuthorizationType = awsapigateway.AuthorizationType_COGNITO
-			if a.Authorizer != nil {
-				opts.Authorizer = a.Authorizer
-			}
+			opts.Authorizer = tokenAuthorizer
 		case AccessToken:
 			opts.AuthorizationType = awsapigateway.AuthorizationType_COGNITO
-			if a.Authorizer != nil {
-				opts.Authorizer = a.Authorizer
-			}
+			opts.Authorizer = tokenAuthorizer
 			opts.AuthorizationScopes = jsii.Strings(r.scopes...)
 		case None:
 			opts.AuthorizationType = awsapigateway.AuthorizationType_NONE
@@ -367,9 +368,6 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 			m = res.AddMethod(jsii.String(r.method), integrationFor(r.fn), opts)
 		} else {
 			m = split.addMethod(r, opts)
-			if r.auth == IDToken || r.auth == AccessToken {
-				m.Node().DefaultChild().(awsapigateway.CfnMethod).SetAuthorizerId(authorizerID)
-			}
 		}
 		a.methods = append(a.methods, routeMethod{verb: r.method, path: normPath(r.path), method: m})
 

@@ -144,12 +144,22 @@ func (b *splitBuilder) finish(routes []resolvedRoute, origins []string) {
 		})
 	}
 	var fingerprint []string
+	fnPaths := make([]string, len(b.fns)) // one jsii call per function, not per route
+	for i, fn := range b.fns {
+		fnPaths[i] = *fn.Node().Path()
+	}
 	for _, r := range routes {
 		if r.skip {
 			continue
 		}
+		fnPath := ""
+		for i, fn := range b.fns {
+			if fn == r.fn {
+				fnPath = fnPaths[i]
+			}
+		}
 		fingerprint = append(fingerprint, strings.Join([]string{r.method, normPath(r.path), string(r.auth),
-			strings.Join(r.scopes, " "), *r.fn.Node().Path()}, "\t"))
+			strings.Join(r.scopes, " "), fnPath}, "\t"))
 	}
 	sort.Strings(fingerprint)                                              // the route list order must not change the deployment
 	fingerprint = append(fingerprint, "cors\t"+strings.Join(origins, " ")) // preflights live in nested stacks too
@@ -168,4 +178,15 @@ func containsFn(list []awslambda.IFunction, fn awslambda.IFunction) bool {
 		}
 	}
 	return false
+}
+
+// splitAuthorizer stands for the split API's L1 Cognito authorizer in MethodOptions: the Method then
+// renders its AuthorizerId in the same call that creates it. (CDK's Authorizer L2 would attach itself
+// to the RestApi of the method, and methods in nested stacks use an imported API.)
+type splitAuthorizer struct{ id *string }
+
+func (s *splitAuthorizer) AuthorizerId() *string { return s.id }
+
+func (s *splitAuthorizer) AuthorizationType() awsapigateway.AuthorizationType {
+	return awsapigateway.AuthorizationType_COGNITO
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/underhood-dev/underhood/internal/cli"
 )
 
@@ -100,5 +102,39 @@ func TestSynth(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "shop-prod.template.json")); err != nil {
 		t.Error(err)
+	}
+}
+
+// A stage that references an existing user pool cannot attach the spec's triggers to it: synth says so
+// on stderr (and still succeeds), and prints nothing of the kind for a pool it creates.
+func TestSynthWarnsAboutTriggersOnExistingPool(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run("init", "--app", "shop", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	path := filepath.Join(dir, "app.yaml")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	const fn = "hello" // underhood init's function
+	doc["stages"] = map[string]any{"prod": map[string]any{"region": "eu-west-1",
+		"existing": map[string]any{"userPool": map[string]any{"id": "eu-west-1_AbC123xyz", "clientId": "4g5h6j7k8l9m0n1p2q3r4s5t6u"}}}}
+	doc["auth"].(map[string]any)["userPool"].(map[string]any)["triggers"] = map[string]any{"postConfirmation": fn}
+	out, err := yaml.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := run("synth", "--stage", "prod", "--quiet", "--out", filepath.Join(dir, "cdk.out"), path)
+	want := "warning: shop-prod/UserPool: auth: trigger postConfirmation is not attached to existing user pool eu-west-1_AbC123xyz"
+	if code != 0 || !strings.Contains(errs, want) {
+		t.Errorf("exit %d, stderr lacks %q:\n%s", code, want, errs)
 	}
 }

@@ -69,6 +69,9 @@ func runSynth(opts *synthOptions, stdout, stderr io.Writer) error {
 		return &exitError{code: 1, msg: err.Error()}
 	}
 	problems, nagFindings, outDir := res.problems, res.nagFindings, res.dir
+	for _, w := range res.warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
 	if len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintln(stderr, "error:", p)

@@ -21,6 +21,7 @@ type synthResult struct {
 	dir         string   // the cloud assembly folder
 	problems    []string // error annotations as "path: message"
 	nagFindings int      // how many of them are cdk-nag findings
+	warnings    []string // underhood's own warning annotations ("auth: ..."), as "path: message"
 }
 
 // synthesize runs the CDK app for one stack in-process. Error annotations (construct errors and cdk-nag
@@ -43,11 +44,16 @@ func synthesize(app *spec.App, appProps *awscdk.AppProps, skipNag bool) (res syn
 	res.dir = *assembly.Directory()
 	for _, st := range *assembly.Stacks() {
 		for _, m := range *st.Messages() {
+			msg := strings.TrimSpace(fmt.Sprint(m.Entry.Data))
+			if m.Level == cxapi.SynthesisMessageLevel_WARNING && strings.HasPrefix(msg, "auth: ") {
+				// The constructs' own warnings (e.g. triggers an existing pool cannot take); CDK's and
+				// cdk-nag's go to the CDK CLI as usual.
+				res.warnings = append(res.warnings, fmt.Sprintf("%s: %s", strings.TrimPrefix(*m.Id, "/"), msg))
+			}
 			if m.Level != cxapi.SynthesisMessageLevel_ERROR {
 				continue
 			}
 			// cdk-nag findings read "AwsSolutions-RULE[finding]: message"; the id is the resource's path.
-			msg := strings.TrimSpace(fmt.Sprint(m.Entry.Data))
 			if strings.HasPrefix(msg, "AwsSolutions-") {
 				res.nagFindings++
 			}

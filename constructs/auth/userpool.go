@@ -6,6 +6,7 @@ package auth
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -568,25 +569,16 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 	if p.HostedUI != nil {
 		seen := map[string]bool{}
 		for _, ip := range p.Providers {
-			prov, cp := u.newProvider(ip, seen, attrMutable, errf)
-			if prov != nil {
+			if prov := u.newProvider(ip, seen, attrMutable, errf); prov != nil {
 				providers = append(providers, prov)
-				supported = append(supported, cp)
+				supported = append(supported, clientProvider(ip))
 			}
 		}
 	}
 
 	// Hosted UI domain and OAuth settings.
-	clientOpts := &awscognito.UserPoolClientProps{
-		UserPool:                   u.Pool,
-		GenerateSecret:             jsii.Bool(false),
-		AuthFlows:                  &awscognito.AuthFlow{UserSrp: jsii.Bool(true)}, // CDK adds ALLOW_REFRESH_TOKEN_AUTH
-		PreventUserExistenceErrors: jsii.Bool(true),
-		SupportedIdentityProviders: &supported,
-		// Without the hosted UI, disable OAuth so CDK's defaults (implicit
-		// grant, example.com callback) never reach the template.
-		DisableOAuth: jsii.Bool(true),
-	}
+	var oauth *HostedUI
+	var oauthScopes []awscognito.OAuthScope
 	if h := p.HostedUI; h != nil {
 		ok := true
 		if !domainPrefixRe.MatchString(h.DomainPrefix) {
@@ -605,22 +597,10 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 			u.Domain = pool.AddDomain(jsii.String("Domain"), &awscognito.UserPoolDomainOptions{
 				CognitoDomain: &awscognito.CognitoDomainOptions{DomainPrefix: jsii.String(h.DomainPrefix)},
 			})
-			clientOpts.DisableOAuth = jsii.Bool(false)
-			clientOpts.OAuth = &awscognito.OAuthSettings{
-				Flows: &awscognito.OAuthFlows{
-					AuthorizationCodeGrant: jsii.Bool(true),
-					ImplicitCodeGrant:      jsii.Bool(false),
-					ClientCredentials:      jsii.Bool(false),
-				},
-				CallbackUrls: jsii.Strings(h.CallbackURLs...),
-				Scopes:       &scopes,
-			}
-			if len(h.LogoutURLs) > 0 {
-				clientOpts.OAuth.LogoutUrls = jsii.Strings(h.LogoutURLs...)
-			}
+			oauth, oauthScopes = h, scopes
 		}
 	}
-	u.Client = awscognito.NewUserPoolClient(u.Construct, jsii.String("Client"), clientOpts)
+	u.Client = awscognito.NewUserPoolClient(u.Construct, jsii.String("Client"), spaClientProps(u.Pool, supported, oauth, oauthScopes))
 	// The client names the providers in SupportedIdentityProviders by plain
 	// string, so CloudFormation must create them first.
 	for _, prov := range providers {
@@ -754,19 +734,19 @@ func secretValue(ref SecretRef, what string, errf func(string, ...any)) awscdk.S
 // newProvider creates one identity provider; it returns nil after reporting
 // an error so the template never carries a half-configured provider.
 func (u *UserPool) newProvider(ip IdentityProvider, seen map[string]bool, attrMutable map[string]bool,
-	errf func(string, ...any)) (awscognito.IUserPoolIdentityProvider, awscognito.UserPoolClientIdentityProvider) {
+	errf func(string, ...any)) awscognito.IUserPoolIdentityProvider {
 	key := ip.Kind
 	if ip.Kind == "oidc" {
 		key = "oidc:" + ip.Name
 	}
 	if seen[key] {
 		errf("auth: identity provider %q listed twice", key)
-		return nil, nil
+		return nil
 	}
 	seen[key] = true
 	if ip.ClientID == "" {
 		errf("auth: identity provider %q needs ClientID", key)
-		return nil, nil
+		return nil
 	}
 
 	mapping := &awscognito.AttributeMapping{}
@@ -819,64 +799,64 @@ func (u *UserPool) newProvider(ip IdentityProvider, seen map[string]bool, attrMu
 	case "google":
 		sv := secretValue(ip.ClientSecret, what, errf)
 		if sv == nil {
-			return nil, nil
+			return nil
 		}
 		return awscognito.NewUserPoolIdentityProviderGoogle(u.Construct, id, &awscognito.UserPoolIdentityProviderGoogleProps{
 			UserPool: u.Pool, ClientId: jsii.String(ip.ClientID), ClientSecretValue: sv,
 			Scopes: scopes("openid", "email", "profile"), AttributeMapping: mapping,
-		}), awscognito.UserPoolClientIdentityProvider_GOOGLE()
+		})
 	case "facebook":
 		sv := secretValue(ip.ClientSecret, what, errf)
 		if sv == nil {
-			return nil, nil
+			return nil
 		}
 		// The L2 takes a string here; UnsafeUnwrap yields the dynamic reference, not the secret.
 		return awscognito.NewUserPoolIdentityProviderFacebook(u.Construct, id, &awscognito.UserPoolIdentityProviderFacebookProps{
 			UserPool: u.Pool, ClientId: jsii.String(ip.ClientID), ClientSecret: sv.UnsafeUnwrap(),
 			Scopes: scopes("public_profile", "email"), AttributeMapping: mapping,
-		}), awscognito.UserPoolClientIdentityProvider_FACEBOOK()
+		})
 	case "amazon":
 		sv := secretValue(ip.ClientSecret, what, errf)
 		if sv == nil {
-			return nil, nil
+			return nil
 		}
 		return awscognito.NewUserPoolIdentityProviderAmazon(u.Construct, id, &awscognito.UserPoolIdentityProviderAmazonProps{
 			UserPool: u.Pool, ClientId: jsii.String(ip.ClientID), ClientSecret: sv.UnsafeUnwrap(),
 			Scopes: scopes("profile"), AttributeMapping: mapping,
-		}), awscognito.UserPoolClientIdentityProvider_AMAZON()
+		})
 	case "apple":
 		if ip.TeamID == "" || ip.KeyID == "" {
 			errf("auth: identity provider %q needs TeamID and KeyID", key)
-			return nil, nil
+			return nil
 		}
 		sv := secretValue(ip.PrivateKey, fmt.Sprintf("identity provider %q private key", key), errf)
 		if sv == nil {
-			return nil, nil
+			return nil
 		}
 		return awscognito.NewUserPoolIdentityProviderApple(u.Construct, id, &awscognito.UserPoolIdentityProviderAppleProps{
 			UserPool: u.Pool, ClientId: jsii.String(ip.ClientID), TeamId: jsii.String(ip.TeamID), KeyId: jsii.String(ip.KeyID),
 			PrivateKeyValue: sv, Scopes: scopes("name", "email"), AttributeMapping: mapping,
-		}), awscognito.UserPoolClientIdentityProvider_APPLE()
+		})
 	case "oidc":
 		if n := len(ip.Name); n < 3 || n > 32 || strings.HasPrefix(ip.Name, "_") || strings.ContainsAny(ip.Name, " \t") {
 			errf("auth: OIDC provider name %q must be 3-32 characters without spaces (it is the name the client uses)", ip.Name)
-			return nil, nil
+			return nil
 		}
 		if !strings.HasPrefix(ip.IssuerURL, "https://") {
 			errf("auth: OIDC provider %q needs an https IssuerURL", ip.Name)
-			return nil, nil
+			return nil
 		}
 		sv := secretValue(ip.ClientSecret, what, errf)
 		if sv == nil {
-			return nil, nil
+			return nil
 		}
 		return awscognito.NewUserPoolIdentityProviderOidc(u.Construct, jsii.String("ProviderOidc"+ip.Name), &awscognito.UserPoolIdentityProviderOidcProps{
 			UserPool: u.Pool, Name: jsii.String(ip.Name), ClientId: jsii.String(ip.ClientID), ClientSecret: sv.UnsafeUnwrap(),
 			IssuerUrl: jsii.String(ip.IssuerURL), Scopes: scopes("openid", "email"), AttributeMapping: mapping,
-		}), awscognito.UserPoolClientIdentityProvider_Custom(jsii.String(ip.Name))
+		})
 	default:
 		errf("auth: unknown identity provider kind %q (want google, facebook, amazon, apple or oidc)", ip.Kind)
-		return nil, nil
+		return nil
 	}
 }
 
@@ -901,55 +881,76 @@ func (u *UserPool) referenceExisting(p *UserPoolProps, errf func(string, ...any)
 		return
 	}
 	supported := []awscognito.UserPoolClientIdentityProvider{awscognito.UserPoolClientIdentityProvider_COGNITO()}
-	clientOpts := &awscognito.UserPoolClientProps{
-		UserPool:                   u.Pool,
-		GenerateSecret:             jsii.Bool(false),
-		AuthFlows:                  &awscognito.AuthFlow{UserSrp: jsii.Bool(true)},
-		PreventUserExistenceErrors: jsii.Bool(true),
-		DisableOAuth:               jsii.Bool(true),
-	}
+	var scopes []awscognito.OAuthScope
 	if h := p.HostedUI; h != nil {
 		if e.Domain == "" {
 			errf("auth: HostedUI on an existing pool needs Existing.Domain: the pool has its domain already, and a pool takes only one")
 		}
+		if len(h.CallbackURLs) == 0 {
+			errf("auth: HostedUI needs at least one CallbackURL for the authorization code grant")
+		}
 		for _, ip := range p.Providers {
-			switch ip.Kind {
-			case "google":
-				supported = append(supported, awscognito.UserPoolClientIdentityProvider_GOOGLE())
-			case "facebook":
-				supported = append(supported, awscognito.UserPoolClientIdentityProvider_FACEBOOK())
-			case "amazon":
-				supported = append(supported, awscognito.UserPoolClientIdentityProvider_AMAZON())
-			case "apple":
-				supported = append(supported, awscognito.UserPoolClientIdentityProvider_APPLE())
-			case "oidc":
-				supported = append(supported, awscognito.UserPoolClientIdentityProvider_Custom(jsii.String(ip.Name)))
-			default:
-				errf("auth: unknown identity provider kind %q", ip.Kind)
+			if !slices.Contains(providerKinds, ip.Kind) {
+				errf("auth: unknown identity provider kind %q (want google, facebook, amazon, apple or oidc)", ip.Kind)
+				continue
 			}
+			supported = append(supported, clientProvider(ip))
 		}
 		in := h.Scopes
 		if len(in) == 0 {
 			in = []string{"openid", "email", "profile"}
 		}
-		var scopes []awscognito.OAuthScope
 		for _, s := range in {
 			// The pool's resource servers exist already, so custom scopes go by name.
 			scopes = append(scopes, awscognito.OAuthScope_Custom(jsii.String(s)))
 		}
-		if len(h.CallbackURLs) == 0 {
-			errf("auth: HostedUI needs at least one CallbackURL for the authorization code grant")
-		}
-		clientOpts.DisableOAuth = jsii.Bool(false)
-		clientOpts.OAuth = &awscognito.OAuthSettings{
-			Flows:        &awscognito.OAuthFlows{AuthorizationCodeGrant: jsii.Bool(true), ImplicitCodeGrant: jsii.Bool(false), ClientCredentials: jsii.Bool(false)},
-			CallbackUrls: jsii.Strings(h.CallbackURLs...),
+	}
+	u.Client = awscognito.NewUserPoolClient(u.Construct, jsii.String("Client"), spaClientProps(u.Pool, supported, p.HostedUI, scopes))
+}
+
+var providerKinds = []string{"google", "facebook", "amazon", "apple", "oidc"}
+
+// clientProvider is how the app client names an identity provider in SupportedIdentityProviders.
+func clientProvider(ip IdentityProvider) awscognito.UserPoolClientIdentityProvider {
+	switch ip.Kind {
+	case "google":
+		return awscognito.UserPoolClientIdentityProvider_GOOGLE()
+	case "facebook":
+		return awscognito.UserPoolClientIdentityProvider_FACEBOOK()
+	case "amazon":
+		return awscognito.UserPoolClientIdentityProvider_AMAZON()
+	case "apple":
+		return awscognito.UserPoolClientIdentityProvider_APPLE()
+	default: // oidc, by its name
+		return awscognito.UserPoolClientIdentityProvider_Custom(jsii.String(ip.Name))
+	}
+}
+
+// spaClientProps is the SPA's app client: no secret, SRP sign-in, and with oauth (the hosted UI) the
+// authorization code flow only. Without it OAuth is disabled, so CDK's defaults (implicit grant,
+// example.com callback) never reach the template.
+func spaClientProps(pool awscognito.IUserPool, supported []awscognito.UserPoolClientIdentityProvider, oauth *HostedUI, scopes []awscognito.OAuthScope) *awscognito.UserPoolClientProps {
+	props := &awscognito.UserPoolClientProps{
+		UserPool:                   pool,
+		GenerateSecret:             jsii.Bool(false),
+		AuthFlows:                  &awscognito.AuthFlow{UserSrp: jsii.Bool(true)}, // CDK adds ALLOW_REFRESH_TOKEN_AUTH
+		PreventUserExistenceErrors: jsii.Bool(true),
+		SupportedIdentityProviders: &supported,
+		DisableOAuth:               jsii.Bool(oauth == nil),
+	}
+	if oauth != nil {
+		props.OAuth = &awscognito.OAuthSettings{
+			Flows: &awscognito.OAuthFlows{
+				AuthorizationCodeGrant: jsii.Bool(true),
+				ImplicitCodeGrant:      jsii.Bool(false),
+				ClientCredentials:      jsii.Bool(false),
+			},
+			CallbackUrls: jsii.Strings(oauth.CallbackURLs...),
 			Scopes:       &scopes,
 		}
-		if len(h.LogoutURLs) > 0 {
-			clientOpts.OAuth.LogoutUrls = jsii.Strings(h.LogoutURLs...)
+		if len(oauth.LogoutURLs) > 0 {
+			props.OAuth.LogoutUrls = jsii.Strings(oauth.LogoutURLs...)
 		}
 	}
-	clientOpts.SupportedIdentityProviders = &supported
-	u.Client = awscognito.NewUserPoolClient(u.Construct, jsii.String("Client"), clientOpts)
+	return props
 }

@@ -3,6 +3,7 @@ package amplify
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -147,7 +148,7 @@ func (b *builder) readAPIs() error {
 			if b.p.exists(legacyFile) {
 				res.note("the folder has both cli-inputs.json and api-params.json: amplify-cli reads cli-inputs.json, and so does the import")
 			}
-			for _, p := range sortedKeys(in.Paths) {
+			for _, p := range slices.Sorted(maps.Keys(in.Paths)) {
 				path := in.Paths[p]
 				perm := path.Permissions
 				src := from(cli, "paths."+p+".permissions")
@@ -158,7 +159,7 @@ func (b *builder) readAPIs() error {
 				case "private", "protected":
 					auth = crudVerbs(perm.Auth.items())
 					guest = crudVerbs(perm.Guest.items())
-					for _, g := range sortedKeys(perm.Groups) {
+					for _, g := range slices.Sorted(maps.Keys(perm.Groups)) {
 						groups[g] = crudVerbs(perm.Groups[g].items())
 					}
 				default:
@@ -185,7 +186,7 @@ func (b *builder) readAPIs() error {
 					res.approx("path %s lists its permissions as letters (r/w): read is GET, write is POST, PUT, PATCH and DELETE", path.Name)
 				}
 				groups := map[string][]string{}
-				for _, g := range sortedKeys(pr.UserPoolGroups) {
+				for _, g := range slices.Sorted(maps.Keys(pr.UserPoolGroups)) {
 					v, _ := legacyVerbs(mustJSON(pr.UserPoolGroups[g].items()))
 					groups[g] = v
 				}
@@ -255,7 +256,7 @@ func (b *builder) addPath(api *apiOut, path, fnAmp string, open bool, auth, gues
 		signedIn := slices.Contains(auth, verb)
 		isGuest := slices.Contains(guest, verb)
 		var gs []string
-		for _, g := range sortedKeys(groups) {
+		for _, g := range slices.Sorted(maps.Keys(groups)) {
 			if slices.Contains(groups[g], verb) {
 				if !groupNames[g] {
 					res.approx("path %s: group %s is not a user pool group of the project; its %s grant is left out", path, g, verb)
@@ -306,7 +307,7 @@ func (b *builder) adminQueries(api *apiOut, ref resourceRef, dir string) error {
 	if ok, err := b.p.readOptionalJSON(cli, &in); err != nil {
 		return err
 	} else if ok {
-		for _, p := range sortedKeys(in.Paths) {
+		for _, p := range slices.Sorted(maps.Keys(in.Paths)) {
 			if fn := in.Paths[p].LambdaFunction; fn != "" {
 				fnAmp = fn
 			}
@@ -371,13 +372,13 @@ func (b *builder) adminScopes(file string) (scopes []string, found bool, err err
 	if err != nil || !ok {
 		return nil, false, err
 	}
-	for _, id := range sortedKeys(tmpl.Resources) {
+	for _, id := range slices.Sorted(maps.Keys(tmpl.Resources)) {
 		r := tmpl.Resources[id]
 		if r.Type != "AWS::ApiGateway::RestApi" {
 			continue
 		}
-		for _, p := range sortedKeys(r.Properties.Body.Paths) {
-			for _, m := range sortedKeys(r.Properties.Body.Paths[p]) {
+		for _, p := range slices.Sorted(maps.Keys(r.Properties.Body.Paths)) {
+			for _, m := range slices.Sorted(maps.Keys(r.Properties.Body.Paths[p])) {
 				var op struct {
 					Security []map[string][]string `json:"security"`
 				}
@@ -385,7 +386,7 @@ func (b *builder) adminScopes(file string) (scopes []string, found bool, err err
 					continue
 				}
 				for _, sec := range op.Security {
-					for _, name := range sortedKeys(sec) {
+					for _, name := range slices.Sorted(maps.Keys(sec)) {
 						found = true
 						for _, s := range sec[name] {
 							scopes = appendUnique(scopes, s)

@@ -3,6 +3,7 @@ package amplify
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -388,7 +389,7 @@ func (b *builder) readTriggers(a *authOut, ref resourceRef, in authParams) error
 	if s := strings.TrimSpace(string(in.Triggers.raw)); strings.HasPrefix(s, `"`) {
 		encoded = " (triggers is a JSON-encoded string)"
 	}
-	for _, key := range sortedKeys(triggers) {
+	for _, key := range slices.Sorted(maps.Keys(triggers)) {
 		op, ok := triggerOps[key]
 		if !ok {
 			a.res.approx("trigger %s is not a Cognito operation the spec knows; left out", key)
@@ -532,7 +533,7 @@ func (b *builder) readHostedUI(a *authOut, in authParams) error {
 				}
 			}
 			p.scopesFrom = a.src("hostedUIProviderMeta " + name + ".authorize_scopes")
-			for _, attr := range sortedKeys(m.AttributeMapping) {
+			for _, attr := range slices.Sorted(maps.Keys(m.AttributeMapping)) {
 				if attr != "username" && !(attr == "email" && m.AttributeMapping[attr] == "email") {
 					a.res.approx("%s maps its %s to the user pool's %s (hostedUIProviderMeta AttributeMapping): the spec maps only email; other attributes stay empty for %s users", name, m.AttributeMapping[attr], attr, name)
 				}

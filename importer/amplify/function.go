@@ -2,6 +2,7 @@ package amplify
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -102,7 +103,7 @@ func (b *builder) readFunctions() error {
 			return err
 		}
 		logical := ""
-		for _, id := range sortedKeys(tmpl.Resources) {
+		for _, id := range slices.Sorted(maps.Keys(tmpl.Resources)) {
 			if tmpl.Resources[id].Type == "AWS::Lambda::Function" {
 				logical = id
 				break
@@ -294,8 +295,8 @@ func crudActions(ops []string) []string {
 func (b *builder) functionAccess(f *fnOut) {
 	file := f.dir + "/function-parameters.json"
 	perms := f.fnParams.Permissions
-	for _, cat := range sortedKeys(perms) {
-		for _, name := range sortedKeys(perms[cat]) {
+	for _, cat := range slices.Sorted(maps.Keys(perms)) {
+		for _, name := range slices.Sorted(maps.Keys(perms[cat])) {
 			ops := perms[cat][name].items()
 			field := "permissions." + cat + "." + name
 			switch {
@@ -335,7 +336,7 @@ func (b *builder) functionAccess(f *fnOut) {
 // functionEnv translates the template's environment variables.
 func (b *builder) functionEnv(f *fnOut) {
 	propPath := "Environment.Variables."
-	for _, name := range sortedKeys(f.envVars) {
+	for _, name := range slices.Sorted(maps.Keys(f.envVars)) {
 		raw := f.envVars[name]
 		field := from(f.tmplFile, propPath+name)
 		if strings.HasPrefix(name, "AWS_") || strings.HasPrefix(name, "UNDERHOOD_") {
@@ -454,7 +455,7 @@ func (f *fnOut) node() *yaml.Node {
 	}
 	if len(f.access) > 0 {
 		acc := newMap()
-		for _, s := range sortedKeys(f.access) {
+		for _, s := range slices.Sorted(maps.Keys(f.access)) {
 			g := f.access[s]
 			acc.add(s, flowList(g.actions...), g.from)
 		}

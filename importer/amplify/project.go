@@ -3,7 +3,8 @@ package amplify
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -85,11 +86,11 @@ func loadProject(dir string, opts Options) (*project, error) {
 	if err := p.readJSON(backendConfigFile, &backend); err != nil {
 		return nil, err
 	}
-	for _, cat := range sortedKeys(backend) {
+	for _, cat := range slices.Sorted(maps.Keys(backend)) {
 		if cat == "parameters" {
 			continue // AMPLIFY_<category>_<resource>_<param> wiring, not resources
 		}
-		for _, name := range sortedKeys(backend[cat]) {
+		for _, name := range slices.Sorted(maps.Keys(backend[cat])) {
 			p.resources = append(p.resources, resourceRef{Category: cat, Name: name, backendEntry: backend[cat][name]})
 		}
 	}
@@ -120,7 +121,7 @@ func loadProject(dir string, opts Options) (*project, error) {
 	if _, err := p.readOptionalJSON(localEnvFile, &local); err != nil {
 		return nil, err
 	}
-	envs := sortedKeys(tpi)
+	envs := slices.Sorted(maps.Keys(tpi))
 	switch {
 	case opts.Env != "":
 		if p.hasTPI {
@@ -217,13 +218,4 @@ func rawString(raw json.RawMessage) (string, bool) {
 // tpiPath names an env value in team-provider-info.json for comments.
 func (p *project) tpiPath(cat, name, key string) string {
 	return fmt.Sprintf("%s: %s.categories.%s.%s.%s", teamProviderFile, p.env, cat, name, key)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

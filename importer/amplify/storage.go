@@ -3,6 +3,7 @@ package amplify
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -76,7 +77,7 @@ func (b *builder) readStorage() error {
 	for _, ref := range b.refs("storage") {
 		names = append(names, ref.Name)
 	}
-	for _, name := range sortedKeys(b.opts.Existing) {
+	for _, name := range slices.Sorted(maps.Keys(b.opts.Existing)) {
 		if !slices.Contains(names, name) {
 			return fmt.Errorf("%s %s=...: the project has no storage resource %s (its storage: %s)", FlagExisting, name, name, cmpOr(strings.Join(names, ", "), "none"))
 		}
@@ -273,7 +274,7 @@ func (b *builder) s3Levels(s *storageOut, file string, in s3Inputs) {
 		priv.who = append(priv.who, whoOut{"owner", auth, authFrom})
 	}
 	s.setLevels(pub, prot, priv)
-	for _, g := range sortedKeys(in.GroupAccess) {
+	for _, g := range slices.Sorted(maps.Keys(in.GroupAccess)) {
 		if acts := s3Actions(in.GroupAccess[g].items()); len(acts) > 0 {
 			s.groups = append(s.groups, groupGrant{g, acts, from(file, "groupAccess."+g)})
 		}
@@ -314,7 +315,7 @@ func (b *builder) s3LegacyLevels(s *storageOut, file string, in s3Legacy, spFile
 		s.res.approx("Amplify also let some callers put objects under uploads/ (s3PermissionsAuthenticatedUploads / s3PermissionsGuestUploads); the spec has no uploads/ level")
 	}
 	s.setLevels(pub, prot, priv)
-	for _, g := range sortedKeys(groups) {
+	for _, g := range slices.Sorted(maps.Keys(groups)) {
 		if acts := s3Actions(groups[g].items()); len(acts) > 0 {
 			s.groups = append(s.groups, groupGrant{g, acts, from(spFile, "groupPermissionMap."+g)})
 		}
@@ -511,7 +512,7 @@ func (b *builder) legacyGSIs(s *storageOut) ([]ddbGSI, error) {
 		return nil, err
 	}
 	var out []ddbGSI
-	for _, id := range sortedKeys(tmpl.Resources) {
+	for _, id := range slices.Sorted(maps.Keys(tmpl.Resources)) {
 		r := tmpl.Resources[id]
 		if r.Type != "AWS::DynamoDB::Table" {
 			continue

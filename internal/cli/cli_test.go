@@ -95,6 +95,9 @@ func TestSynth(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("synth: exit %d\n%s", code, errs)
 	}
+	if strings.Contains(errs, "warning:") {
+		t.Errorf("synth of init's spec warns:\n%s", errs)
+	}
 	for _, want := range []string{"shop-prod (stage prod, removal retain)", "AWS::Cognito::UserPool", "GET /hello", "id token"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout)
@@ -106,7 +109,7 @@ func TestSynth(t *testing.T) {
 }
 
 // A stage that references an existing user pool cannot attach the spec's triggers to it: synth says so
-// on stderr (and still succeeds), and prints nothing of the kind for a pool it creates.
+// on stderr and still succeeds. (TestSynth checks that a spec creating its pool gets no warning.)
 func TestSynthWarnsAboutTriggersOnExistingPool(t *testing.T) {
 	dir := t.TempDir()
 	if code, _, errs := run("init", "--app", "shop", dir); code != 0 {

@@ -464,16 +464,7 @@ func TestImportAmplify(t *testing.T) {
 					t.Errorf("stdout does not match %s:\n%s", re, stdout)
 				}
 			}
-			for _, s := range tt.notOut {
-				if strings.Contains(stdout, s) {
-					t.Errorf("stdout has %q", s)
-				}
-			}
-			for _, s := range tt.wantErr {
-				if !strings.Contains(stderr, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, stderr)
-				}
-			}
+			checkStreams(t, stdout, stderr, tt.notOut, tt.wantErr)
 			if tt.errRE != nil && !tt.errRE.MatchString(stderr) {
 				t.Errorf("stderr does not match %s:\n%s", tt.errRE, stderr)
 			}
@@ -930,16 +921,7 @@ func TestImportAmplifyStack(t *testing.T) {
 					t.Errorf("stdout lacks %q:\n%s", s, stdout)
 				}
 			}
-			for _, s := range tt.notOut {
-				if strings.Contains(stdout, s) {
-					t.Errorf("stdout has %q", s)
-				}
-			}
-			for _, s := range tt.wantErr {
-				if !strings.Contains(stderr, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, stderr)
-				}
-			}
+			checkStreams(t, stdout, stderr, tt.notOut, tt.wantErr)
 			if len(tt.wantErr) == 0 && stderr != "" {
 				t.Errorf("stderr: %s", stderr)
 			}
@@ -970,5 +952,20 @@ func TestImportAmplifyStack(t *testing.T) {
 				tt.check(t, out, stdout)
 			}
 		})
+	}
+}
+
+// checkStreams: stdout holds none of notOut, stderr every one of wantErr.
+func checkStreams(t *testing.T, stdout, stderr string, notOut, wantErr []string) {
+	t.Helper()
+	for _, s := range notOut {
+		if strings.Contains(stdout, s) {
+			t.Errorf("stdout has %q", s)
+		}
+	}
+	for _, s := range wantErr {
+		if !strings.Contains(stderr, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, stderr)
+		}
 	}
 }

@@ -21,7 +21,7 @@ type synthResult struct {
 	dir         string   // the cloud assembly folder
 	problems    []string // error annotations as "path: message"
 	nagFindings int      // how many of them are cdk-nag findings
-	warnings    []string // underhood's own warning annotations ("auth: ..."), as "path: message"
+	warnings    []string // warning annotations as "path: message"
 }
 
 // synthesize runs the CDK app for one stack in-process. Error annotations (construct errors and cdk-nag
@@ -45,9 +45,7 @@ func synthesize(app *spec.App, appProps *awscdk.AppProps, skipNag bool) (res syn
 	for _, st := range *assembly.Stacks() {
 		for _, m := range *st.Messages() {
 			msg := strings.TrimSpace(fmt.Sprint(m.Entry.Data))
-			if m.Level == cxapi.SynthesisMessageLevel_WARNING && strings.HasPrefix(msg, "auth: ") {
-				// The constructs' own warnings (e.g. triggers an existing pool cannot take); CDK's and
-				// cdk-nag's go to the CDK CLI as usual.
+			if m.Level == cxapi.SynthesisMessageLevel_WARNING {
 				res.warnings = append(res.warnings, fmt.Sprintf("%s: %s", strings.TrimPrefix(*m.Id, "/"), msg))
 			}
 			if m.Level != cxapi.SynthesisMessageLevel_ERROR {

@@ -199,13 +199,13 @@ func TestRetention(t *testing.T) {
 	}{
 		{"photoshare", "prod", []string{
 			"Retained (stage `prod`): deleting the stack, or a change that replaces one of them, leaves the user pool in the account with its users and passwords",
-			"the groups and every membership", "the app client, whose id every SPA build and refresh token holds",
-			"the hosted UI domain `photoshare-prod`", "the identity providers `google`", "the resource servers `photos`",
+			"the groups and every membership", "the app client (its id is in every SPA build and refresh token)",
+			"the hosted UI domain `photoshare-prod`", "the identity provider `google`", "the resource server `photos`",
 			"`stages.prod.existing` naming what was kept, `userPool: { id, clientId, domain }`",
 			"Its roles and role attachment are not kept: redeploying with `stages.prod.existing.identityPool`",
 		}, []string{"removal: destroy"}},
 		{"iam-guest", "prod", []string{"the groups and every membership", "`userPool: { id, clientId }`"},
-			[]string{"hosted UI domain `", "identity providers", "resource servers"}},
+			[]string{"hosted UI domain `", "identity provider", "resource server"}},
 		{"photoshare", "dev", []string{"Stage `dev` says `removal: destroy`: deleting the stack deletes the user pool, its users and every Cognito resource of it"},
 			[]string{"Retained", "existing"}},
 	}

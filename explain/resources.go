@@ -209,7 +209,7 @@ func (e *explainer) userPoolRemoval() string {
 	if len(u.Groups) > 0 {
 		kept = append(kept, "the groups and every membership (a new group starts empty)")
 	}
-	kept = append(kept, "the app client, whose id every SPA build and refresh token holds")
+	kept = append(kept, "the app client (its id is in every SPA build and refresh token)")
 	recovery := "`userPool: { id, clientId }`"
 	if h := u.HostedUI; h != nil {
 		kept = append(kept, fmt.Sprintf("the hosted UI domain `%s` (a freed prefix is anyone's to claim)", h.DomainPrefix))
@@ -219,7 +219,8 @@ func (e *explainer) userPoolRemoval() string {
 			for i, p := range h.Providers {
 				names[i] = "`" + p.Name + "`"
 			}
-			kept = append(kept, "the identity providers "+andList(names)+" (federated users' accounts are keyed by provider)")
+			kept = append(kept, pluralWord(len(names), "the identity provider", "the identity providers")+" "+andList(names)+
+				" (federated users' accounts are keyed by provider)")
 		}
 	}
 	if len(u.ResourceServers) > 0 {
@@ -227,12 +228,19 @@ func (e *explainer) userPoolRemoval() string {
 		for i, rs := range u.ResourceServers {
 			names[i] = "`" + rs.Identifier + "`"
 		}
-		kept = append(kept, "the resource servers "+andList(names)+" (the scopes tokens carry)")
+		kept = append(kept, pluralWord(len(names), "the resource server", "the resource servers")+" "+andList(names)+" (the scopes tokens carry)")
 	}
 	return fmt.Sprintf("Retained (stage `%s`): deleting the stack, or a change that replaces one of them, leaves the user "+
 		"pool in the account with %s, all `DeletionPolicy` and `UpdateReplacePolicy` Retain (the pool also has deletion "+
 		"protection). A deleted stack is recovered by deploying again with `stages.%s.existing` naming what was kept, %s.",
 		e.app.Stage, andList(kept), e.app.Stage, recovery)
+}
+
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // removal says what deleting the stack (or the resource from the spec) does to a stateful resource.

@@ -85,7 +85,7 @@ func (c *Config) awsExports() *awsExports {
 			MFAConfiguration:       gen1MFA[up.MFA.Mode],
 			MFATypes:               upper(up.MFA.Methods),
 			PasswordProtection:     gen1PasswordSetting{MinLength: up.PasswordPolicy.MinLength, Characters: []string{}},
-			VerificationMechanisms: upper(usernameAttributes(up)),
+			VerificationMechanisms: upper(up.VerifiedAttributes()),
 		}
 		if a.IdentityPoolID != "" && !a.GuestAccess {
 			g.MandatorySignIn = "enable"

@@ -48,7 +48,7 @@ type gen2OAuth struct {
 }
 
 type gen2Group struct {
-	Precedence int `json:"precedence"`
+	Precedence *int `json:"precedence,omitempty"` // unset in Cognito when the spec gives none
 }
 
 type gen2Storage struct {
@@ -97,7 +97,7 @@ func (c *Config) amplifyOutputs() *amplifyOutputs {
 			},
 			StandardRequiredAttributes: requiredAttributes(up),
 			UsernameAttributes:         usernameAttributes(up),
-			UserVerificationTypes:      usernameAttributes(up),
+			UserVerificationTypes:      nonNil(up.VerifiedAttributes()),
 			UnauthenticatedIdentities:  a.IdentityPoolID != "" && a.GuestAccess,
 			MFAConfiguration:           gen2MFA[up.MFA.Mode],
 			MFAMethods:                 upper(up.MFA.Methods),

@@ -44,3 +44,34 @@ storage:
 		t.Errorf("an existing resource is not the stack's to retain:\n%s", md)
 	}
 }
+
+// TestExistingPoolGroupRules: with an existing pool the identity pool picks group roles by rules in
+// precedence order, the order stacks gives the rules; explain says so instead of cognito:preferred_role.
+func TestExistingPoolGroupRules(t *testing.T) {
+	const src = `
+version: 1
+app: adopt
+stages:
+  prod:
+    region: eu-west-1
+    existing:
+      userPool: { id: eu-west-1_AbC123xyz, clientId: 4g5h6j7k8l9m0n1p2q3r4s5t6u }
+auth:
+  userPool:
+    groups: { zeta: { precedence: 0 }, alpha: { precedence: 7 }, mid: { precedence: 3 } }
+  identityPool: { groupRoles: true }
+`
+	app, err := spec.Parse("app.yaml", t.TempDir(), []byte(src), "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(Markdown(app, "app.yaml"))
+	for _, want := range []string{"Rule-based role mapping", "in precedence order (`zeta`, `mid`, `alpha`; the first match wins"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("explanation lacks %q", want)
+		}
+	}
+	if strings.Contains(md, "Token-based role mapping") {
+		t.Errorf("an existing pool's groups carry no role ARN of this stack:\n%s", md)
+	}
+}

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -66,10 +67,26 @@ func (e *explainer) userPool(w *writer) {
 		mfa = fmt.Sprintf("MFA is %s (%s)", u.MFA.Mode, andList(code(u.MFA.Methods)))
 	}
 	w.line("- Passwords of at least %d characters; %s.", u.PasswordPolicy.MinLength, mfa)
+	if v := u.VerifiedAttributes(); len(v) > 0 {
+		w.line("- Verified: %s. Cognito sends confirmation and password-reset codes only to a verified address, and a "+
+			"changed one takes effect only once the user confirms it.", andList(code(v)))
+	}
+	var fixed []string
+	for _, a := range u.CustomAttributes {
+		if !a.Mutable {
+			fixed = append(fixed, "`custom:"+a.Name+"`")
+		}
+	}
+	if len(fixed) > 0 {
+		w.line("- Immutable %s: set only when an administrator creates the user; users can neither set nor change it.", andList(fixed))
+	}
 	if len(u.Groups) > 0 {
 		gs := make([]string, len(u.Groups))
 		for i, g := range u.Groups {
-			gs[i] = fmt.Sprintf("`%s` (precedence %d)", g.Name, g.Precedence)
+			gs[i] = fmt.Sprintf("`%s` (no precedence)", g.Name)
+			if g.Precedence != nil {
+				gs[i] = fmt.Sprintf("`%s` (precedence %d)", g.Name, *g.Precedence)
+			}
 		}
 		w.line("- Groups %s. Membership is in the tokens' `cognito:groups` claim. Token authorizers "+
 			"(id or access token) never look at it: only IAM routes can be restricted to a group.", andList(gs))
@@ -101,13 +118,13 @@ func (e *explainer) userPool(w *writer) {
 			scopes[i] = rs.Identifier + "/" + s.Name
 		}
 		requested := "the hosted UI asks for none of them, so no token of this app carries them"
-		if intersects(scopes, e.hostedScopes()) {
+		if _, hosted := e.scopeSources(scopes); hosted {
 			requested = "only tokens from the hosted UI's OAuth flow can carry them (Amplify's `signIn` tokens never do)"
 		}
 		w.line("- Resource server `%s` defines custom scopes %s; %s.", rs.Identifier, andList(code(scopes)), requested)
 	}
 	if u.Existing == nil {
-		w.line("- %s", e.removal("user pool", "every user and password: Cognito cannot export password hashes"))
+		w.line("- %s", e.userPoolRemoval())
 	}
 	w.blank()
 }
@@ -147,19 +164,83 @@ func (e *explainer) identityPool(w *writer) {
 		for _, g := range e.groups {
 			w.line("- **`%s` group role**: members of `%s`.", g.Name, g.Name)
 		}
-		w.line("- Token-based role mapping: the group's role ARN is set on the user pool group, so the id token " +
-			"carries it in `cognito:preferred_role` (for a user in several groups, the group with the lowest " +
-			"precedence number) and the identity pool hands out that role instead of the authenticated role. " +
-			"A token without `cognito:preferred_role` (no group, or tied precedences) gets the authenticated role. Because a group member never gets the " +
-			"authenticated role, every group role also carries all of the authenticated role's grants.")
+		if e.up.Existing != nil {
+			names := make([]string, len(e.groups))
+			for i, g := range slices.SortedStableFunc(slices.Values(e.groups), func(a, b spec.Group) int { return cmp.Compare(rank(a), rank(b)) }) {
+				names[i] = "`" + g.Name + "`"
+			}
+			w.line("- Rule-based role mapping: the existing pool's groups are not this stack's, so their role ARN "+
+				"cannot be set; the role attachment has one rule per group on the id token's `cognito:groups` claim, "+
+				"in precedence order (%s; the first match wins, as Cognito's lowest precedence would). A user in no "+
+				"group gets the authenticated role. Because a group member never gets the authenticated role, every "+
+				"group role also carries all of the authenticated role's grants.", strings.Join(names, ", "))
+		} else {
+			w.line("- Token-based role mapping: the group's role ARN is set on the user pool group, so the id token " +
+				"carries it in `cognito:preferred_role` (for a user in several groups, the group with the lowest " +
+				"precedence number; every group has its own, so there is no tie) and the identity pool hands out that " +
+				"role instead of the authenticated role. A user in no group gets the authenticated role. Because a " +
+				"group member never gets the authenticated role, every group role also carries all of the " +
+				"authenticated role's grants.")
+		}
 	} else if e.up != nil && len(e.up.Groups) > 0 {
 		w.line("- `groupRoles` is off: groups get no roles, and every signed-in user gets the authenticated role.")
 	}
 	e.roleGrants(w)
 	if ip.ExistingID == "" {
-		w.line("- %s", e.removal("identity pool", "new identity ids orphan every user's `private/` and `protected/` files"))
+		line := e.removal("identity pool", "new identity ids orphan every user's `private/` and `protected/` files")
+		if e.app.Removal != spec.RemovalDestroy {
+			line += fmt.Sprintf(" Its roles and role attachment are not kept: redeploying with `stages.%s.existing.identityPool` "+
+				"creates them again from the spec.", e.app.Stage)
+		}
+		w.line("- %s", line)
 	}
 	w.blank()
+}
+
+// userPoolRemoval says what deleting the stack (or replacing a resource) does to the user pool and the
+// Cognito state around it, and how a retained stage gets it back.
+func (e *explainer) userPoolRemoval() string {
+	u := e.up
+	if e.app.Removal == spec.RemovalDestroy {
+		return fmt.Sprintf("Stage `%s` says `removal: destroy`: deleting the stack deletes the user pool, its users and every "+
+			"Cognito resource of it (groups, app client, domain, providers, resource servers).", e.app.Stage)
+	}
+	kept := []string{"its users and passwords (Cognito cannot export password hashes)"}
+	if len(u.Groups) > 0 {
+		kept = append(kept, "the groups and every membership (a new group starts empty)")
+	}
+	kept = append(kept, "the app client (its id is in every SPA build and refresh token)")
+	recovery := "`userPool: { id, clientId }`"
+	if h := u.HostedUI; h != nil {
+		kept = append(kept, fmt.Sprintf("the hosted UI domain `%s` (a freed prefix is anyone's to claim)", h.DomainPrefix))
+		recovery = "`userPool: { id, clientId, domain }`"
+		if len(h.Providers) > 0 {
+			names := make([]string, len(h.Providers))
+			for i, p := range h.Providers {
+				names[i] = "`" + p.Name + "`"
+			}
+			kept = append(kept, pluralWord(len(names), "the identity provider", "the identity providers")+" "+andList(names)+
+				" (federated users' accounts are keyed by provider)")
+		}
+	}
+	if len(u.ResourceServers) > 0 {
+		names := make([]string, len(u.ResourceServers))
+		for i, rs := range u.ResourceServers {
+			names[i] = "`" + rs.Identifier + "`"
+		}
+		kept = append(kept, pluralWord(len(names), "the resource server", "the resource servers")+" "+andList(names)+" (the scopes tokens carry)")
+	}
+	return fmt.Sprintf("Retained (stage `%s`): deleting the stack, or a change that replaces one of them, leaves the user "+
+		"pool in the account with %s, all `DeletionPolicy` and `UpdateReplacePolicy` Retain (the pool also has deletion "+
+		"protection). A deleted stack is recovered by deploying again with `stages.%s.existing` naming what was kept, %s.",
+		e.app.Stage, andList(kept), e.app.Stage, recovery)
+}
+
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // removal says what deleting the stack (or the resource from the spec) does to a stateful resource.

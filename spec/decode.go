@@ -270,6 +270,20 @@ func (r *rawRoute) decodeNode(d *decoder, n *yaml.Node, path string) bool {
 	return true
 }
 
+func (a *rawCustomAttr) decodeNode(d *decoder, n *yaml.Node, path string) bool {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind != yaml.ScalarNode {
+		return false
+	}
+	if s, ok := d.scalar(n, path, "!!str", "an attribute type or a mapping { type, mutable }"); ok {
+		a.Type = d.substitute(s, n, path)
+		a.short = true
+	}
+	return true
+}
+
 func (s *rawSecret) decodeNode(d *decoder, n *yaml.Node, path string) bool {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias

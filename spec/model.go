@@ -1,6 +1,9 @@
 package spec
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // The resolved app: validated, defaults applied, every name-keyed collection sorted by name.
 // This is what stacks, the config emitter and explain consume; it has no YAML in it.
@@ -56,6 +59,32 @@ type UserPool struct {
 	Existing *ExistingUserPool
 }
 
+// VerifiedAttributes are the attributes Cognito verifies, in the order email, phone_number: each one users
+// sign in with or the spec requires. Cognito sends confirmation and password-reset codes only to a
+// verified address, and with these attributes listed in UserAttributeUpdateSettings a changed address
+// takes effect only once the user confirms it.
+func (u *UserPool) VerifiedAttributes() []string {
+	var out []string
+	for _, a := range []struct{ signIn, attr string }{{"email", "email"}, {"phone", "phone_number"}} {
+		required := slices.ContainsFunc(u.StandardAttributes, func(s StandardAttribute) bool { return s.Name == a.attr && s.Required })
+		if slices.Contains(u.SignInWith, a.signIn) || required {
+			out = append(out, a.attr)
+		}
+	}
+	return out
+}
+
+// ScopeSources says which sign-in paths of the app can put scope into an access token: Amplify's signIn
+// (SRP with the app client, whose access token carries exactly aws.cognito.signin.user.admin) and the
+// hosted UI's OAuth flow (the scopes it requests). A route requiring a scope with neither can never be
+// called. This is the one definition the validator and explain share. u may be nil (no user pool).
+func (u *UserPool) ScopeSources(scope string) (signIn, hostedUI bool) {
+	if u == nil {
+		return false, false
+	}
+	return scope == DefaultAccessTokenScope, u.HostedUI != nil && slices.Contains(u.HostedUI.Scopes, scope)
+}
+
 type ExistingUserPool struct {
 	ID       string
 	ClientID string // empty: the stack creates an app client on the pool
@@ -70,6 +99,9 @@ type StandardAttribute struct {
 type CustomAttribute struct {
 	Name string // without custom:
 	Type string // string, number, boolean, datetime
+	// Mutable: users may change it through the app client. false: it is set only when an administrator
+	// creates the user (AdminCreateUser), and nobody can change it afterwards.
+	Mutable bool
 }
 
 type PasswordPolicy struct {
@@ -87,8 +119,10 @@ type EmailSender struct {
 }
 
 type Group struct {
-	Name        string
-	Precedence  int
+	Name string
+	// Precedence is nil when the spec sets none: the group then has no precedence in Cognito (which
+	// ranks it after every group that has one), not 0 (the highest).
+	Precedence  *int
 	Description string
 }
 

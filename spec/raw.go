@@ -48,7 +48,7 @@ type rawUserPool struct {
 	SignInWith         []string                      `yaml:"signInWith" doc:"How users sign in." enum:"email,phone,username"`
 	SelfSignUp         *bool                         `yaml:"selfSignUp" doc:"Whether users may sign themselves up (default false)."`
 	StandardAttributes map[string]string             `yaml:"standardAttributes" doc:"Standard attributes (Cognito names such as email, phone_number, given_name) and whether they are required or optional." enum:"required,optional"`
-	CustomAttributes   map[string]string             `yaml:"customAttributes" doc:"Custom attributes (without the custom: prefix) and their types." enum:"string,number,boolean,datetime"`
+	CustomAttributes   map[string]*rawCustomAttr     `yaml:"customAttributes" doc:"Custom attributes (without the custom: prefix): their type, or { type, mutable }."`
 	PasswordPolicy     *rawPasswordPolicy            `yaml:"passwordPolicy" doc:"Password rules (default: 8 characters, all character classes required)."`
 	MFA                *rawMFA                       `yaml:"mfa" doc:"Multi-factor authentication."`
 	EmailSender        *rawEmailSender               `yaml:"emailSender" doc:"Send Cognito email through Amazon SES (required for email MFA)."`
@@ -56,6 +56,14 @@ type rawUserPool struct {
 	Triggers           map[string]string             `yaml:"triggers" doc:"Cognito Lambda triggers: operation name to the function (under functions) that handles it."`
 	HostedUI           *rawHostedUI                  `yaml:"hostedUI" doc:"Optional Cognito hosted UI domain with the OAuth authorization code flow and social or OIDC providers."`
 	ResourceServers    map[string]*rawResourceServer `yaml:"resourceServers" doc:"OAuth resource servers with custom scopes, by identifier."`
+}
+
+// rawCustomAttr is a type name (plan: string) or a mapping (tenant: { type: string, mutable: false }).
+type rawCustomAttr struct {
+	Type    string `yaml:"type" doc:"The attribute's type." enum:"string,number,boolean,datetime"`
+	Mutable *bool  `yaml:"mutable" doc:"Whether signed-in users may change it through the app (default true). false: only set when an administrator creates the user; nobody can change it afterwards (Cognito cannot change this later either)."`
+
+	short bool // written as the type name alone
 }
 
 type rawPasswordPolicy struct {
@@ -77,7 +85,7 @@ type rawEmailSender struct {
 }
 
 type rawGroup struct {
-	Precedence  *int   `yaml:"precedence" doc:"Lower wins when a user is in several groups (0 or more)."`
+	Precedence  *int   `yaml:"precedence" doc:"Lower wins when a user is in several groups (0 or more). Required, and different for every group, with identityPool.groupRoles."`
 	Description string `yaml:"description" doc:"Shown in the Cognito console."`
 }
 

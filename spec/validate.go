@@ -24,6 +24,7 @@ var (
 	// API Gateway (and CDK) accept only these characters in a literal path part.
 	pathSegmentLiteral = regexp.MustCompile(`^[a-zA-Z0-9._:$-]+$`)
 	pathSegmentParam   = regexp.MustCompile(`^\{([a-zA-Z_][a-zA-Z0-9_]*)(\+?)\}$`)
+	colonParam         = regexp.MustCompile(`^:([a-zA-Z_][a-zA-Z0-9_]*)$`)
 	keySpecPattern     = regexp.MustCompile(`^([a-zA-Z_][a-zA-Z0-9_.-]*):(string|number|binary)$`)
 	accountPattern     = regexp.MustCompile(`^[0-9]{12}$`)
 	regionPattern      = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$`)
@@ -60,6 +61,7 @@ type validator struct {
 
 	userPool     *rawUserPool
 	identityPool *rawIdentityPool
+	up           *UserPool    // the resolved user pool, once auth is validated
 	existing     *rawExisting // the selected stage's
 }
 
@@ -272,6 +274,7 @@ func (v *validator) auth(a *rawAuth) *Auth {
 	v.userPool, v.identityPool = a.UserPool, a.IdentityPool
 	if a.UserPool != nil {
 		out.UserPool = v.userPoolModel(a.UserPool)
+		v.up = out.UserPool
 	}
 	if a.IdentityPool != nil {
 		ip := a.IdentityPool
@@ -343,9 +346,21 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 			v.errorf(ap, "%q is not a valid custom attribute name: 1 to 20 letters, digits and underscores, starting with a letter (no custom: prefix)", name)
 			continue
 		}
-		typ := u.CustomAttributes[name]
-		if v.enum(ap, "attribute type", typ, attrTypes) {
-			out.CustomAttributes = append(out.CustomAttributes, CustomAttribute{Name: name, Type: typ})
+		raw := u.CustomAttributes[name]
+		if raw == nil {
+			v.errorf(ap, "is empty; give its type (%s), or { type: string, mutable: false } for a value only administrators set", oneOf(attrTypes))
+			continue
+		}
+		tp := ap
+		if !raw.short {
+			tp = child(ap, "type")
+		}
+		if raw.Type == "" && !raw.short {
+			v.missing(ap, "type", "missing type: one of %s", oneOf(attrTypes))
+			continue
+		}
+		if v.enum(tp, "attribute type", raw.Type, attrTypes) {
+			out.CustomAttributes = append(out.CustomAttributes, CustomAttribute{Name: name, Type: raw.Type, Mutable: raw.Mutable == nil || *raw.Mutable})
 		}
 	}
 
@@ -408,23 +423,7 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 		out.EmailSender = &EmailSender{From: es.From, SESRegion: es.SESRegion}
 	}
 
-	for _, name := range sortedKeys(u.Groups) {
-		gp := child(child(p, "groups"), name)
-		if !groupPattern.MatchString(name) {
-			v.errorf(gp, "%q is not a valid group name: letters, digits, _ and -, starting with a letter", name)
-		}
-		g := Group{Name: name}
-		if raw := u.Groups[name]; raw != nil {
-			if raw.Precedence != nil {
-				if *raw.Precedence < 0 {
-					v.errorf(child(gp, "precedence"), "must be 0 or more (lower wins)")
-				}
-				g.Precedence = *raw.Precedence
-			}
-			g.Description = raw.Description
-		}
-		out.Groups = append(out.Groups, g)
-	}
+	v.groups(u, out)
 
 	for _, op := range sortedKeys(u.Triggers) {
 		tp := child(child(p, "triggers"), op)
@@ -464,6 +463,53 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 		out.HostedUI = v.hostedUI(h, out)
 	}
 	return out
+}
+
+// groups resolves the groups. With group roles, Cognito's precedence decides which role a member of
+// several groups gets (cognito:preferred_role, or the identity pool's rules for an existing pool), so
+// every group needs one and no two may be equal: on a tie Cognito sets no preferred role and the member
+// silently gets the authenticated role.
+func (v *validator) groups(u *rawUserPool, out *UserPool) {
+	const p = "auth.userPool.groups"
+	groupRoles := v.identityPool != nil && v.identityPool.GroupRoles
+	highest := -1
+	for _, g := range u.Groups {
+		if g != nil && g.Precedence != nil {
+			highest = max(highest, *g.Precedence)
+		}
+	}
+	byPrecedence := map[int]string{}
+	for _, name := range sortedKeys(u.Groups) {
+		gp := child(p, name)
+		if !groupPattern.MatchString(name) {
+			v.errorf(gp, "%q is not a valid group name: letters, digits, _ and -, starting with a letter", name)
+		}
+		g := Group{Name: name}
+		raw := u.Groups[name]
+		if raw != nil {
+			g.Description = raw.Description
+		}
+		switch {
+		case raw != nil && raw.Precedence != nil:
+			pr := *raw.Precedence
+			g.Precedence = &pr
+			if pr < 0 {
+				v.errorf(child(gp, "precedence"), "must be 0 or more (lower wins)")
+			} else if other, tie := byPrecedence[pr]; tie && groupRoles {
+				v.errorf(child(gp, "precedence"), "group %q has precedence %d too: for a member of both groups Cognito puts "+
+					"no role in cognito:preferred_role, so the identity pool gives them the authenticated role and "+
+					"group-only routes and files refuse them (403); give every group its own precedence", other, pr)
+			} else if !tie {
+				byPrecedence[pr] = name
+			}
+		case groupRoles && !v.r.decodeFailed(child(gp, "precedence")):
+			highest++
+			v.errorf(gp, "missing precedence: with auth.identityPool.groupRoles a member of several groups gets the "+
+				"role of the group with the lowest precedence, and groups without one tie, which leaves the member "+
+				"with only the authenticated role; give every group its own precedence, e.g. precedence: %d", highest)
+		}
+		out.Groups = append(out.Groups, g)
+	}
 }
 
 func hasStandard(u *UserPool, name string) bool {
@@ -955,7 +1001,7 @@ func (v *validator) apis() []API {
 		if len(raw.Scopes) > 0 && raw.Authorization != AuthAccessToken {
 			v.errorf(child(ap, "scopes"), "scopes apply to access-token authorization only: an id token carries no scopes")
 		}
-		api.Scopes = v.scopes(child(ap, "scopes"), raw.Scopes, []string{DefaultAccessTokenScope})
+		api.Scopes = v.scopes(child(ap, "scopes"), raw.Scopes, []string{DefaultAccessTokenScope}, raw.Authorization == AuthAccessToken)
 		if raw.Cors != nil {
 			api.CorsOrigins = v.origins(child(ap, "cors"), raw.Cors)
 		}
@@ -980,11 +1026,24 @@ func (v *validator) apis() []API {
 	return out
 }
 
-func (v *validator) scopes(path string, list, def []string) []string {
+// scopes validates the scopes a route or API requires. With apply (the scopes are an access-token
+// authorizer's), each must also be one a sign-in of this app can put in an access token: API Gateway
+// would otherwise refuse every caller.
+func (v *validator) scopes(path string, list, def []string, apply bool) []string {
 	known := v.knownScopes()
 	for i, s := range list {
 		if !slices.Contains(known, s) {
 			v.errorf(index(path, i), "unknown scope %q; use one of %s or declare it under auth.userPool.resourceServers%s", s, oneOf(known), didYouMean(s, known))
+			continue
+		}
+		if signIn, hosted := v.up.ScopeSources(s); apply && v.up != nil && !signIn && !hosted {
+			hostedWords := "there is no hosted UI, the only way to other scopes; add auth.userPool.hostedUI with it in scopes"
+			if h := v.up.HostedUI; h != nil {
+				hostedWords = fmt.Sprintf("the hosted UI requests only %s; add it to auth.userPool.hostedUI.scopes", oneOf(h.Scopes))
+			}
+			v.errorf(index(path, i), "no sign-in of this app yields an access token with scope %q, so API Gateway would refuse "+
+				"every caller: Amplify's signIn tokens carry only %q, and %s, or require a scope the app's sign-in gives",
+				s, DefaultAccessTokenScope, hostedWords)
 		}
 	}
 	if len(list) == 0 {
@@ -1065,7 +1124,7 @@ func (v *validator) routes(ap string, api *API, raw *rawAPI) []Route {
 			v.errorf(child(rp, "scopes"), "scopes apply to access-token routes only")
 		}
 		if route.Authorization == AuthAccessToken {
-			route.Scopes = v.scopes(child(rp, "scopes"), r.Scopes, api.Scopes)
+			route.Scopes = v.scopes(child(rp, "scopes"), r.Scopes, api.Scopes, true)
 		}
 		route.Groups = sortedSet(r.Groups)
 		out = append(out, route)
@@ -1226,6 +1285,15 @@ func (v *validator) routeKey(rp, key string, api *API, params map[string]string)
 					ok = false
 				}
 				params[prefix] = seg
+			case colonParam.MatchString(seg):
+				// Express-style routers write /notes/:id; API Gateway would match only the literal text ":id".
+				fixed := slices.Clone(segs)
+				for j, s := range fixed {
+					fixed[j] = colonParam.ReplaceAllString(s, "{$1}")
+				}
+				v.errorf(rp, "path segment %q is a literal to API Gateway, which writes path parameters in braces; did you mean %q?",
+					seg, method+" /"+strings.Join(fixed, "/"))
+				return "", "", false
 			case pathSegmentLiteral.MatchString(seg):
 			default:
 				v.errorf(rp, "path segment %q may contain only letters, digits and - . _ : $ (parameters are written {name})", seg)

@@ -3,6 +3,7 @@
 package stacks
 
 import (
+	"cmp"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -145,8 +146,9 @@ func (b *builder) auth() {
 			RequireDigits:    u.PasswordPolicy.RequireDigits,
 			RequireSymbols:   u.PasswordPolicy.RequireSymbols,
 		},
-		MFA:     auth.MFAMode(u.MFA.Mode),
-		Removal: b.removal(),
+		MFA:        auth.MFAMode(u.MFA.Mode),
+		Removal:    b.removal(),
+		AutoVerify: u.VerifiedAttributes(),
 	}
 	for _, s := range u.SignInWith {
 		props.SignInWith = append(props.SignInWith, auth.SignIn(s))
@@ -158,7 +160,7 @@ func (b *builder) auth() {
 		props.StandardAttributes = append(props.StandardAttributes, auth.StandardAttribute{Name: at.Name, Required: at.Required, Mutable: true})
 	}
 	for _, at := range u.CustomAttributes {
-		props.CustomAttributes = append(props.CustomAttributes, auth.CustomAttribute{Name: at.Name, Type: at.Type, Mutable: true})
+		props.CustomAttributes = append(props.CustomAttributes, auth.CustomAttribute{Name: at.Name, Type: at.Type, Mutable: at.Mutable})
 	}
 	if e := u.EmailSender; e != nil {
 		props.EmailSender = &auth.EmailSender{From: e.From, SESRegion: e.SESRegion}
@@ -207,8 +209,9 @@ func (b *builder) auth() {
 	if ip.GroupRoles {
 		groups := slices.Clone(u.Groups)
 		if ipProps.MapGroupsByClaim {
-			// Rules are evaluated in order, first match wins: the group Cognito prefers comes first.
-			slices.SortStableFunc(groups, func(a, b spec.Group) int { return a.Precedence - b.Precedence })
+			// Rules are evaluated in order, first match wins: the group Cognito prefers comes first. The
+			// validator makes every precedence explicit and distinct with group roles.
+			slices.SortStableFunc(groups, func(a, b spec.Group) int { return cmp.Compare(*a.Precedence, *b.Precedence) })
 		}
 		for _, g := range groups {
 			ipProps.Groups = append(ipProps.Groups, auth.GroupRole{Name: g.Name, Group: b.s.UserPool.Group(g.Name)})

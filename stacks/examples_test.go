@@ -318,10 +318,17 @@ func TestExampleCORSAndPermissions(t *testing.T) {
 	}
 }
 
+// cognitoState are the Cognito resource types whose loss users notice; a retain stage keeps them all.
+var cognitoState = []string{"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient", "AWS::Cognito::UserPoolDomain",
+	"AWS::Cognito::UserPoolGroup", "AWS::Cognito::UserPoolIdentityProvider", "AWS::Cognito::UserPoolResourceServer",
+	"AWS::Cognito::IdentityPool"}
+
 func TestExampleStatefulRetained(t *testing.T) {
-	stateful := []string{"AWS::Cognito::UserPool", "AWS::Cognito::IdentityPool", "AWS::S3::Bucket", "AWS::DynamoDB::Table"}
+	stateful := append([]string{"AWS::S3::Bucket", "AWS::DynamoDB::Table"}, cognitoState...)
+	covered := map[string]bool{}
 	for name, tp := range exampleTemplates(t) {
 		for _, typ := range stateful {
+			covered[typ] = covered[typ] || len(tp.ofType(typ)) > 0
 			for _, id := range tp.ofType(typ) {
 				r := tp.Resources[id]
 				if r.DeletionPolicy != "Retain" || r.UpdateReplacePolicy != "Retain" {
@@ -332,6 +339,12 @@ func TestExampleStatefulRetained(t *testing.T) {
 		for _, id := range tp.ofType("AWS::Cognito::UserPool") {
 			if got := tp.Resources[id].Properties["DeletionProtection"]; got != "ACTIVE" {
 				t.Errorf("%s: user pool DeletionProtection %v, want ACTIVE", name, got)
+			}
+		}
+		// Every AWS::Cognito::UserPool* type, whatever CDK adds in the future, is state.
+		for id, r := range tp.Resources {
+			if strings.HasPrefix(r.Type, "AWS::Cognito::UserPool") && !slices.Contains(cognitoState, r.Type) {
+				t.Errorf("%s: %s is a %s, which the retention rule does not know", name, id, r.Type)
 			}
 		}
 		for _, id := range tp.ofType("AWS::S3::Bucket") {
@@ -367,22 +380,41 @@ func TestExampleStatefulRetained(t *testing.T) {
 			}
 		}
 	}
-}
-
-// TestDevStageDestroys: only an explicit stage setting lets stateful data go.
-func TestDevStageDestroys(t *testing.T) {
-	app := loadExample(t, "iam-guest", "dev", nil)
-	tp := parseTemplate(t, synthApps(t, []*spec.App{app})[app.StackName()])
-	for _, typ := range []string{"AWS::Cognito::UserPool", "AWS::Cognito::IdentityPool", "AWS::S3::Bucket"} {
-		for _, id := range tp.ofType(typ) {
-			if got := tp.Resources[id].DeletionPolicy; got != "Delete" {
-				t.Errorf("%s %s: DeletionPolicy %q in a destroy stage, want Delete", typ, id, got)
-			}
+	for _, typ := range stateful {
+		if !covered[typ] {
+			t.Errorf("no example has a %s: the check does not cover it", typ)
 		}
 	}
-	for _, id := range tp.ofType("AWS::Cognito::UserPool") {
-		if got := tp.Resources[id].Properties["DeletionProtection"]; got == "ACTIVE" {
-			t.Errorf("user pool %s keeps deletion protection in a destroy stage", id)
+}
+
+// TestDevStageDestroys: only an explicit stage setting lets stateful data go, and in a destroy stage no
+// Cognito resource is retained.
+func TestDevStageDestroys(t *testing.T) {
+	var apps []*spec.App
+	for _, name := range examples {
+		apps = append(apps, loadExample(t, name, "dev", nil))
+	}
+	raw := synthApps(t, apps)
+	for _, app := range apps {
+		tp := parseTemplate(t, raw[app.StackName()])
+		for _, typ := range []string{"AWS::Cognito::UserPool", "AWS::Cognito::IdentityPool", "AWS::S3::Bucket"} {
+			for _, id := range tp.ofType(typ) {
+				if got := tp.Resources[id].DeletionPolicy; got != "Delete" {
+					t.Errorf("%s: %s %s: DeletionPolicy %q in a destroy stage, want Delete", app.Name, typ, id, got)
+				}
+			}
+		}
+		for _, typ := range cognitoState {
+			for _, id := range tp.ofType(typ) {
+				if r := tp.Resources[id]; r.DeletionPolicy == "Retain" || r.UpdateReplacePolicy == "Retain" {
+					t.Errorf("%s: %s %s is retained in a destroy stage", app.Name, typ, id)
+				}
+			}
+		}
+		for _, id := range tp.ofType("AWS::Cognito::UserPool") {
+			if got := tp.Resources[id].Properties["DeletionProtection"]; got == "ACTIVE" {
+				t.Errorf("%s: user pool %s keeps deletion protection in a destroy stage", app.Name, id)
+			}
 		}
 	}
 }

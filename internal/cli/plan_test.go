@@ -19,6 +19,13 @@ import (
 // the user pool has no UsernameAttributes: a change Cognito refuses.
 func usernameSpec(t *testing.T) string {
 	t.Helper()
+	return changedPhotoshare(t, map[string]string{"signInWith: [email]": "signInWith: [username]"})
+}
+
+// changedPhotoshare writes examples/photoshare with each old text replaced into a temporary folder
+// (function sources still point at the example) and returns its path.
+func changedPhotoshare(t *testing.T, changes map[string]string) string {
+	t.Helper()
 	example, err := filepath.Abs("../../examples/photoshare")
 	if err != nil {
 		t.Fatal(err)
@@ -33,10 +40,8 @@ func usernameSpec(t *testing.T) string {
 		t.Fatal(err)
 	}
 	s := string(data)
-	for old, repl := range map[string]string{
-		"signInWith: [email]": "signInWith: [username]",
-		"source: functions/":  "source: " + filepath.ToSlash(rel) + "/functions/",
-	} {
+	changes["source: functions/"] = "source: " + filepath.ToSlash(rel) + "/functions/"
+	for old, repl := range changes {
 		if !strings.Contains(s, old) {
 			t.Fatalf("examples/photoshare/app.yaml no longer has %q", old)
 		}
@@ -203,6 +208,54 @@ func TestPlan(t *testing.T) {
 			t.Errorf("%d GetTemplate requests, want 3 (no retries of a definite answer)", requests.Load())
 		}
 	})
+}
+
+// TestPlanCognitoState: the Cognito state a prod stage retains is guarded too. Each spec edit is planned
+// against the synthesized prod template of the unchanged example.
+func TestPlanCognitoState(t *testing.T) {
+	if testing.Short() {
+		t.Skip("synthesizes the example")
+	}
+	deployedPath, _ := deployedPhotoshare(t)
+	tests := []struct {
+		name    string
+		changes map[string]string
+		want    []string
+	}{
+		{"renamed group", map[string]string{"editors: { precedence: 2 }": "curators: { precedence: 2 }"}, []string{
+			"UserPoolGroupeditorsE52BCD28 (AWS::Cognito::UserPoolGroup): logical ID changed (rename), retained but orphaned",
+			"Cognito cannot rename a group, and a new group starts empty",
+			"--allow UserPoolGroupeditorsE52BCD28",
+		}},
+		{"new domain prefix", map[string]string{"domainPrefix: photoshare-${stage}": "domainPrefix: photoshare-${stage}-v2"}, []string{
+			"UserPoolDomainB9359F9B (AWS::Cognito::UserPoolDomain): update refused by the service",
+			"the hosted UI domain prefix changes (photoshare-prod -> photoshare-prod-v2)",
+			"a user pool holds one prefix domain, so Cognito refuses it",
+			"--allow UserPoolDomainB9359F9B only lets plan pass",
+		}},
+		{"renamed resource server", map[string]string{"photos: { scopes: { read:": "gallery: { scopes: { read:"}, []string{
+			"UserPoolResourceServerphotos1EED9AA4 (AWS::Cognito::UserPoolResourceServer): logical ID changed (rename), retained but orphaned",
+			"tokens issued with the old scopes stop matching",
+			"--allow UserPoolResourceServerphotos1EED9AA4",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := run("plan", "--stage", "prod", "--against", deployedPath, changedPhotoshare(t, tt.changes))
+			if code != 1 {
+				t.Fatalf("exit %d, want 1\n%s%s", code, out, errs)
+			}
+			flat := strings.Join(strings.Fields(out), " ")
+			for _, s := range append(tt.want, "Blocked (1):", "BLOCKED: 1 change would lose data or fail") {
+				if !strings.Contains(flat, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, out)
+				}
+			}
+			if !strings.Contains(errs, "underhood: plan blocked") {
+				t.Errorf("stderr: %s", errs)
+			}
+		})
+	}
 }
 
 func queryError(w http.ResponseWriter, status int, code, msg string) {

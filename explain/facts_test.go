@@ -234,8 +234,8 @@ func TestRetention(t *testing.T) {
 	}
 }
 
-// TestVerificationAndImmutable: a required email stays verified with username sign-in, and immutable
-// custom attributes are named as administrator-only.
+// TestVerificationAndImmutable: a required email stays verified with username sign-in, immutable
+// custom attributes are named as such, and who may write each custom attribute is said.
 func TestVerificationAndImmutable(t *testing.T) {
 	app, err := spec.Parse("app.yaml", t.TempDir(), []byte(`version: 1
 app: t
@@ -243,18 +243,18 @@ auth:
   userPool:
     signInWith: [username]
     standardAttributes: { email: required }
-    customAttributes: { plan: string, tenant: { type: string, mutable: false } }
+    customAttributes: { plan: string, tenant: { type: string, mutable: false }, bio: { type: string, userWritable: true } }
 `), "dev")
 	if err != nil {
 		t.Fatal(err)
 	}
 	md := string(Markdown(app, "app.yaml"))
-	for _, want := range []string{"- Verified: `email`.", "- Immutable `custom:tenant`: set only when an administrator creates the user"} {
+	for _, want := range []string{"- Verified: `email`.",
+		"- Immutable `custom:tenant`: set once, when the user is created",
+		"- Users may set `custom:bio` themselves",
+		"- Only administrators and functions write `custom:plan` and `custom:tenant`:"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("lacks %q", want)
 		}
-	}
-	if strings.Contains(md, "`custom:plan`") {
-		t.Errorf("plan is mutable, not administrator-only")
 	}
 }

@@ -71,14 +71,26 @@ func (e *explainer) userPool(w *writer) {
 		w.line("- Verified: %s. Cognito sends confirmation and password-reset codes only to a verified address, and a "+
 			"changed one takes effect only once the user confirms it.", andList(code(v)))
 	}
-	var fixed []string
+	var fixed, userSet, adminSet []string
 	for _, a := range u.CustomAttributes {
+		name := "`custom:" + a.Name + "`"
 		if !a.Mutable {
-			fixed = append(fixed, "`custom:"+a.Name+"`")
+			fixed = append(fixed, name)
+		}
+		if a.UserWritable {
+			userSet = append(userSet, name)
+		} else {
+			adminSet = append(adminSet, name)
 		}
 	}
+	if len(userSet) > 0 {
+		w.line("- Users may set %s themselves (sign-up, `updateUserAttributes`): the app client may write it.", andList(userSet))
+	}
+	if len(adminSet) > 0 {
+		w.line("- Only administrators and functions write %s: the app client may not (`userWritable: true` would let users set it).", andList(adminSet))
+	}
 	if len(fixed) > 0 {
-		w.line("- Immutable %s: set only when an administrator creates the user; users can neither set nor change it.", andList(fixed))
+		w.line("- Immutable %s: set once, when the user is created; nobody can change it afterwards.", andList(fixed))
 	}
 	if len(u.Groups) > 0 {
 		gs := make([]string, len(u.Groups))

@@ -277,7 +277,7 @@ func (a *rawCustomAttr) decodeNode(d *decoder, n *yaml.Node, path string) bool {
 	if n.Kind != yaml.ScalarNode {
 		return false
 	}
-	if s, ok := d.scalar(n, path, "!!str", "an attribute type or a mapping { type, mutable }"); ok {
+	if s, ok := d.scalar(n, path, "!!str", "an attribute type or a mapping { type, mutable, userWritable }"); ok {
 		a.Type = d.substitute(s, n, path)
 		a.short = true
 	}

@@ -99,9 +99,12 @@ type StandardAttribute struct {
 type CustomAttribute struct {
 	Name string // without custom:
 	Type string // string, number, boolean, datetime
-	// Mutable: users may change it through the app client. false: it is set only when an administrator
-	// creates the user (AdminCreateUser), and nobody can change it afterwards.
+	// Mutable: the value may change after the user is created. false: it is set once, when the user is
+	// created, and nobody can change it afterwards.
 	Mutable bool
+	// UserWritable: signed-in users may set it through the app client (WriteAttributes). Cognito's
+	// default, without it, is that only administrators and functions write custom attributes.
+	UserWritable bool
 }
 
 type PasswordPolicy struct {

@@ -60,8 +60,9 @@ type rawUserPool struct {
 
 // rawCustomAttr is a type name (plan: string) or a mapping (tenant: { type: string, mutable: false }).
 type rawCustomAttr struct {
-	Type    string `yaml:"type" doc:"The attribute's type." enum:"string,number,boolean,datetime"`
-	Mutable *bool  `yaml:"mutable" doc:"Whether signed-in users may change it through the app (default true). false: only set when an administrator creates the user; nobody can change it afterwards (Cognito cannot change this later either)."`
+	Type         string `yaml:"type" doc:"The attribute's type." enum:"string,number,boolean,datetime"`
+	Mutable      *bool  `yaml:"mutable" doc:"Whether the value may change after the user is created (default true), by an administrator, a function or (with userWritable) the user. false: set once when the user is created; nobody can change it afterwards (Cognito cannot change this setting later either)."`
+	UserWritable bool   `yaml:"userWritable" doc:"Whether signed-in users may set it themselves through the app (sign-up, updateUserAttributes): the app client's WriteAttributes. Default false, as Cognito's own default: a value like a plan or a tenant must not be chosen by the user."`
 
 	short bool // written as the type name alone
 }

@@ -348,7 +348,7 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 		}
 		raw := u.CustomAttributes[name]
 		if raw == nil {
-			v.errorf(ap, "is empty; give its type (%s), or { type: string, mutable: false } for a value only administrators set", oneOf(attrTypes))
+			v.errorf(ap, "is empty; give its type (%s), or a mapping { type, mutable, userWritable }", oneOf(attrTypes))
 			continue
 		}
 		tp := ap
@@ -360,7 +360,8 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 			continue
 		}
 		if v.enum(tp, "attribute type", raw.Type, attrTypes) {
-			out.CustomAttributes = append(out.CustomAttributes, CustomAttribute{Name: name, Type: raw.Type, Mutable: raw.Mutable == nil || *raw.Mutable})
+			out.CustomAttributes = append(out.CustomAttributes, CustomAttribute{Name: name, Type: raw.Type,
+				Mutable: raw.Mutable == nil || *raw.Mutable, UserWritable: raw.UserWritable})
 		}
 	}
 

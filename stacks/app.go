@@ -160,7 +160,7 @@ func (b *builder) auth() {
 		props.StandardAttributes = append(props.StandardAttributes, auth.StandardAttribute{Name: at.Name, Required: at.Required, Mutable: true})
 	}
 	for _, at := range u.CustomAttributes {
-		props.CustomAttributes = append(props.CustomAttributes, auth.CustomAttribute{Name: at.Name, Type: at.Type, Mutable: at.Mutable})
+		props.CustomAttributes = append(props.CustomAttributes, auth.CustomAttribute{Name: at.Name, Type: at.Type, Mutable: at.Mutable, UserWritable: at.UserWritable})
 	}
 	if e := u.EmailSender; e != nil {
 		props.EmailSender = &auth.EmailSender{From: e.From, SESRegion: e.SESRegion}

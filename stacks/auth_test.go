@@ -19,7 +19,7 @@ auth:
   userPool:
     signInWith: [username]
     standardAttributes: { email: required, given_name: optional }
-    customAttributes: { plan: string, tenant: { type: string, mutable: false } }
+    customAttributes: { plan: string, tenant: { type: string, mutable: false }, bio: { type: string, userWritable: true } }
     groups:
       admins: { precedence: 1 }
       readers: {}
@@ -104,9 +104,10 @@ func TestCognitoState(t *testing.T) {
 
 	t.Run("the client writes only what users may change", func(t *testing.T) {
 		client := prod.Resources[only(t, prod, "AWS::Cognito::UserPoolClient")].Properties
-		// email: required and mapped from Google; given_name: declared; custom:plan: mutable.
+		// email: required and mapped from Google; given_name: declared; custom:bio: userWritable
+		// (custom:plan is mutable but only administrators and functions write it).
 		// custom:tenant is immutable: only an administrator creating the user sets it.
-		if got := stringList(client["WriteAttributes"]); !slices.Equal(got, []string{"custom:plan", "email", "given_name"}) {
+		if got := stringList(client["WriteAttributes"]); !slices.Equal(got, []string{"custom:bio", "email", "given_name"}) {
 			t.Errorf("WriteAttributes %v", got)
 		}
 	})

@@ -52,13 +52,15 @@ type StandardAttribute struct {
 }
 
 // CustomAttribute configures a custom attribute. Name is given without the
-// "custom:" prefix; Type is "string", "number", "boolean" or "datetime". A mutable
-// attribute is writable by the signed-in user (the app client's WriteAttributes);
-// an immutable one is set only when an administrator creates the user.
+// "custom:" prefix; Type is "string", "number", "boolean" or "datetime". An
+// immutable attribute is set once, when the user is created. UserWritable puts it
+// in the app client's WriteAttributes, so signed-in users may set it themselves;
+// otherwise only administrators and functions write it (Cognito's default).
 type CustomAttribute struct {
-	Name    string
-	Type    string
-	Mutable bool
+	Name         string
+	Type         string
+	Mutable      bool
+	UserWritable bool
 }
 
 // PasswordPolicy configures password rules. MinLength 0 means 8;
@@ -648,16 +650,17 @@ func keepOriginal(email, phone bool) *awscognito.KeepOriginalAttrs {
 }
 
 // writeAttributes are the attributes a signed-in user may set through the app client: the sign-in
-// attributes, the declared mutable ones, and every attribute an identity provider maps (Cognito
-// rewrites those at each federated sign-in and fails when the client may not write them). Without
-// the list Cognito lets the client write every standard attribute, declared or not.
+// attributes, the declared mutable standard ones, the custom ones declared user-writable, and every
+// attribute an identity provider maps (Cognito rewrites those at each federated sign-in and fails
+// when the client may not write them). Without the list Cognito lets the client write every
+// standard attribute, declared or not.
 func writeAttributes(p UserPoolProps, email, phone bool) *[]*string {
 	set := map[string]bool{"email": email, "phone_number": phone}
 	for _, a := range p.StandardAttributes {
 		set[a.Name] = set[a.Name] || a.Mutable
 	}
 	for _, a := range p.CustomAttributes {
-		set["custom:"+a.Name] = a.Mutable
+		set["custom:"+a.Name] = a.UserWritable
 	}
 	if p.HostedUI != nil {
 		for _, ip := range p.Providers {

@@ -361,8 +361,9 @@ func TestUserPoolVerification(t *testing.T) {
 			SignInWith:         []auth.SignIn{auth.SignInUsername},
 			AutoVerify:         []string{"email"},
 			StandardAttributes: []auth.StandardAttribute{{Name: "email", Required: true, Mutable: true}, {Name: "given_name", Mutable: true}},
-			CustomAttributes:   []auth.CustomAttribute{{Name: "plan", Type: "string", Mutable: true}, {Name: "tenant", Type: "string"}},
-		}, arr{"email"}, arr{"custom:plan", "email", "given_name"}},
+			CustomAttributes: []auth.CustomAttribute{{Name: "plan", Type: "string", Mutable: true}, {Name: "tenant", Type: "string"},
+				{Name: "nickname2", Type: "string", Mutable: true, UserWritable: true}},
+		}, arr{"email"}, arr{"custom:nickname2", "email", "given_name"}},
 		{"PhoneAndEmail", auth.UserPoolProps{SignInWith: []auth.SignIn{auth.SignInPhone}, AutoVerify: []string{"email"}},
 			arr{"email", "phone_number"}, arr{"phone_number"}},
 	}

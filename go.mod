@@ -7,11 +7,10 @@ require (
 	github.com/aws/aws-lambda-go v1.55.1
 	github.com/aws/constructs-go/constructs/v10 v10.8.1
 	github.com/aws/jsii-runtime-go v1.142.0
+	github.com/evanw/esbuild v0.28.2
 	github.com/spf13/cobra v1.10.2
 	gopkg.in/yaml.v3 v3.0.1
 )
-
-require github.com/evanw/esbuild v0.28.2
 
 require (
 	github.com/Masterminds/semver/v3 v3.5.0 // indirect

@@ -374,7 +374,7 @@ func TestNodeBundleReproducible(t *testing.T) {
 
 // writeWheel builds a pure-python wheel of a package tinycalc (double(n) = 2n, and a console script)
 // in dir, the way pip receives one from an index. pip here cannot reach PyPI.
-func writeWheel(t *testing.T, dir string) {
+func writeWheel(t testing.TB, dir string) {
 	t.Helper()
 	files := []struct{ name, body string }{
 		{"tinycalc/__init__.py", "def double(n):\n    return 2 * n\n\n\ndef main():\n    print(double(1))\n"},

@@ -544,3 +544,43 @@ func TestBuildDirOverlap(t *testing.T) {
 		}
 	}
 }
+
+// TestNodeEntry: a handler string names a module (looked up by extension, TypeScript first) and an
+// export, the way Lambda's Node.js runtime splits it; anything else is refused.
+func TestNodeEntry(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"index.ts", "index.js", "app.mjs", "app.cjs", "src/v1.2/api.cts", "only.cjs"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []struct {
+		handler, entry, export string
+		err                    bool
+	}{
+		{"index.handler", "index.ts", "handler", false},
+		{"app.main", "app.mjs", "main", false},
+		{"only.handler", "only.cjs", "handler", false},
+		{"index.handlers.main", "index.ts", "handlers", false},
+		{"src/v1.2/api.$run", "src/v1.2/api.cts", "$run", false},
+		{"missing.handler", "", "", true},
+		{"index", "", "", true},
+		{"index.", "", "", true},
+		{"index.1x", "", "", true},
+		{"./index.handler", "", "", true},
+		{"src/../index.handler", "", "", true},
+		{"/index.handler", "", "", true},
+		{"", "", "", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.handler, func(t *testing.T) {
+			entry, export, err := function.NodeEntry(dir, tc.handler)
+			if (err != nil) != tc.err || entry != tc.entry || export != tc.export {
+				t.Errorf("NodeEntry(%q) = %q, %q, %v; want %q, %q, error %v", tc.handler, entry, export, err, tc.entry, tc.export, tc.err)
+			}
+		})
+	}
+}

@@ -46,7 +46,7 @@ const requireBanner = `import { createRequire as __underhoodCreateRequire } from
 
 // Lambda's Node.js runtime splits a handler at the first dot of its last path element: the module
 // (a path relative to the code root, without extension) and the export (which may go on with dots).
-var nodeHandlerRE = regexp.MustCompile(`^((?:[^/.]+/)*[^/.]+)\.([A-Za-z_$][A-Za-z0-9_$]*)((?:\.[A-Za-z_$][A-Za-z0-9_$]*)*)$`)
+var nodeHandlerRE = regexp.MustCompile(`^((?:[^/]+/)*[^/.]+)\.([A-Za-z_$][A-Za-z0-9_$]*)((?:\.[A-Za-z_$][A-Za-z0-9_$]*)*)$`)
 
 // BundleError is everything esbuild refused, one problem per line: "FILE:LINE:COL: what is wrong and
 // how to fix it", FILE relative to the current folder when the source folder was given that way.
@@ -57,7 +57,7 @@ func (e *BundleError) Error() string { return strings.Join(e.Problems, "\n") }
 // NodeEntry returns the handler's module file in source (relative to it) and the name of its export.
 func NodeEntry(source, handler string) (entry, export string, err error) {
 	m := nodeHandlerRE.FindStringSubmatch(handler)
-	if m == nil || slices.Contains(strings.Split(m[1], "/"), "..") {
+	if m == nil || slices.ContainsFunc(strings.Split(m[1], "/"), func(dir string) bool { return dir == "." || dir == ".." }) {
 		return "", "", fmt.Errorf("handler %q must be MODULE.EXPORT, such as index.handler or src/api.main (the module's path is relative to the source folder, without extension)", handler)
 	}
 	for _, ext := range NodeEntryExtensions {

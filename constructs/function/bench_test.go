@@ -90,7 +90,7 @@ func BenchmarkBuild(b *testing.B) {
 		b.Fatal(err)
 	}
 	wheels := b.TempDir()
-	writeWheel(b, wheels)
+	writeWheel(b, wheels, "tinycalc", "py3-none-any")
 	b.Setenv("PIP_NO_INDEX", "1")
 	b.Setenv("PIP_FIND_LINKS", wheels)
 

@@ -372,15 +372,16 @@ func TestNodeBundleReproducible(t *testing.T) {
 	}
 }
 
-// writeWheel builds a pure-python wheel of a package tinycalc (double(n) = 2n, and a console script)
-// in dir, the way pip receives one from an index. pip here cannot reach PyPI.
-func writeWheel(t testing.TB, dir string) {
+// writeWheel builds a wheel of a package name (double(n) = 2n, and a console script) tagged tag, in
+// dir, the way pip receives one from an index. pip here cannot reach PyPI.
+func writeWheel(t testing.TB, dir, name, tag string) {
 	t.Helper()
+	info := name + "-1.0.0.dist-info/"
 	files := []struct{ name, body string }{
-		{"tinycalc/__init__.py", "def double(n):\n    return 2 * n\n\n\ndef main():\n    print(double(1))\n"},
-		{"tinycalc-1.0.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: tinycalc\nVersion: 1.0.0\n"},
-		{"tinycalc-1.0.0.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: underhood-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"},
-		{"tinycalc-1.0.0.dist-info/entry_points.txt", "[console_scripts]\ntinycalc = tinycalc:main\n"},
+		{name + "/__init__.py", "def double(n):\n    return 2 * n\n\n\ndef main():\n    print(double(1))\n"},
+		{info + "METADATA", "Metadata-Version: 2.1\nName: " + name + "\nVersion: 1.0.0\n"},
+		{info + "WHEEL", fmt.Sprintf("Wheel-Version: 1.0\nGenerator: underhood-test\nRoot-Is-Purelib: %v\nTag: %s\n", tag == "py3-none-any", tag)},
+		{info + "entry_points.txt", "[console_scripts]\n" + name + " = " + name + ":main\n"},
 	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
@@ -394,8 +395,8 @@ func writeWheel(t testing.TB, dir string) {
 		sum := sha256.Sum256([]byte(f.body))
 		fmt.Fprintf(&record, "%s,sha256=%s,%d\n", f.name, base64.RawURLEncoding.EncodeToString(sum[:]), len(f.body))
 	}
-	record.WriteString("tinycalc-1.0.0.dist-info/RECORD,,\n")
-	w, err := zw.Create("tinycalc-1.0.0.dist-info/RECORD")
+	record.WriteString(info + "RECORD,,\n")
+	w, err := zw.Create(info + "RECORD")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -403,7 +404,7 @@ func writeWheel(t testing.TB, dir string) {
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "tinycalc-1.0.0-py3-none-any.whl"), buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name+"-1.0.0-"+tag+".whl"), buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -412,9 +413,48 @@ func writeWheel(t testing.TB, dir string) {
 func offlinePip(t *testing.T) {
 	t.Helper()
 	wheels := t.TempDir()
-	writeWheel(t, wheels)
+	writeWheel(t, wheels, "tinycalc", "py3-none-any")
 	t.Setenv("PIP_NO_INDEX", "1")
 	t.Setenv("PIP_FIND_LINKS", wheels)
+}
+
+// TestPythonWheelPlatforms: pip takes binary wheels Lambda's python3.13 on arm64 can load (CPython 3.13,
+// aarch64, glibc up to Amazon Linux 2023's 2.34) and refuses the others.
+func TestPythonWheelPlatforms(t *testing.T) {
+	wheels := t.TempDir()
+	cases := []struct {
+		pkg, tag string
+		ok       bool
+	}{
+		{"legacy", "cp313-cp313-manylinux2014_aarch64", true},
+		{"glibc228", "cp313-cp313-manylinux_2_28_aarch64", true},
+		{"glibc234", "cp313-abi3-manylinux_2_34_aarch64", true},
+		{"glibc235", "cp313-cp313-manylinux_2_35_aarch64", false},
+		{"intel", "cp313-cp313-manylinux2014_x86_64", false},
+		{"python312", "cp312-cp312-manylinux2014_aarch64", false},
+	}
+	for _, tc := range cases {
+		writeWheel(t, wheels, tc.pkg, tc.tag)
+	}
+	t.Setenv("PIP_NO_INDEX", "1")
+	t.Setenv("PIP_FIND_LINKS", wheels)
+	for _, tc := range cases {
+		t.Run(tc.pkg, func(t *testing.T) {
+			src := t.TempDir()
+			if err := os.WriteFile(filepath.Join(src, "requirements.txt"), []byte(tc.pkg+"==1.0.0\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out := t.TempDir()
+			err := function.BuildPython(src, out)
+			_, statErr := os.Stat(filepath.Join(out, tc.pkg, "__init__.py"))
+			if tc.ok && (err != nil || statErr != nil) {
+				t.Errorf("%s not installed: %v, %v", tc.tag, err, statErr)
+			}
+			if !tc.ok && (err == nil || !strings.Contains(err.Error(), "pip install -r")) {
+				t.Errorf("%s installed, want pip's refusal: %v", tc.tag, err)
+			}
+		})
+	}
 }
 
 // TestPythonRequirements: requirements.txt is installed by pip into the build folder for the Lambda

@@ -275,6 +275,9 @@ func codeDir(p Props, handler string) (string, []string, error) {
 	if !st.IsDir() {
 		return "", nil, fmt.Errorf("source %q is not a folder", p.Source)
 	}
+	if p.Runtime != RuntimeGo && p.Runtime != RuntimeNodejs && p.Runtime != RuntimePython {
+		return src, nil, nil // already reported; the source folder keeps the tree complete
+	}
 	out := p.BuildDir
 	if out == "" {
 		if out, err = os.MkdirTemp("", "underhood-build-"); err != nil {
@@ -292,8 +295,6 @@ func codeDir(p Props, handler string) (string, []string, error) {
 		warnings, err = BundleNode(p.Source, handler, out, p.Bundle)
 	case RuntimePython:
 		err = BuildPython(p.Source, out)
-	default:
-		return src, nil, nil // already reported; the source folder keeps the tree complete
 	}
 	return out, warnings, err
 }

@@ -10,14 +10,18 @@ import (
 	"strings"
 )
 
-// PipPlatformArgs select what pip installs for a python function: wheels for the runtime underhood
-// deploys on (python3.13, arm64, Amazon Linux 2023's glibc is manylinux2014-compatible), binary
-// wheels only, since nothing may be compiled for the build machine instead.
-var PipPlatformArgs = []string{
-	"--platform", "manylinux2014_aarch64",
-	"--implementation", "cp",
-	"--python-version", "3.13",
-	"--only-binary=:all:",
+// PipPlatformArgs select what pip installs for a python function: binary wheels for the runtime
+// underhood deploys on, python3.13 on arm64, since nothing may be compiled for the build machine
+// instead. python3.13 runs on Amazon Linux 2023, whose glibc 2.34 loads every manylinux wheel from
+// manylinux2014 (glibc 2.17) up to manylinux_2_34; pip prefers the first platform that matches.
+var PipPlatformArgs = pipPlatformArgs(34)
+
+func pipPlatformArgs(glibcMinor int) []string {
+	args := []string{"--implementation", "cp", "--python-version", "3.13", "--only-binary=:all:"}
+	for v := glibcMinor; v >= 17; v-- {
+		args = append(args, "--platform", fmt.Sprintf("manylinux_2_%d_aarch64", v))
+	}
+	return append(args, "--platform", "manylinux2014_aarch64")
 }
 
 // BuildPython copies the python source folder into outDir (emptied first), leaving out what is never

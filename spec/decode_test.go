@@ -1,6 +1,7 @@
 package spec_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -58,5 +59,33 @@ func TestHostileInputsFinishFast(t *testing.T) {
 		if d := time.Since(start); d > 2*time.Second {
 			t.Errorf("%s: took %v", name, d)
 		}
+	}
+}
+
+// TestFunctionBundle: a nodejs function's bundle settings reach the model; an absent external list
+// (the default: the runtime's AWS SDK stays out) differs from an empty one (bundle everything).
+func TestFunctionBundle(t *testing.T) {
+	cases := []struct {
+		name, bundle string
+		want         spec.Bundle
+	}{
+		{"Absent", "", spec.Bundle{}},
+		{"Null", "bundle:", spec.Bundle{}},
+		{"NoExternal", "bundle: { external: [] }", spec.Bundle{External: []string{}}},
+		{"All", "bundle: { external: [sharp, \"@aws-sdk/*\"], sourceMap: true, minify: true }",
+			spec.Bundle{External: []string{"sharp", "@aws-sdk/*"}, SourceMap: true, Minify: true}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			text := "version: 1\napp: b\nfunctions:\n  web:\n    runtime: nodejs\n    source: functions/catalog\n    " + tc.bundle + "\n"
+			app, err := spec.Parse("app.yaml", "../examples/iam-guest", []byte(text), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := app.Functions[0].Bundle
+			if !reflect.DeepEqual(got, tc.want) || (got.External == nil) != (tc.want.External == nil) {
+				t.Errorf("bundle %#v, want %#v", got, tc.want)
+			}
+		})
 	}
 }

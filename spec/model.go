@@ -185,10 +185,20 @@ type Function struct {
 	Source      string
 	SourceRoot  string // the spec file's folder, as given to Load
 	Handler     string
+	Bundle      Bundle // nodejs only
 	Memory      int
 	Timeout     time.Duration
 	Environment []EnvVar
 	Access      []StorageGrant
+}
+
+// Bundle is how a nodejs function is bundled.
+type Bundle struct {
+	// External is what stays out of the bundle: nil means the default (the runtime's AWS SDK), an
+	// empty, non-nil list means nothing.
+	External  []string
+	SourceMap bool
+	Minify    bool
 }
 
 type EnvVar struct {

@@ -130,10 +130,17 @@ type rawFunction struct {
 	Runtime     string              `yaml:"runtime" doc:"go (built locally for provided.al2023 arm64), nodejs or python." enum:"go,nodejs,python"`
 	Source      string              `yaml:"source" doc:"Source folder, relative to the spec file."`
 	Handler     string              `yaml:"handler" doc:"Handler (default index.handler for nodejs and python; bootstrap for go)."`
+	Bundle      *rawBundle          `yaml:"bundle" doc:"nodejs only: how esbuild bundles the handler and its imports."`
 	Memory      int                 `yaml:"memory" doc:"Memory in MB, 128 to 10240 (default 256)."`
 	Timeout     string              `yaml:"timeout" doc:"Timeout such as 10s or 1m, at most 15m (default 10s)."`
 	Environment map[string]string   `yaml:"environment" doc:"Environment variables."`
 	Access      map[string][]string `yaml:"access" doc:"Least-privilege grants: storage name to actions." enum:"read,write,delete"`
+}
+
+type rawBundle struct {
+	External  *[]string `yaml:"external" doc:"Imports left out of the bundle and loaded at run time, from the runtime or a layer; * is a wildcard (default [\"@aws-sdk/*\"], the AWS SDK v3 of nodejs22.x; [] bundles everything)."`
+	SourceMap bool      `yaml:"sourceMap" doc:"Ship a source map and run Node with --enable-source-maps, so stack traces name the original files (default false)."`
+	Minify    bool      `yaml:"minify" doc:"Minify the bundle (default false)."`
 }
 
 type rawAPI struct {

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 )
 
 var (
@@ -711,6 +712,9 @@ func (v *validator) functions() []Function {
 				v.errorf(child(fp, "source"), "folder %q does not exist next to the spec; create it or fix the path", raw.Source)
 			}
 		}
+		if raw.Bundle != nil {
+			fn.Bundle = v.bundle(child(fp, "bundle"), raw.Runtime, raw.Bundle)
+		}
 		if raw.Memory != 0 {
 			if raw.Memory < 128 || raw.Memory > 10240 {
 				v.errorf(child(fp, "memory"), "%d MB is outside what Lambda allows (128 to 10240)", raw.Memory)
@@ -748,6 +752,32 @@ func (v *validator) functions() []Function {
 		out = append(out, fn)
 	}
 	return out
+}
+
+// bundle checks a nodejs function's bundle settings; esbuild takes one "*" per external path.
+func (v *validator) bundle(path, runtime string, raw *rawBundle) Bundle {
+	if runtime == "go" || runtime == "python" {
+		v.errorf(path, "only nodejs functions are bundled (go is compiled, python ships its folder with its requirements.txt installed); remove bundle")
+	}
+	b := Bundle{SourceMap: raw.SourceMap, Minify: raw.Minify}
+	if raw.External == nil {
+		return b
+	}
+	b.External = []string{}
+	for i, e := range *raw.External {
+		ep := index(child(path, "external"), i)
+		switch {
+		case strings.TrimSpace(e) == "":
+			v.errorf(ep, "is empty; give a package name such as sharp, or a pattern such as @aws-sdk/*")
+		case strings.ContainsFunc(e, unicode.IsSpace):
+			v.errorf(ep, "%q contains a space; give a package name such as sharp, or a pattern such as @aws-sdk/*", e)
+		case strings.Count(e, "*") > 1:
+			v.errorf(ep, "%q has more than one * wildcard; esbuild allows one (@scope/*, *.node)", e)
+		default:
+			b.External = append(b.External, e)
+		}
+	}
+	return b
 }
 
 // caseClash reports names of one section that differ only in case: they would share logical IDs

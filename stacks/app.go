@@ -22,7 +22,8 @@ import (
 
 // Options are the synth-time settings that are not part of the spec.
 type Options struct {
-	// BuildDir is where Go functions are compiled; "" uses a temporary folder per function.
+	// BuildDir is where functions are built (a folder per function, emptied first); "" uses a
+	// temporary folder per function.
 	BuildDir string
 	// SkipNag leaves out the cdk-nag AwsSolutions checks (and the suppressions in nag.go). By default
 	// every stack is checked and each unsuppressed finding is an error annotation, which fails synth.
@@ -127,6 +128,11 @@ func (b *builder) functions() {
 			LogRetention: retention(b.app.LogRetentionDays),
 			Description:  "underhood " + b.app.Name + " function " + fn.Name,
 			BuildDir:     buildDir,
+			Bundle: function.NodeBundle{
+				External:  fn.Bundle.External,
+				SourceMap: fn.Bundle.SourceMap,
+				Minify:    fn.Bundle.Minify,
+			},
 		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -139,5 +140,44 @@ func TestSynthWarnsAboutTriggersOnExistingPool(t *testing.T) {
 	want := "warning: shop-prod/UserPool: auth: trigger postConfirmation is not attached to existing user pool eu-west-1_AbC123xyz"
 	if code != 0 || !strings.Contains(errs, want) {
 		t.Errorf("exit %d, stderr lacks %q:\n%s", code, want, errs)
+	}
+}
+
+// TestSynthMissingPackage: a handler importing a package that is listed but not installed (a fresh
+// clone before npm ci) fails synth with exit 1, the file, line and column of the import and the
+// command that installs it; once installed, synth succeeds.
+func TestSynthMissingPackage(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run("init", "--app", "shop", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	fn := filepath.Join(dir, "functions", "hello")
+	code := "import { shout } from \"tinycase\";\nexport const handler = async () => ({ statusCode: 200, body: shout(\"hi\") });\n"
+	write := func(name, content string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(fn, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(fn, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("index.mjs", code)
+	write("package.json", `{"name": "hello", "dependencies": {"tinycase": "1.0.0"}}`)
+	write("package-lock.json", `{"name": "hello", "lockfileVersion": 3, "packages": {}}`)
+	spec := filepath.Join(dir, "app.yaml")
+
+	exit, _, errs := run("synth", "--quiet", "--no-nag", "--out", filepath.Join(dir, "cdk.out"), spec)
+	want := "error: shop-dev/Functions/hello: function \"hello\": " + filepath.Join(fn, "index.mjs") + ":1:" +
+		strconv.Itoa(strings.Index(code, `"tinycase"`)+1) + ": cannot find package \"tinycase\": it is not installed in " +
+		filepath.Join(fn, "node_modules") + "; install the packages first: cd " + fn + " && npm ci\n"
+	if exit != 1 || !strings.Contains(errs, want) || !strings.Contains(errs, "shop-dev has 1 error(s)") {
+		t.Errorf("exit %d, stderr lacks %q:\n%s", exit, want, errs)
+	}
+
+	write("node_modules/tinycase/package.json", `{"name": "tinycase", "version": "1.0.0", "main": "index.js"}`)
+	write("node_modules/tinycase/index.js", "exports.shout = (s) => s.toUpperCase();\n")
+	if exit, _, errs := run("synth", "--quiet", "--no-nag", "--out", filepath.Join(dir, "cdk.out"), spec); exit != 0 {
+		t.Errorf("with the package installed: exit %d\n%s", exit, errs)
 	}
 }

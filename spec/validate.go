@@ -61,6 +61,7 @@ type validator struct {
 	userPool     *rawUserPool
 	identityPool *rawIdentityPool
 	existing     *rawExisting // the selected stage's
+	stageName    string       // the selected stage
 }
 
 // errorf reports a problem at path, unless the value there already failed to decode (its zero value
@@ -99,12 +100,14 @@ func (v *validator) validate(stage string) *App {
 		v.errorf("app", "%q is not a valid app name: use 1 to 40 lowercase letters, digits and hyphens, starting with a letter", raw.App)
 	}
 	app.Name = raw.App
+	v.stageName = stage
 	v.stage(app, stage)
 
 	if raw.Auth != nil {
 		app.Auth = v.auth(raw.Auth)
 	}
 	app.Functions = v.functions()
+	v.s3Overlaps()
 	app.Buckets, app.Tables = v.storage()
 	app.APIs = v.apis()
 	app.Frontend = v.frontend()
@@ -139,6 +142,7 @@ func (v *validator) stage(app *App, stage string) {
 		}
 		if s.Existing != nil {
 			v.checkExisting(child(p, "existing"), s)
+			v.checkStreams(child(p, "existing"), s)
 		}
 	}
 	if len(v.raw.Stages) == 0 {
@@ -685,7 +689,7 @@ func (v *validator) functions() []Function {
 			if !envNamePattern.MatchString(k) {
 				v.errorf(child(child(fp, "environment"), k), "%q is not a valid environment variable name", k)
 			}
-			if strings.HasPrefix(k, "AWS_") || strings.HasPrefix(k, "UNDERHOOD_") || strings.HasPrefix(k, "STORAGE_") {
+			if reservedEnvPrefix(k) {
 				v.errorf(child(child(fp, "environment"), k), "names starting with AWS_, UNDERHOOD_ or STORAGE_ are reserved (Lambda and underhood set them)")
 			}
 			fn.Environment = append(fn.Environment, EnvVar{Name: k, Value: raw.Environment[k]})
@@ -698,6 +702,11 @@ func (v *validator) functions() []Function {
 			}
 			fn.Access = append(fn.Access, StorageGrant{Storage: s, Actions: v.actionList(ap, raw.Access[s])})
 		}
+		if raw.Schedule != "" {
+			fn.Schedule = v.schedule(child(fp, "schedule"), raw.Schedule)
+		}
+		fn.Secrets = v.functionSecrets(fp, raw)
+		fn.Events = v.functionEvents(fp, raw)
 		out = append(out, fn)
 	}
 	return out
@@ -773,6 +782,9 @@ func (v *validator) storage() ([]Bucket, []Table) {
 			t := v.table(sp, name, raw)
 			if v.existing != nil {
 				t.ExistingName = v.existing.Storage[name]
+				if t.ExistingName != "" {
+					t.ExistingStreamARN = v.existing.Streams[name]
+				}
 			}
 			tables = append(tables, t)
 		case "":

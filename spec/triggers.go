@@ -43,45 +43,49 @@ func reservedEnvPrefix(name string) bool {
 
 // schedule checks an EventBridge schedule expression and returns it with single spaces ("" when wrong).
 func (v *validator) schedule(path, expr string) string {
+	norm, problem := CheckSchedule(expr)
+	if problem != "" {
+		v.errorf(path, "%s", problem)
+	}
+	return norm
+}
+
+// CheckSchedule checks an EventBridge schedule expression (rate or cron, as scheduled rules take
+// them). It returns the expression with single spaces, or "" and what is wrong with it.
+func CheckSchedule(expr string) (string, string) {
 	s := strings.TrimSpace(expr)
 	kind, inner, ok := strings.Cut(s, "(")
 	if !ok || !strings.HasSuffix(inner, ")") || (kind != "rate" && kind != "cron") {
-		v.errorf(path, "%q is not an EventBridge schedule expression; write rate(5 minutes) or cron(0 3 * * ? *) (minutes hours day-of-month month day-of-week year, UTC)", expr)
-		return ""
+		return "", fmt.Sprintf("%q is not an EventBridge schedule expression; write rate(5 minutes) or cron(0 3 * * ? *) (minutes hours day-of-month month day-of-week year, UTC)", expr)
 	}
 	fields := strings.Fields(strings.TrimSuffix(inner, ")"))
 	if kind == "rate" {
-		return v.rate(path, expr, fields)
+		return checkRate(expr, fields)
 	}
-	return v.cron(path, expr, fields)
+	return checkCron(expr, fields)
 }
 
 var rateUnits = []string{"minute", "minutes", "hour", "hours", "day", "days"}
 
-func (v *validator) rate(path, expr string, f []string) string {
+func checkRate(expr string, f []string) (string, string) {
 	if len(f) != 2 {
-		v.errorf(path, "%q: a rate takes a number and a unit, e.g. rate(5 minutes), rate(1 hour), rate(7 days)", expr)
-		return ""
+		return "", fmt.Sprintf("%q: a rate takes a number and a unit, e.g. rate(5 minutes), rate(1 hour), rate(7 days)", expr)
 	}
 	n, err := strconv.Atoi(f[0])
 	if err != nil || n < 1 || f[0][0] == '+' || f[0][0] == '0' {
-		v.errorf(path, "%q: the rate's value must be a whole number of 1 or more, not %q", expr, f[0])
-		return ""
+		return "", fmt.Sprintf("%q: the rate's value must be a whole number of 1 or more, not %q", expr, f[0])
 	}
 	if !slices.Contains(rateUnits, f[1]) {
-		v.errorf(path, "%q: %q is not a rate unit; use minute(s), hour(s) or day(s)%s", expr, f[1], didYouMean(f[1], rateUnits))
-		return ""
+		return "", fmt.Sprintf("%q: %q is not a rate unit; use minute(s), hour(s) or day(s)%s", expr, f[1], didYouMean(f[1], rateUnits))
 	}
 	plural := strings.HasSuffix(f[1], "s")
 	switch {
 	case n == 1 && plural:
-		v.errorf(path, "%q: EventBridge wants the singular unit for a value of 1: rate(1 %s)", expr, strings.TrimSuffix(f[1], "s"))
-		return ""
+		return "", fmt.Sprintf("%q: EventBridge wants the singular unit for a value of 1: rate(1 %s)", expr, strings.TrimSuffix(f[1], "s"))
 	case n > 1 && !plural:
-		v.errorf(path, "%q: EventBridge wants the plural unit for a value above 1: rate(%d %ss)", expr, n, f[1])
-		return ""
+		return "", fmt.Sprintf("%q: EventBridge wants the plural unit for a value above 1: rate(%d %ss)", expr, n, f[1])
 	}
-	return "rate(" + f[0] + " " + f[1] + ")"
+	return "rate(" + f[0] + " " + f[1] + ")", ""
 }
 
 // cronField is one field of an EventBridge cron expression: its range, names and the wildcards
@@ -102,30 +106,22 @@ var cronFields = []cronField{
 	{name: "year", min: 1970, max: 2199},
 }
 
-func (v *validator) cron(path, expr string, f []string) string {
+func checkCron(expr string, f []string) (string, string) {
 	if len(f) != 6 {
-		v.errorf(path, "%q has %d fields; an EventBridge cron has 6: minutes hours day-of-month month day-of-week year, e.g. cron(0 3 * * ? *) (a Unix crontab has 5: add the year, and ? for day-of-month or day-of-week)", expr, len(f))
-		return ""
+		return "", fmt.Sprintf("%q has %d fields; an EventBridge cron has 6: minutes hours day-of-month month day-of-week year, e.g. cron(0 3 * * ? *) (a Unix crontab has 5: add the year, and ? for day-of-month or day-of-week)", expr, len(f))
 	}
-	ok := true
 	for i, cf := range cronFields {
 		if msg := cf.check(f[i]); msg != "" {
-			v.errorf(path, "%q: %s field %q %s", expr, cf.name, f[i], msg)
-			ok = false
+			return "", fmt.Sprintf("%q: %s field %q %s", expr, cf.name, f[i], msg)
 		}
-	}
-	if !ok {
-		return ""
 	}
 	switch dom, dow := f[2], f[4]; {
 	case dom == "?" && dow == "?":
-		v.errorf(path, "%q: day-of-month and day-of-week are both ?; one of them needs a value or *, e.g. cron(%s %s * %s ? %s)", expr, f[0], f[1], f[3], f[5])
-		return ""
+		return "", fmt.Sprintf("%q: day-of-month and day-of-week are both ?; one of them needs a value or *, e.g. cron(%s %s * %s ? %s)", expr, f[0], f[1], f[3], f[5])
 	case dom != "?" && dow != "?":
-		v.errorf(path, "%q: EventBridge needs ? in day-of-month or day-of-week (it cannot take both): cron(%s %s %s %s ? %s) for days of the month, cron(%s %s ? %s %s %s) for days of the week", expr, f[0], f[1], dom, f[3], f[5], f[0], f[1], f[3], dow, f[5])
-		return ""
+		return "", fmt.Sprintf("%q: EventBridge needs ? in day-of-month or day-of-week (it cannot take both): cron(%s %s %s %s ? %s) for days of the month, cron(%s %s ? %s %s %s) for days of the week", expr, f[0], f[1], dom, f[3], f[5], f[0], f[1], f[3], dow, f[5])
 	}
-	return "cron(" + strings.Join(f, " ") + ")"
+	return "cron(" + strings.Join(f, " ") + ")", ""
 }
 
 // check returns what is wrong with one field ("" when nothing).

@@ -23,8 +23,8 @@ type storageOut struct {
 	physical, physicalFrom string
 
 	// s3
-	access     []levelOut // public, protected, private in that order
-	groups     []groupGrant
+	access      []levelOut // public, protected, private in that order
+	groups      []groupGrant
 	trigger     string // Amplify name of the trigger function
 	triggerFile string // the file that names it
 	accessFile  string // the file the access levels come from

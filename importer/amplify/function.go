@@ -507,7 +507,7 @@ func (b *builder) functionEnv(f *fnOut) {
 		}
 		if json.Unmarshal(raw, &ref) != nil || ref.Ref == "" {
 			if slices.Contains(f.fnParams.SecretNames, name) {
-				continue // reported with the secret
+				continue // under secrets (or reported there)
 			}
 			what := "a CloudFormation expression"
 			if strings.Contains(string(raw), "/amplify/") && strings.Contains(string(raw), "AMPLIFY_") {

@@ -143,9 +143,9 @@ func NewBucket(scope constructs.Construct, id string, props *BucketProps) *Bucke
 		for i, rule := range p.Access {
 			b.applyRule(i, rule)
 		}
-		if len(p.Notifications) > 0 {
-			b.permissions(p.Notifications)
-			b.notifications = awscdk.Stack_Of(c).ToJsonString(notificationAPI(p.Notifications), nil)
+		if ns := b.validNotifications(p.Notifications); len(ns) > 0 {
+			b.permissions(ns)
+			b.notifications = awscdk.Stack_Of(c).ToJsonString(notificationAPI(ns), nil)
 			awscdk.Annotations_Of(c).AddWarning(jsii.String(fmt.Sprintf("storage.Bucket: %s is an existing bucket, whose notification configuration belongs to its owner: after deploying, set it once (aws s3api put-bucket-notification-configuration --bucket %s --notification-configuration '<the stack output>'); it replaces the bucket's current notifications", p.ExistingBucketName, p.ExistingBucketName)))
 		}
 		return b
@@ -195,8 +195,8 @@ func NewBucket(scope constructs.Construct, id string, props *BucketProps) *Bucke
 	for i, rule := range p.Access {
 		b.applyRule(i, rule)
 	}
-	if len(p.Notifications) > 0 {
-		b.notify(bucket, p.Notifications)
+	if ns := b.validNotifications(p.Notifications); len(ns) > 0 {
+		b.notify(bucket, ns)
 	}
 	return b
 }
@@ -236,17 +236,8 @@ func (b *Bucket) permissions(ns []Notification) []awslambda.CfnPermission {
 	var out []awslambda.CfnPermission
 	seen := map[string]bool{}
 	for _, n := range ns {
-		switch {
-		case n.Function == nil:
-			b.addError(fmt.Sprintf("storage.Bucket: notification %q has no function", n.Name))
+		if seen[n.Name] {
 			continue
-		case seen[n.Name]:
-			continue
-		}
-		for _, e := range n.Events {
-			if _, ok := s3EventTypes[e]; !ok {
-				b.addError(fmt.Sprintf("storage.Bucket: notification %q: unknown event %q (want created or removed)", n.Name, e))
-			}
 		}
 		seen[n.Name] = true
 		out = append(out, awslambda.NewCfnPermission(b.Construct, jsii.String("Invoke"+n.Name), &awslambda.CfnPermissionProps{
@@ -256,6 +247,28 @@ func (b *Bucket) permissions(ns []Notification) []awslambda.CfnPermission {
 			SourceAccount: awscdk.Aws_ACCOUNT_ID(),
 			SourceArn:     b.arn(),
 		}))
+	}
+	return out
+}
+
+// validNotifications reports notifications without a function, name or known event, and returns
+// the others.
+func (b *Bucket) validNotifications(ns []Notification) []Notification {
+	var out []Notification
+	for i, n := range ns {
+		ok := n.Function != nil && n.Name != "" && len(n.Events) > 0
+		if !ok {
+			b.addError(fmt.Sprintf("storage.Bucket: notification %d (%q) needs a Name, a Function and Events", i, n.Name))
+		}
+		for _, e := range n.Events {
+			if _, known := s3EventTypes[e]; !known {
+				b.addError(fmt.Sprintf("storage.Bucket: notification %q: unknown event %q (want created or removed)", n.Name, e))
+				ok = false
+			}
+		}
+		if ok {
+			out = append(out, n)
+		}
 	}
 	return out
 }

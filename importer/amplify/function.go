@@ -214,11 +214,15 @@ func (b *builder) readFunctions() error {
 			res.approx("it uses %d Lambda layer(s) (function-parameters.json lambdaLayers): underhood has no layers; put their code into the source folder", len(f.fnParams.LambdaLayers))
 		}
 		b.functionSecrets(f)
-		if rule, from := b.fnParam(f, "CloudWatchRule"); rule != "" && !strings.EqualFold(rule, "NONE") {
+		rule, ruleFrom := b.fnParam(f, "CloudWatchRule")
+		if def, ok := rawString(tmpl.Parameters["CloudWatchRule"].Default); ok && ruleFrom == "" {
+			rule, ruleFrom = def, from(f.tmplFile, "Parameters.CloudWatchRule.Default")
+		}
+		if rule != "" && !strings.EqualFold(rule, "NONE") {
 			if norm, problem := spec.CheckSchedule(rule); problem != "" {
-				res.approx("its schedule is not in the spec (%s): %s; fix it and add schedule: to the function", from, problem)
+				res.approx("its schedule is not in the spec (%s): %s; fix it and add schedule: to the function", ruleFrom, problem)
 			} else {
-				f.schedule, f.scheduleFrom = norm, from+" (Amplify's CloudWatchRule: an EventBridge rule invoking the function)"
+				f.schedule, f.scheduleFrom = norm, ruleFrom+" (Amplify's CloudWatchRule: an EventBridge rule invoking the function)"
 			}
 		}
 		for _, id := range slices.Sorted(maps.Keys(tmpl.Resources)) {

@@ -33,6 +33,7 @@ func notes(r Resource) string { return strings.Join(r.Notes, "\n") }
 func TestScheduleImported(t *testing.T) {
 	for _, c := range []struct {
 		name, params, tpi string
+		tmplDefault       string // the template's Parameters.CloudWatchRule.Default, with no parameters.json value
 		want              string // "" = not in the spec
 		note              string
 	}{
@@ -40,11 +41,21 @@ func TestScheduleImported(t *testing.T) {
 		{name: "parameters.json rate", params: "rate(5 minutes)", want: "rate(5 minutes)"},
 		{name: "team-provider-info wins", params: "rate(5 minutes)", tpi: "rate(1 day)", want: "rate(1 day)"},
 		{name: "NONE", params: "NONE"},
+		{name: "template default", tmplDefault: "rate(2 hours)", want: "rate(2 hours)"},
 		{name: "refused", params: "rate(1 days)", note: "EventBridge wants the singular unit"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := copyProject(t, "Scott0275__PHCare")
-			writeJSON(t, filepath.Join(dir, "amplify/backend/function/patientsLambda/parameters.json"), map[string]any{"CloudWatchRule": c.params})
+			if c.params != "" {
+				writeJSON(t, filepath.Join(dir, "amplify/backend/function/patientsLambda/parameters.json"), map[string]any{"CloudWatchRule": c.params})
+			}
+			if c.tmplDefault != "" {
+				file := filepath.Join(dir, "amplify/backend/function/patientsLambda/patientsLambda-cloudformation-template.json")
+				var tmpl map[string]any
+				readJSONFile(t, file, &tmpl)
+				tmpl["Parameters"].(map[string]any)["CloudWatchRule"].(map[string]any)["Default"] = c.tmplDefault
+				writeJSON(t, file, tmpl)
+			}
 			if c.tpi != "" {
 				file := filepath.Join(dir, "amplify/team-provider-info.json")
 				var tpi map[string]map[string]any

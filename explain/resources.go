@@ -390,14 +390,62 @@ func (e *explainer) function(w *writer, f spec.Function) {
 			}
 		}
 	}
+	if f.Schedule != "" {
+		why = append(why, fmt.Sprintf("runs on the schedule `%s` (an EventBridge rule, UTC)", f.Schedule))
+	}
+	for _, ev := range f.Events {
+		if ev.DynamoDB != "" {
+			why = append(why, fmt.Sprintf("processes the changes of table `%s` (its stream)", ev.DynamoDB))
+		} else {
+			why = append(why, fmt.Sprintf("is called when objects are %s in bucket `%s`%s", orList(ev.On), ev.S3, underPrefix(ev.Prefix)))
+		}
+	}
 	if len(why) == 0 {
-		why = []string{"is declared under `functions`; no route or trigger invokes it"}
+		why = []string{"is declared under `functions`; no route, trigger, schedule or event invokes it"}
 	}
 	w.line("**Why:** it %s.", andList(why))
+	if f.Schedule != "" {
+		w.line("- Schedule: EventBridge invokes it `%s`; the Lambda permission names exactly that rule, so no other rule can.", f.Schedule)
+	}
+	for _, ev := range f.Events {
+		if ev.DynamoDB != "" {
+			w.line("- Stream of `%s`: Lambda polls it from the newest record (batches of up to 100) and may read only that stream; a failing batch is retried in order until it succeeds or its records expire (24 hours).", ev.DynamoDB)
+		} else {
+			w.line("- Bucket `%s`: S3 invokes it on %s%s; the permission is for that bucket in this account only.", ev.S3, andList(s3EventWords(ev.On)), underPrefix(ev.Prefix))
+		}
+	}
+	for _, s := range f.Secrets {
+		kind, name, one, service := "Secrets Manager secret", s.SecretsManager, "secret", "Secrets Manager"
+		if s.SSMParameter != "" {
+			kind, name, one, service = "SSM parameter", s.SSMParameter, "parameter", "Parameter Store"
+		}
+		line := fmt.Sprintf("- Secret `%s`: the %s `%s`. The variable holds its name, never its value (the code reads the value at run time); the role may read that %s only", s.Env, kind, name, one)
+		if s.KMSKey != "" {
+			line += fmt.Sprintf(", and decrypt with key `%s` through %s only", s.KMSKey, service)
+		}
+		w.line("%s.", line)
+	}
 	for _, g := range f.Access {
 		w.line("- Its role may %s `%s` (`functions.%s.access`).", andList(g.Actions), g.Storage, f.Name)
 	}
 	w.blank()
+}
+
+func underPrefix(prefix string) string {
+	if prefix == "" {
+		return ""
+	}
+	return fmt.Sprintf(" under `%s`", prefix)
+}
+
+var s3EventPhrases = map[string]string{spec.S3Created: "every upload or copy (`s3:ObjectCreated:*`)", spec.S3Removed: "every delete (`s3:ObjectRemoved:*`)"}
+
+func s3EventWords(on []string) []string {
+	out := make([]string, len(on))
+	for i, k := range on {
+		out[i] = s3EventPhrases[k]
+	}
+	return out
 }
 
 func (e *explainer) bucket(w *writer, b spec.Bucket) {
@@ -417,6 +465,16 @@ func (e *explainer) bucket(w *writer, b spec.Bucket) {
 		w.line("- No browser access (no `access`): only functions reach it.")
 	}
 	e.storageUsers(w, b.Name)
+	if evs := e.app.BucketEvents(b.Name); len(evs) > 0 {
+		for _, fe := range evs {
+			w.line("- Objects %s%s invoke function `%s`.", orList(fe.Event.On), underPrefix(fe.Event.Prefix), fe.Function)
+		}
+		if b.ExistingName != "" {
+			w.line("- Its notifications belong to the existing bucket, so the stack only lets S3 invoke the functions: after deploying, set them once with `aws s3api put-bucket-notification-configuration --bucket %s --notification-configuration \"$(jq -r '.[\"%s\"].%s' outputs.json)\"` (this replaces the bucket's current notifications).", b.ExistingName, e.app.StackName(), spec.OutputBucketNotifications(b.Name))
+		} else {
+			w.line("- Named `%s-<account>-<region>`: S3 checks its notifications' permissions when they are set, so they must exist before the bucket and name it without referencing it. Declaring events on a bucket already deployed without them renames it, which replaces it (underhood plan blocks that).", spec.EventBucketPrefix(e.app.Name, e.app.Stage, b.Name))
+		}
+	}
 	if b.Versioned {
 		w.line("- Versioned: overwritten and deleted objects keep their old versions.")
 	}
@@ -457,6 +515,13 @@ func (e *explainer) table(w *writer, t spec.Table) {
 	}
 	if t.Stream != "" {
 		w.line("- Stream of changes: `%s`.", t.Stream)
+	}
+	for _, f := range e.app.Functions {
+		for _, ev := range f.Events {
+			if ev.DynamoDB == t.Name {
+				w.line("- Its stream invokes function `%s`.", f.Name)
+			}
+		}
 	}
 	if t.TTLAttribute != "" {
 		w.line("- Items expire at the time in `%s`.", t.TTLAttribute)

@@ -297,6 +297,19 @@ func (s *rawSecret) decodeNode(d *decoder, n *yaml.Node, path string) bool {
 	return true
 }
 
+func (s *rawFunctionSecret) decodeNode(d *decoder, n *yaml.Node, path string) bool {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind != yaml.ScalarNode {
+		return false
+	}
+	// Never echo the value: it may be a real secret.
+	s.plaintext = true
+	d.r.at(nodePos(n), path, "secrets are never written in the spec; store the value in Secrets Manager or SSM Parameter Store and reference it: { secretsManager: NAME } or { ssmParameter: /NAME }")
+	return true
+}
+
 func isNull(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
 }

@@ -174,6 +174,7 @@ var syntaxHints = map[string]string{
 	"found character that cannot start any token":            "a value starts with a character YAML reserves (such as @ or `); quote the value",
 	"block sequence entries are not allowed in this context": "a \"- \" list item where a value is expected; put the list on its own lines, indented under its key",
 	"exceeded max depth of 10000":                            "values nested more than 10000 levels deep; no app spec nests like this",
+	"did not find expected alphabetic or numeric character":  "a * or & starts a YAML alias or anchor, and none follows; quote the value, e.g. schedule: \"cron(0 3 * * ? *)\"",
 }
 
 // syntaxFail reports a YAML syntax error at the best position that can be recovered from yaml.v3's message.

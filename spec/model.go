@@ -190,6 +190,33 @@ type Function struct {
 	Timeout     time.Duration
 	Environment []EnvVar
 	Access      []StorageGrant
+	// Schedule is an EventBridge schedule expression ("" = none), with single spaces.
+	Schedule string
+	Secrets  []FunctionSecret // sorted by Env
+	Events   []Event          // sorted: dynamodb then s3 events, each by storage name, then prefix
+}
+
+// FunctionSecret is a secret a function may read: its name goes into the environment variable Env.
+// Exactly one of SecretsManager and SSMParameter is set.
+type FunctionSecret struct {
+	Env            string
+	SecretsManager string // a secret name, or a full secret ARN
+	SSMParameter   string // a parameter name, as written (with or without a leading /)
+	KMSKey         string // customer managed key ARN; "" = the AWS managed key (no grant needed)
+}
+
+// S3 object event kinds of an Event.
+const (
+	S3Created = "created"
+	S3Removed = "removed"
+)
+
+// Event is one event source of a function. Exactly one of DynamoDB and S3 is set.
+type Event struct {
+	DynamoDB string   // table (storage name) whose stream invokes the function
+	S3       string   // bucket (storage name) whose object notifications invoke the function
+	On       []string // S3: created, removed in that order
+	Prefix   string   // S3: key prefix filter ("" = every object)
 }
 
 // Bundle is how a nodejs function is bundled.
@@ -290,6 +317,9 @@ type Table struct {
 	PointInTimeRecovery bool
 	Stream              string
 	TTLAttribute        string
+	// ExistingStreamARN is the stream ARN of an existing table (stages.<s>.existing.streams), set when
+	// ExistingName is and the spec gives it.
+	ExistingStreamARN string
 }
 
 type Key struct {

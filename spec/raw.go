@@ -27,6 +27,7 @@ type rawExisting struct {
 	UserPool     *rawExistingUserPool     `yaml:"userPool" doc:"An existing Cognito user pool: underhood creates only an app client on it (unless clientId is given) and changes nothing else."`
 	IdentityPool *rawExistingIdentityPool `yaml:"identityPool" doc:"An existing identity pool: underhood creates its roles and role attachment and changes nothing else."`
 	Storage      map[string]string        `yaml:"storage" doc:"Storage name (under storage) to the existing bucket name (s3) or table name (dynamodb)."`
+	Streams      map[string]string        `yaml:"streams" doc:"Storage name of an existing table (under existing.storage) to its stream ARN (aws dynamodb describe-table --query Table.LatestStreamArn); needed when a function's events read that stream: an existing table's stream ARN cannot be looked up at deploy time."`
 }
 
 type rawExistingUserPool struct {
@@ -127,14 +128,35 @@ type rawIdentityPool struct {
 }
 
 type rawFunction struct {
-	Runtime     string              `yaml:"runtime" doc:"go (built locally for provided.al2023 arm64), nodejs or python." enum:"go,nodejs,python"`
-	Source      string              `yaml:"source" doc:"Source folder, relative to the spec file."`
-	Handler     string              `yaml:"handler" doc:"Handler (default index.handler for nodejs and python; bootstrap for go)."`
-	Bundle      *rawBundle          `yaml:"bundle" doc:"nodejs only: how esbuild bundles the handler and its imports."`
-	Memory      int                 `yaml:"memory" doc:"Memory in MB, 128 to 10240 (default 256)."`
-	Timeout     string              `yaml:"timeout" doc:"Timeout such as 10s or 1m, at most 15m (default 10s)."`
-	Environment map[string]string   `yaml:"environment" doc:"Environment variables."`
-	Access      map[string][]string `yaml:"access" doc:"Least-privilege grants: storage name to actions." enum:"read,write,delete"`
+	Runtime     string                        `yaml:"runtime" doc:"go (built locally for provided.al2023 arm64), nodejs or python." enum:"go,nodejs,python"`
+	Source      string                        `yaml:"source" doc:"Source folder, relative to the spec file."`
+	Handler     string                        `yaml:"handler" doc:"Handler (default index.handler for nodejs and python; bootstrap for go)."`
+	Bundle      *rawBundle                    `yaml:"bundle" doc:"nodejs only: how esbuild bundles the handler and its imports."`
+	Memory      int                           `yaml:"memory" doc:"Memory in MB, 128 to 10240 (default 256)."`
+	Timeout     string                        `yaml:"timeout" doc:"Timeout such as 10s or 1m, at most 15m (default 10s)."`
+	Environment map[string]string             `yaml:"environment" doc:"Environment variables."`
+	Access      map[string][]string           `yaml:"access" doc:"Least-privilege grants: storage name to actions." enum:"read,write,delete"`
+	Schedule    string                        `yaml:"schedule" doc:"Run the function on a schedule: an EventBridge expression, rate(5 minutes) or cron(0 3 * * ? *) (UTC). Creates an EventBridge rule and a permission for exactly that rule."`
+	Secrets     map[string]*rawFunctionSecret `yaml:"secrets" doc:"Environment variable name to a secret the function may read: it gets the secret's name (never its value) in that variable and a read grant on exactly that secret or parameter."`
+	Events      []*rawEvent                   `yaml:"events" doc:"What else invokes the function: a DynamoDB table's stream ({ dynamodb: TABLE }) or S3 object notifications ({ s3: BUCKET, on: [created, removed], prefix: public/ })."`
+}
+
+// rawFunctionSecret is a reference to a secret a function reads at run time. A plain string here is a
+// plaintext secret and is rejected.
+type rawFunctionSecret struct {
+	SecretsManager string `yaml:"secretsManager" doc:"Secrets Manager secret name, or its full ARN."`
+	SSMParameter   string `yaml:"ssmParameter" doc:"SSM Parameter Store parameter name (String or SecureString), e.g. /myapp/prod/apiKey."`
+	KMSKey         string `yaml:"kmsKey" doc:"ARN of the customer managed KMS key that encrypts it; omit it for the AWS managed key (aws/secretsmanager, aws/ssm), which needs no grant. The function may then decrypt with that key through that service only."`
+
+	plaintext bool
+}
+
+// rawEvent is one event source of a function.
+type rawEvent struct {
+	DynamoDB string   `yaml:"dynamodb" doc:"A dynamodb storage name: its stream invokes the function (the table needs stream)."`
+	S3       string   `yaml:"s3" doc:"An s3 storage name: its object notifications invoke the function."`
+	On       []string `yaml:"on" doc:"s3: the object events: created (any upload or copy), removed (any delete)." enum:"created,removed"`
+	Prefix   string   `yaml:"prefix" doc:"s3: only objects whose key starts with this, e.g. public/ (default: every object)."`
 }
 
 type rawBundle struct {

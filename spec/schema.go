@@ -42,6 +42,20 @@ func schemaFor(t reflect.Type, doc, enum string) map[string]any {
 		obj["required"] = []string{"type"}
 		return map[string]any{"oneOf": []any{
 			map[string]any{"type": "string", "description": "The attribute's type.", "enum": attrTypes}, obj}}
+	case reflect.TypeOf(rawFunctionSecret{}):
+		obj := objectSchema(t)
+		obj["oneOf"] = []any{
+			map[string]any{"required": []string{"secretsManager"}},
+			map[string]any{"required": []string{"ssmParameter"}},
+		}
+		return withDoc(obj, doc)
+	case reflect.TypeOf(rawEvent{}):
+		obj := objectSchema(t)
+		obj["oneOf"] = []any{
+			map[string]any{"required": []string{"dynamodb"}},
+			map[string]any{"required": []string{"s3", "on"}},
+		}
+		return withDoc(obj, doc)
 	case reflect.TypeOf(rawSecret{}):
 		obj := objectSchema(t)
 		obj["required"] = []string{"secretsManager"}
@@ -75,6 +89,13 @@ func schemaFor(t reflect.Type, doc, enum string) map[string]any {
 		s["type"] = "boolean"
 	}
 	return s
+}
+
+func withDoc(obj map[string]any, doc string) map[string]any {
+	if doc != "" {
+		obj["description"] = doc
+	}
+	return obj
 }
 
 func objectSchema(t reflect.Type) map[string]any {

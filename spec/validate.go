@@ -64,6 +64,7 @@ type validator struct {
 	identityPool *rawIdentityPool
 	up           *UserPool    // the resolved user pool, once auth is validated
 	existing     *rawExisting // the selected stage's
+	stageName    string       // the selected stage
 }
 
 // errorf reports a problem at path, unless the value there already failed to decode (its zero value
@@ -102,12 +103,14 @@ func (v *validator) validate(stage string) *App {
 		v.errorf("app", "%q is not a valid app name: use 1 to 40 lowercase letters, digits and hyphens, starting with a letter", raw.App)
 	}
 	app.Name = raw.App
+	v.stageName = stage
 	v.stage(app, stage)
 
 	if raw.Auth != nil {
 		app.Auth = v.auth(raw.Auth)
 	}
 	app.Functions = v.functions()
+	v.s3Overlaps()
 	app.Buckets, app.Tables = v.storage()
 	app.APIs = v.apis()
 	app.Frontend = v.frontend()
@@ -142,6 +145,7 @@ func (v *validator) stage(app *App, stage string) {
 		}
 		if s.Existing != nil {
 			v.checkExisting(child(p, "existing"), s)
+			v.checkStreams(child(p, "existing"), s)
 		}
 	}
 	if len(v.raw.Stages) == 0 {
@@ -736,7 +740,7 @@ func (v *validator) functions() []Function {
 			if !envNamePattern.MatchString(k) {
 				v.errorf(child(child(fp, "environment"), k), "%q is not a valid environment variable name", k)
 			}
-			if strings.HasPrefix(k, "AWS_") || strings.HasPrefix(k, "UNDERHOOD_") || strings.HasPrefix(k, "STORAGE_") {
+			if reservedEnvPrefix(k) {
 				v.errorf(child(child(fp, "environment"), k), "names starting with AWS_, UNDERHOOD_ or STORAGE_ are reserved (Lambda and underhood set them)")
 			}
 			fn.Environment = append(fn.Environment, EnvVar{Name: k, Value: raw.Environment[k]})
@@ -749,6 +753,11 @@ func (v *validator) functions() []Function {
 			}
 			fn.Access = append(fn.Access, StorageGrant{Storage: s, Actions: v.actionList(ap, raw.Access[s])})
 		}
+		if raw.Schedule != "" {
+			fn.Schedule = v.schedule(child(fp, "schedule"), raw.Schedule)
+		}
+		fn.Secrets = v.functionSecrets(fp, raw)
+		fn.Events = v.functionEvents(fp, raw)
 		out = append(out, fn)
 	}
 	return out
@@ -850,6 +859,9 @@ func (v *validator) storage() ([]Bucket, []Table) {
 			t := v.table(sp, name, raw)
 			if v.existing != nil {
 				t.ExistingName = v.existing.Storage[name]
+				if t.ExistingName != "" {
+					t.ExistingStreamARN = v.existing.Streams[name]
+				}
 			}
 			tables = append(tables, t)
 		case "":

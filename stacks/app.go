@@ -240,6 +240,11 @@ func (b *builder) storage() {
 	scope := constructs.NewConstruct(b.s.Stack, jsii.String("Storage"))
 	for _, bk := range b.app.Buckets {
 		props := &storage.BucketProps{Versioned: bk.Versioned, CorsAllowOrigins: bk.CorsOrigins, Removal: b.removal(), ExistingBucketName: bk.ExistingName}
+		props.Notifications = b.notifications(bk.Name)
+		if len(props.Notifications) > 0 && bk.ExistingName == "" {
+			// Known before the bucket exists, so the permissions S3 checks need not reference it.
+			props.BucketName = spec.EventBucketPrefix(b.app.Name, b.app.Stage, bk.Name) + "-" + *awscdk.Aws_ACCOUNT_ID() + "-" + *awscdk.Aws_REGION()
+		}
 		for _, a := range bk.Access {
 			props.Access = append(props.Access, storage.AccessRule{
 				Level: storage.Level(a.Level), Who: storage.Who(a.Who), Group: a.Group,
@@ -260,6 +265,9 @@ func (b *builder) storage() {
 		if t.SortKey != nil {
 			props.SortKey = &storage.Key{Name: t.SortKey.Name, Type: t.SortKey.Type}
 		}
+		if t.ExistingName != "" {
+			props.ExistingStreamARN = t.ExistingStreamARN
+		}
 		for _, ix := range t.Indexes {
 			idx := storage.Index{Name: ix.Name, PartitionKey: storage.Key{Name: ix.PartitionKey.Name, Type: ix.PartitionKey.Type}}
 			if ix.SortKey != nil {
@@ -269,6 +277,19 @@ func (b *builder) storage() {
 		}
 		b.s.Tables[t.Name] = storage.NewTable(scope, t.Name, props)
 	}
+}
+
+// notifications lists the functions a bucket's object events invoke, in the model's order.
+func (b *builder) notifications(bucket string) []storage.Notification {
+	var out []storage.Notification
+	for _, fe := range b.app.BucketEvents(bucket) {
+		n := storage.Notification{Name: upperFirst(fe.Function), Function: b.s.Functions[fe.Function].Fn, Prefix: fe.Event.Prefix}
+		for _, on := range fe.Event.On {
+			n.Events = append(n.Events, storage.ObjectEvent(on))
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 // grantee maps who (guest, authenticated, owner, group) to the identity pool principal that gets the grant.
@@ -304,7 +325,8 @@ func (b *builder) functionAccess() {
 			key := envKey(g.Storage)
 			if bk, ok := b.s.Buckets[g.Storage]; ok {
 				bk.Grant(f, storageActions(g.Actions)...)
-				f.AddEnvironment(jsii.String("STORAGE_"+key+"_BUCKETNAME"), bk.Bucket.BucketName(), nil)
+				// By name when known: a bucket that notifies this function must not be referenced by it.
+				f.AddEnvironment(jsii.String("STORAGE_"+key+"_BUCKETNAME"), bk.Name(), nil)
 			}
 			if t, ok := b.s.Tables[g.Storage]; ok {
 				t.Grant(f, storageActions(g.Actions)...)
@@ -314,6 +336,24 @@ func (b *builder) functionAccess() {
 		}
 		if origins := originsFor(b.app, fn.Name); len(origins) > 0 {
 			f.AddEnvironment(jsii.String("UNDERHOOD_ALLOWED_ORIGINS"), jsii.String(strings.Join(origins, ",")), nil)
+		}
+		b.functionTriggers(fn)
+	}
+}
+
+// functionTriggers adds what a function reads (secrets) and what invokes it besides routes and
+// Cognito: its schedule and table streams (S3 notifications are the bucket's, see storage).
+func (b *builder) functionTriggers(fn spec.Function) {
+	f := b.s.Functions[fn.Name]
+	for _, s := range fn.Secrets {
+		f.AddSecret(function.Secret{Env: s.Env, SecretsManager: s.SecretsManager, SSMParameter: s.SSMParameter, KMSKey: s.KMSKey})
+	}
+	if fn.Schedule != "" {
+		f.AddSchedule("Schedule", fn.Schedule)
+	}
+	for _, e := range fn.Events {
+		if e.DynamoDB != "" {
+			f.AddStreamSource("Stream"+upperFirst(e.DynamoDB), b.s.Tables[e.DynamoDB].StreamArn())
 		}
 	}
 }
@@ -448,6 +488,9 @@ func (b *builder) outputs() {
 	}
 	for _, bk := range b.app.Buckets {
 		out(spec.OutputBucketName(bk.Name), b.s.Buckets[bk.Name].Bucket.BucketName(), "S3 bucket "+bk.Name)
+		if n := b.s.Buckets[bk.Name].NotificationConfiguration(); n != nil {
+			out(spec.OutputBucketNotifications(bk.Name), n, "Set once on the existing bucket "+bk.ExistingName+": aws s3api put-bucket-notification-configuration --bucket "+bk.ExistingName+" --notification-configuration '<this value>'")
+		}
 	}
 	for _, t := range b.app.Tables {
 		out(spec.OutputTableName(t.Name), b.s.Tables[t.Name].Table.TableName(), "DynamoDB table "+t.Name)
@@ -455,6 +498,14 @@ func (b *builder) outputs() {
 }
 
 func envKey(name string) string { return strings.ToUpper(name) }
+
+// upperFirst makes a spec name part of a construct ID: photos -> Photos.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
 
 func sortedSet(list []string) []string {
 	out := slices.Clone(list)

@@ -167,9 +167,9 @@ func acceptWildcards(b *builder) {
 	if ip := s.IdentityPool; ip != nil {
 		var levels, routes, compacted []string
 		for _, bk := range app.Buckets {
-			bucket := s.Buckets[bk.Name].Bucket
+			bucket := s.Buckets[bk.Name]
 			for _, prefix := range []string{"public/", "protected/", "private/", "protected/${cognito-identity.amazonaws.com:sub}/", "private/${cognito-identity.amazonaws.com:sub}/"} {
-				levels = append(levels, flat(bucket.ArnForObjects(jsii.String(prefix+"*"))))
+				levels = append(levels, flat(bucket.ObjectsArn(prefix+"*")))
 			}
 		}
 		for _, api := range app.APIs {
@@ -219,7 +219,7 @@ func acceptWildcards(b *builder) {
 		for _, g := range fn.Access {
 			var want []string
 			if bk, ok := s.Buckets[g.Storage]; ok {
-				want = append(want, flat(bk.Bucket.ArnForObjects(jsii.String("*"))))
+				want = append(want, flat(bk.ObjectsArn("*")))
 			}
 			if t, ok := s.Tables[g.Storage]; ok {
 				want = append(want, flat(jsii.String(*t.Table.TableArn()+"/index/*")))

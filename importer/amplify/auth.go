@@ -355,6 +355,41 @@ func (a *authOut) hasAttr(name string) bool {
 	return slices.ContainsFunc(a.standard, func(x attrOut) bool { return x.name == name })
 }
 
+// triggerConnection is one entry of cli-inputs.json authTriggerConnections.
+type triggerConnection struct {
+	TriggerType        string `json:"triggerType"`
+	LambdaFunctionName string `json:"lambdaFunctionName"`
+}
+
+// triggerConnections reads authTriggerConnections in every shape amplify-cli wrote it: a list of
+// objects, the whole list as one JSON-encoded string, or a list of JSON-encoded strings, one per
+// trigger. What cannot be read is reported and left out; the import goes on.
+func (a *authOut) triggerConnections(j jsonish) []triggerConnection {
+	if !j.present() {
+		return nil
+	}
+	field := "authTriggerConnections"
+	var items []json.RawMessage
+	if err := j.decode(a.file, a.data, fieldPath(a.prefix, field), &items); err != nil {
+		a.res.approx("%s: %s is not a list of trigger connections (%v): the triggers' functions are found by name instead", a.file, field, err)
+		return nil
+	}
+	var out []triggerConnection
+	for i, raw := range items {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			raw = json.RawMessage(s) // one JSON-encoded string per connection
+		}
+		var c triggerConnection
+		if err := json.Unmarshal(raw, &c); err != nil || c.TriggerType == "" {
+			a.res.approx("%s: %s[%d] is not a trigger connection ({triggerType, lambdaFunctionName}): left out", a.file, field, i)
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
 // readTriggers finds each Cognito trigger's function: authTriggerConnections (amplify-cli v7), else the
 // function the auth resource depends on whose name ends with the trigger, else <auth><Trigger>.
 func (b *builder) readTriggers(a *authOut, ref resourceRef, in authParams) error {
@@ -364,15 +399,7 @@ func (b *builder) readTriggers(a *authOut, ref resourceRef, in authParams) error
 			return err
 		}
 	}
-	var conns []struct {
-		TriggerType        string `json:"triggerType"`
-		LambdaFunctionName string `json:"lambdaFunctionName"`
-	}
-	if in.AuthTriggerConnections.present() {
-		if err := in.AuthTriggerConnections.decode(a.file, a.data, fieldPath(a.prefix, "authTriggerConnections"), &conns); err != nil {
-			return err
-		}
-	}
+	conns := a.triggerConnections(in.AuthTriggerConnections)
 	// Role permissions amplify-cli gave trigger functions (JSON strings).
 	perms := map[string][]string{}
 	for i, p := range in.Permissions {

@@ -217,6 +217,14 @@ func TestCorpusCounts(t *testing.T) {
 			}
 		}
 		backend += n
+		// Schedules, secrets and S3/DynamoDB triggers are wired now: no note may call them unwired.
+		for _, r := range res.Resources {
+			for _, note := range r.Notes {
+				if strings.Contains(note, "not expressible") || strings.Contains(note, "grants no SSM access") || strings.Contains(note, "the spec has no schedules") {
+					t.Errorf("%s: %s/%s: %s", project, r.Category, r.Name, note)
+				}
+			}
+		}
 		if c.Total() != n || len(res.Resources) != n {
 			t.Errorf("%s: backend-config.json has %d resources, the report %d (%+v)", project, n, len(res.Resources), c)
 		}

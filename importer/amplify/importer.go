@@ -32,6 +32,7 @@ const (
 	FlagIdentityPoolID   = "--identity-pool-id"
 	FlagHostedUIDomain   = "--hosted-ui-domain"
 	FlagExisting         = "--existing" // NAME=BUCKET_OR_TABLE, repeatable
+	FlagStream           = "--stream"   // NAME=STREAM_ARN, repeatable
 )
 
 // Options tune an import.
@@ -49,6 +50,9 @@ type Options struct {
 	// Existing maps a storage resource name to its bucket or table name, overriding what the files
 	// give (or supplying what they cannot).
 	Existing map[string]string
+	// Streams maps a table's storage resource name to the stream ARN of the existing table, so the
+	// functions its stream invoked in Amplify are wired (the project files never hold it).
+	Streams map[string]string
 }
 
 // Status says how a resource came across.

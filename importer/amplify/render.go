@@ -96,6 +96,13 @@ func (b *builder) stagesNode() *yaml.Node {
 		}
 	}
 	ex.addMap("storage", sm, "")
+	streams := newMap()
+	for _, s := range b.storages {
+		if s.inSpec() && s.streamArn != "" {
+			streams.add(s.name, str(s.streamArn), "given with "+FlagStream+" "+s.amp+"=...: the table's stream, which invokes functions")
+		}
+	}
+	ex.addMap("streams", streams, "")
 	st.addMap("existing", ex, "resources of the Amplify env that this stage uses as they are")
 	stages := newMap()
 	stages.add(stageName(b.p.env), st.n, "the Amplify env "+b.p.env)

@@ -88,7 +88,7 @@ func (r *Result) WriteReport(w io.Writer) error {
 
 	if len(r.Sources) > 0 {
 		ew.printf("\nFUNCTION CODE\n")
-		ew.lines(wrap("  underhood ships each source folder as it is (amplify-cli ran npm install / pipenv on push): install dependencies into the folder before deploying (Node.js: npm ci --omit=dev; Python: pip install -r requirements.txt -t .). Node.js functions run on nodejs22.x and Python on python3.13, on arm64: check code written for Amplify's older runtimes and native modules built for x86_64.", 100, "  "))
+		ew.lines(wrap("  underhood builds each function at synth, as amplify-cli did on push: Node.js handlers are bundled with esbuild from the folder's node_modules (run npm ci in each function's folder first: a missing package fails synth), Python functions get their requirements.txt installed by pip for arm64 (Gen 1's Pipfile is not read: pipenv requirements > requirements.txt). Node.js functions run on nodejs22.x and Python on python3.13, on arm64: check code written for Amplify's older runtimes and native modules built for x86_64.", 100, "  "))
 	}
 
 	r.writeRetire(ew)

@@ -30,6 +30,7 @@ type importAmplifyOptions struct {
 	identityPoolID string
 	hostedUIDomain string
 	existing       []string // NAME=BUCKET_OR_TABLE
+	streams        []string // NAME=STREAM_ARN
 	fromStack      bool
 	checkRetained  bool
 	profile        string
@@ -78,6 +79,7 @@ func newImportAmplifyCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&opts.identityPoolID, strings.TrimPrefix(amplify.FlagIdentityPoolID, "--"), "", "the env's identity pool id (keeps identity ids and private files)")
 	f.StringVar(&opts.hostedUIDomain, strings.TrimPrefix(amplify.FlagHostedUIDomain, "--"), "", "the hosted UI domain prefix or host")
 	f.StringArrayVar(&opts.existing, strings.TrimPrefix(amplify.FlagExisting, "--"), nil, "NAME=BUCKET_OR_TABLE: the existing bucket or table of storage resource NAME (repeatable)")
+	f.StringArrayVar(&opts.streams, strings.TrimPrefix(amplify.FlagStream, "--"), nil, "NAME=STREAM_ARN: the stream of existing table NAME, so the functions it invoked are wired (repeatable)")
 	f.BoolVar(&opts.fromStack, "from-stack", false, "read the ids from the deployed Amplify stack (CloudFormation ListStackResources and GetTemplate)")
 	f.BoolVar(&opts.checkRetained, "check-retained", false, "report the Amplify stack's stateful resources that are not DeletionPolicy Retain")
 	f.StringVar(&opts.profile, "profile", "", "AWS profile for --from-stack and --check-retained")
@@ -96,6 +98,14 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 			return &exitError{code: 2, msg: fmt.Sprintf("%s %q: write NAME=BUCKET_OR_TABLE, e.g. %s files=myapp-files-dev", amplify.FlagExisting, e, amplify.FlagExisting)}
 		}
 		existing[name] = phys
+	}
+	streams := map[string]string{}
+	for _, e := range opts.streams {
+		name, arn, ok := strings.Cut(e, "=")
+		if !ok || name == "" || arn == "" {
+			return &exitError{code: 2, msg: fmt.Sprintf("%s %q: write NAME=STREAM_ARN, e.g. %s items=arn:aws:dynamodb:eu-west-1:123456789012:table/items-dev/stream/2024-05-01T10:00:00.000", amplify.FlagStream, e, amplify.FlagStream)}
+		}
+		streams[name] = arn
 	}
 	out := opts.out
 	if out == "" {
@@ -116,7 +126,7 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 		return &exitError{code: 1, msg: fmt.Sprintf("%s exists; pass --force to overwrite it or -o to write elsewhere", out)}
 	}
 	aopts := amplify.Options{
-		Env: opts.env, SpecDir: specDir, Existing: existing,
+		Env: opts.env, SpecDir: specDir, Existing: existing, Streams: streams,
 		UserPoolID: opts.userPoolID, UserPoolClientID: opts.clientID, IdentityPoolID: opts.identityPoolID, HostedUIDomain: opts.hostedUIDomain,
 	}
 	first := aopts

@@ -333,6 +333,32 @@ func TestImportAmplify(t *testing.T) {
 			wantErr:  []string{`--existing "foo": write NAME=BUCKET_OR_TABLE`},
 		},
 		{
+			name: "--stream without =", project: phcare,
+			args:     func(e *env) []string { return []string{"import", "amplify", "--stream", "patients", e.dir} },
+			wantCode: 2,
+			wantErr:  []string{`--stream "patients": write NAME=STREAM_ARN`},
+		},
+		{
+			name: "--stream of another table", project: phcare,
+			args: func(e *env) []string {
+				return []string{"import", "amplify", "--stream", "patients=arn:aws:dynamodb:us-east-2:040280606943:table/other/stream/2025-01-01T00:00:00.000", e.dir}
+			},
+			wantCode: 1,
+			wantErr:  []string{"--stream patients=arn:aws:dynamodb:us-east-2:040280606943:table/other/stream/2025-01-01T00:00:00.000: not the stream of an existing table patients-test"},
+		},
+		{
+			name: "--stream gives an existing table's stream", project: phcare,
+			args: func(e *env) []string {
+				return []string{"import", "amplify", "--stream", "patients=arn:aws:dynamodb:us-east-2:040280606943:table/patients-test/stream/2025-01-01T00:00:00.000", e.dir}
+			},
+			written: true,
+			check: func(t *testing.T, e *env, stdout string) {
+				if tb := table(t, loadStage(t, e.out, "test"), "patients"); tb.ExistingStreamARN != "arn:aws:dynamodb:us-east-2:040280606943:table/patients-test/stream/2025-01-01T00:00:00.000" {
+					t.Errorf("table patients stream %q", tb.ExistingStreamARN)
+				}
+			},
+		},
+		{
 			name: "--existing names no storage of the project", project: phcare,
 			args:     func(e *env) []string { return []string{"import", "amplify", "--existing", "foo=bar", e.dir} },
 			wantCode: 1,

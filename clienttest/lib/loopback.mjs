@@ -1,8 +1,9 @@
 // Loopback HTTP server standing in for API Gateway: answers every request 200 with a JSON echo of
-// method, path and all headers, and records each request (with its raw body) for the assertions.
+// method, path and all headers, and records each request (with its raw body) for the assertions. It
+// listens on a free port the system picks, so runs in parallel never collide.
 import http from "node:http";
 
-export async function startLoopback(port) {
+export async function startLoopback() {
   const requests = [];
   const server = http.createServer((req, res) => {
     const chunks = [];
@@ -35,10 +36,10 @@ export async function startLoopback(port) {
   });
   await new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "127.0.0.1", resolve);
+    server.listen(0, "127.0.0.1", resolve);
   });
   return {
-    port,
+    port: server.address().port,
     requests,
     last() {
       return requests[requests.length - 1];

@@ -12,6 +12,7 @@ export async function startLoopback() {
       const body = Buffer.concat(chunks);
       // Node joins repeated headers; keep both the lower-cased map and the raw pairs.
       const record = {
+        received: Date.now(), // API Gateway checks X-Amz-Date against the time a request arrives
         method: req.method,
         url: req.url, // raw request target: path + query, as sent
         path: req.url.split("?")[0],

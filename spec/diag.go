@@ -77,6 +77,7 @@ type reporter struct {
 	// failed holds the paths whose value could not be decoded (wrong type); the validator sees their
 	// zero value and must not report it a second time.
 	failed map[string]bool
+	work   work
 }
 
 func newReporter(file string) *reporter {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -14,6 +15,8 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
+
+var stageFlag = regexp.MustCompile(`\A# --stage (\S+)\n`)
 
 // TestInvalidSpecs loads every spec under testdata/invalid and compares the error output with its
 // .golden file. Each spec must fail, and every line must carry FILE:LINE:COL.
@@ -30,6 +33,12 @@ func TestInvalidSpecs(t *testing.T) {
 			stage := ""
 			if strings.Contains(file, "stage-") {
 				stage = "staging"
+			}
+			// A fixture may name the stage it is loaded for in its first line: "# --stage NAME".
+			if data, err := os.ReadFile(file); err == nil {
+				if m := stageFlag.FindSubmatch(data); m != nil {
+					stage = string(m[1])
+				}
 			}
 			app, err := spec.Load(file, stage)
 			if err == nil {

@@ -45,7 +45,7 @@ func reservedEnvPrefix(name string) bool {
 func (v *validator) schedule(path, expr string) string {
 	norm, problem := CheckSchedule(expr)
 	if problem != "" {
-		v.errorf(path, "%s", problem)
+		v.errorf(path, "schedule %s", problem)
 	}
 	return norm
 }

@@ -275,6 +275,9 @@ func TestExampleIAMGrants(t *testing.T) {
 func TestExampleCORSAndPermissions(t *testing.T) {
 	for name, tp := range exampleTemplates(t) {
 		apis := tp.ofType("AWS::ApiGateway::RestApi")
+		if len(apis) == 0 {
+			t.Errorf("%s: no REST API; the CORS and permission checks check nothing", name)
+		}
 		// Gateway-made errors must carry CORS headers, or the browser shows a CORS error instead.
 		for _, typ := range []string{"DEFAULT_4XX", "DEFAULT_5XX"} {
 			n := 0
@@ -323,18 +326,64 @@ var cognitoState = []string{"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolCli
 	"AWS::Cognito::UserPoolGroup", "AWS::Cognito::UserPoolIdentityProvider", "AWS::Cognito::UserPoolResourceServer",
 	"AWS::Cognito::IdentityPool"}
 
+// statefulTypes are the stateful resource types whose count a spec declares, in the order the tests
+// check them.
+var statefulTypes = []string{"AWS::Cognito::UserPool", "AWS::Cognito::IdentityPool", "AWS::S3::Bucket", "AWS::DynamoDB::Table"}
+
+// stateful counts the stateful resources of each type an app's stack creates, read from its spec (what
+// it references as existing, it does not create).
+func stateful(app *spec.App) map[string]int {
+	want := map[string]int{}
+	if a := app.Auth; a != nil {
+		if a.UserPool != nil && a.UserPool.Existing == nil {
+			want["AWS::Cognito::UserPool"]++
+		}
+		if a.IdentityPool != nil && a.IdentityPool.ExistingID == "" {
+			want["AWS::Cognito::IdentityPool"]++
+		}
+	}
+	for _, b := range app.Buckets {
+		if b.ExistingName == "" {
+			want["AWS::S3::Bucket"]++
+		}
+	}
+	for _, tb := range app.Tables {
+		if tb.ExistingName == "" {
+			want["AWS::DynamoDB::Table"]++
+		}
+	}
+	return want
+}
+
+// statefulIDs returns the logical IDs of a type, failing when the template does not hold the number the
+// spec declares (for the types whose count the spec gives): a loop over them must never pass by
+// checking nothing.
+func statefulIDs(t *testing.T, name string, tp *template, app *spec.App, typ string) []string {
+	t.Helper()
+	ids := tp.ofType(typ)
+	if slices.Contains(statefulTypes, typ) {
+		if want := stateful(app)[typ]; len(ids) != want {
+			t.Errorf("%s: %d %s, the spec declares %d", name, len(ids), typ, want)
+		}
+	}
+	return ids
+}
+
 func TestExampleStatefulRetained(t *testing.T) {
-	stateful := append([]string{"AWS::S3::Bucket", "AWS::DynamoDB::Table"}, cognitoState...)
-	covered := map[string]bool{}
+	checked := map[string]int{}
 	for name, tp := range exampleTemplates(t) {
-		for _, typ := range stateful {
-			covered[typ] = covered[typ] || len(tp.ofType(typ)) > 0
-			for _, id := range tp.ofType(typ) {
+		app := loadExample(t, name, "prod", nil)
+		for _, typ := range append(slices.Clone(statefulTypes), cognitoState...) {
+			for _, id := range statefulIDs(t, name, tp, app, typ) {
+				checked[typ]++
 				r := tp.Resources[id]
 				if r.DeletionPolicy != "Retain" || r.UpdateReplacePolicy != "Retain" {
 					t.Errorf("%s: %s %s has DeletionPolicy %q UpdateReplacePolicy %q in a retain stage", name, typ, id, r.DeletionPolicy, r.UpdateReplacePolicy)
 				}
 			}
+		}
+		if clients := tp.ofType("AWS::Cognito::UserPoolClient"); len(clients) == 0 && app.Auth != nil && app.Auth.UserPool != nil {
+			t.Errorf("%s: no app client; the SPA checks below check nothing", name)
 		}
 		for _, id := range tp.ofType("AWS::Cognito::UserPool") {
 			if got := tp.Resources[id].Properties["DeletionProtection"]; got != "ACTIVE" {
@@ -380,9 +429,9 @@ func TestExampleStatefulRetained(t *testing.T) {
 			}
 		}
 	}
-	for _, typ := range stateful {
-		if !covered[typ] {
-			t.Errorf("no example has a %s: the check does not cover it", typ)
+	for _, typ := range append(slices.Clone(statefulTypes), cognitoState...) {
+		if checked[typ] == 0 {
+			t.Errorf("no example has a %s; its retention is checked nowhere", typ)
 		}
 	}
 }
@@ -395,10 +444,12 @@ func TestDevStageDestroys(t *testing.T) {
 		apps = append(apps, loadExample(t, name, "dev", nil))
 	}
 	raw := synthApps(t, apps)
+	checked := map[string]int{}
 	for _, app := range apps {
 		tp := parseTemplate(t, raw[app.StackName()])
-		for _, typ := range []string{"AWS::Cognito::UserPool", "AWS::Cognito::IdentityPool", "AWS::S3::Bucket"} {
-			for _, id := range tp.ofType(typ) {
+		for _, typ := range statefulTypes {
+			for _, id := range statefulIDs(t, app.Name, tp, app, typ) {
+				checked[typ]++
 				if got := tp.Resources[id].DeletionPolicy; got != "Delete" {
 					t.Errorf("%s: %s %s: DeletionPolicy %q in a destroy stage, want Delete", app.Name, typ, id, got)
 				}
@@ -415,6 +466,11 @@ func TestDevStageDestroys(t *testing.T) {
 			if got := tp.Resources[id].Properties["DeletionProtection"]; got == "ACTIVE" {
 				t.Errorf("%s: user pool %s keeps deletion protection in a destroy stage", app.Name, id)
 			}
+		}
+	}
+	for _, typ := range statefulTypes {
+		if checked[typ] == 0 {
+			t.Errorf("no example has a %s in a destroy stage; the test checks nothing for it", typ)
 		}
 	}
 }

@@ -8,10 +8,30 @@ import (
 
 // amplify_outputs.json, schema version 1.5 (/work/shared/schemas/amplify-outputs-v1.5.json).
 type amplifyOutputs struct {
-	Version string       `json:"version"`
-	Auth    *gen2Auth    `json:"auth,omitempty"`
-	Storage *gen2Storage `json:"storage,omitempty"`
-	Custom  *gen2Custom  `json:"custom,omitempty"`
+	Version   string         `json:"version"`
+	Auth      *gen2Auth      `json:"auth,omitempty"`
+	Storage   *gen2Storage   `json:"storage,omitempty"`
+	Data      *gen2Data      `json:"data,omitempty"`
+	Analytics *gen2Analytics `json:"analytics,omitempty"`
+	Custom    *gen2Custom    `json:"custom,omitempty"`
+}
+
+// gen2Data is an AppSync API underhood does not create: amplify-js configures API.GraphQL from it.
+type gen2Data struct {
+	Region      string   `json:"aws_region"`
+	URL         string   `json:"url"`
+	APIKey      string   `json:"api_key,omitempty"`
+	DefaultAuth string   `json:"default_authorization_type"`
+	AuthTypes   []string `json:"authorization_types"` // the other modes, as Gen 2's backend writes them
+}
+
+type gen2Analytics struct {
+	Pinpoint gen2Pinpoint `json:"amazon_pinpoint"`
+}
+
+type gen2Pinpoint struct {
+	Region string `json:"aws_region"`
+	AppID  string `json:"app_id"`
 }
 
 type gen2Auth struct {
@@ -97,7 +117,7 @@ func (c *Config) amplifyOutputs() *amplifyOutputs {
 			},
 			StandardRequiredAttributes: requiredAttributes(up),
 			UsernameAttributes:         usernameAttributes(up),
-			UserVerificationTypes:      usernameAttributes(up),
+			UserVerificationTypes:      nonNil(a.Verify),
 			UnauthenticatedIdentities:  a.IdentityPoolID != "" && a.GuestAccess,
 			MFAConfiguration:           gen2MFA[up.MFA.Mode],
 			MFAMethods:                 upper(up.MFA.Methods),
@@ -113,7 +133,7 @@ func (c *Config) amplifyOutputs() *amplifyOutputs {
 				Scopes:             nonNil(h.Scopes),
 				RedirectSignInURI:  nonNil(h.CallbackURLs),
 				RedirectSignOutURI: nonNil(h.LogoutURLs),
-				ResponseType:       "code",
+				ResponseType:       a.ResponseType,
 			}
 			for _, p := range h.Providers {
 				if name, ok := gen2Providers[p.Kind]; ok {
@@ -130,6 +150,13 @@ func (c *Config) amplifyOutputs() *amplifyOutputs {
 			s.Buckets = append(s.Buckets, gen2Bucket{Name: b.Name, BucketName: b.BucketName, Region: c.Region, Paths: storagePaths(b.Access)})
 		}
 		o.Storage = s
+	}
+	if len(c.GraphQL) > 0 {
+		q := c.GraphQL[0]
+		o.Data = &gen2Data{Region: q.Region, URL: q.Endpoint, APIKey: q.APIKey, DefaultAuth: q.Modes[0], AuthTypes: nonNil(q.Modes[1:])}
+	}
+	if an := c.Analytics; an != nil {
+		o.Analytics = &gen2Analytics{Pinpoint: gen2Pinpoint{Region: an.Region, AppID: an.AppID}}
 	}
 	if len(c.APIs) > 0 {
 		cu := &gen2Custom{API: object{}}

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -370,8 +371,8 @@ func TestImportAmplify(t *testing.T) {
 			written: true,
 			check: func(t *testing.T, e *env, stdout string) {
 				app := loadStage(t, e.out, "test")
-				want := spec.ExistingUserPool{ID: "us-east-2_PhCaRe123", ClientID: "3n4b5urk1ft4fl3mg5e62d9ado"}
-				if ex := app.Auth.UserPool.Existing; ex == nil || *ex != want {
+				want := spec.ExistingUserPool{ID: "us-east-2_PhCaRe123", ClientID: "3n4b5urk1ft4fl3mg5e62d9ado", ResponseType: "code"}
+				if ex := app.Auth.UserPool.Existing; ex == nil || !reflect.DeepEqual(*ex, want) {
 					t.Errorf("existing user pool %+v, want %+v", ex, want)
 				}
 				if id := app.Auth.IdentityPool.ExistingID; id != "us-east-2:0f3e5a7c-1111-2222-3333-444455556666" {
@@ -406,8 +407,8 @@ func TestImportAmplify(t *testing.T) {
 			notOut:  []string{"NEW USER POOL"},
 			written: true,
 			check: func(t *testing.T, e *env, stdout string) {
-				want := spec.ExistingUserPool{ID: "us-east-1_Sysco123", ClientID: "5abcdefghij", Domain: "sysco-login.auth.us-east-1.amazoncognito.com"}
-				if ex := loadStage(t, e.out, "dev").Auth.UserPool.Existing; ex == nil || *ex != want {
+				want := spec.ExistingUserPool{ID: "us-east-1_Sysco123", ClientID: "5abcdefghij", Domain: "sysco-login.auth.us-east-1.amazoncognito.com", ResponseType: "code"}
+				if ex := loadStage(t, e.out, "dev").Auth.UserPool.Existing; ex == nil || !reflect.DeepEqual(*ex, want) {
 					t.Errorf("existing user pool %+v, want %+v", ex, want)
 				}
 			},
@@ -769,10 +770,10 @@ func TestImportAmplifyStack(t *testing.T) {
 		return cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()
 	}
 
-	fromStackPool := spec.ExistingUserPool{ID: "us-east-2_PhCaRe123", ClientID: "3n4b5urk1ft4fl3mg5e62d9ado"}
+	fromStackPool := spec.ExistingUserPool{ID: "us-east-2_PhCaRe123", ClientID: "3n4b5urk1ft4fl3mg5e62d9ado", ResponseType: "code"}
 	checkIDs := func(t *testing.T, app *spec.App, pool spec.ExistingUserPool) {
 		t.Helper()
-		if ex := app.Auth.UserPool.Existing; ex == nil || *ex != pool {
+		if ex := app.Auth.UserPool.Existing; ex == nil || !reflect.DeepEqual(*ex, pool) {
 			t.Errorf("existing user pool %+v, want %+v", ex, pool)
 		}
 		if id := app.Auth.IdentityPool.ExistingID; id != "us-east-2:0f3e5a7c-1111-2222-3333-444455556666" {
@@ -822,7 +823,7 @@ func TestImportAmplifyStack(t *testing.T) {
 			wantRegion: "us-east-2",
 			written:    true,
 			check: func(t *testing.T, out, stdout string) {
-				checkIDs(t, loadStage(t, out, "test"), spec.ExistingUserPool{ID: "us-east-2_PhCaRe123", ClientID: "1h2j3k4l5m6n7o8p9q0r1s2t3u"})
+				checkIDs(t, loadStage(t, out, "test"), spec.ExistingUserPool{ID: "us-east-2_PhCaRe123", ClientID: "1h2j3k4l5m6n7o8p9q0r1s2t3u", ResponseType: "code"})
 			},
 		},
 		{
@@ -840,8 +841,8 @@ func TestImportAmplifyStack(t *testing.T) {
 			notOut:  []string{"NEW USER POOL"},
 			written: true,
 			check: func(t *testing.T, out, stdout string) {
-				want := spec.ExistingUserPool{ID: "us-east-1_Sysco123", ClientID: "5abcdefghij", Domain: "sysco-custom.auth.us-east-1.amazoncognito.com"}
-				if ex := loadStage(t, out, "dev").Auth.UserPool.Existing; ex == nil || *ex != want {
+				want := spec.ExistingUserPool{ID: "us-east-1_Sysco123", ClientID: "5abcdefghij", Domain: "sysco-custom.auth.us-east-1.amazoncognito.com", ResponseType: "code"}
+				if ex := loadStage(t, out, "dev").Auth.UserPool.Existing; ex == nil || !reflect.DeepEqual(*ex, want) {
 					t.Errorf("existing user pool %+v, want %+v", ex, want)
 				}
 			},

@@ -110,7 +110,9 @@ const UserPoolAccessKey = "userPool"
 
 // UserPoolIDEnv is the environment variable a function with access to the user pool gets, holding the
 // pool's id: AUTH_<NAME>_USERPOOLID, Amplify Gen 1's name for its auth resource NAME.
-func UserPoolIDEnv(poolName string) string { return "AUTH_" + strings.ToUpper(poolName) + "_USERPOOLID" }
+func UserPoolIDEnv(poolName string) string {
+	return "AUTH_" + strings.ToUpper(poolName) + "_USERPOOLID"
+}
 
 // GraphQLEnv are the environment variables a function with access to GraphQL API name gets (Amplify
 // Gen 1's names): the API id and the endpoint.

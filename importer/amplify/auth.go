@@ -76,6 +76,7 @@ type hostedOut struct {
 	scopes                   []string
 	oauthFrom                string
 	providers                []providerOut
+	fromSPA                  []string // what the SPA's aws-exports.js gave (callback URLs, ...)
 }
 
 type providerOut struct {
@@ -773,6 +774,7 @@ func (b *builder) authIDs() error {
 			a.domainFrom = a.src("hostedUIDomainName") + " + \"-\" + env: the domain amplify-cli created"
 		}
 	}
+	b.oauthFromSPA()
 	b.oauthFlow()
 	if a.autoVerify != nil && !slices.Equal(a.autoVerify, a.signInAttributes()) {
 		a.res.note("the pool verifies %s (%s), which the SPA's configuration lists as aws_cognito_verification_mechanisms: the stage says so (existing.userPool.autoVerifiedAttributes)", strings.Join(a.autoVerify, ", "), a.autoVerifyFrom)
@@ -781,9 +783,54 @@ func (b *builder) authIDs() error {
 		a.res.note("the existing pool keeps its Lambda triggers pointing at Amplify's functions: underhood deploys the functions but cannot attach them to a pool it did not create; after retiring the Amplify stack, point the pool's triggers at underhood's functions (Cognito console or aws cognito-idp update-user-pool), or sign-ups fail")
 	}
 	if !a.res.Imported {
-		a.res.note("the spec references Amplify's pool (%s): underhood adds no user pool of its own; see \"Retiring the Amplify stack\"", a.existingPool)
+		a.res.note("the spec references Amplify's pool (%s): underhood adds no user pool of its own; see the migration plan", a.existingPool)
 	}
 	return nil
+}
+
+// oauthFromSPA takes the redirect URLs and scopes of a kept app client from the SPA's aws-exports.js
+// when the project files say otherwise: amplify-cli wrote that file from the deployed client, which
+// the spec keeps unchanged, and the SPA must keep sending what the client allows.
+func (b *builder) oauthFromSPA() {
+	a := b.auth
+	if a.hosted == nil || a.existingClient == "" || b.spa == nil {
+		return
+	}
+	var oauth struct {
+		Scope           []string `json:"scope"`
+		RedirectSignIn  string   `json:"redirectSignIn"`
+		RedirectSignOut string   `json:"redirectSignOut"`
+	}
+	if json.Unmarshal(b.spa.v["oauth"], &oauth) != nil || oauth.RedirectSignIn == "" {
+		return
+	}
+	split := func(s string) []string {
+		var out []string
+		for _, u := range strings.Split(s, ",") {
+			if u = strings.TrimSpace(u); u != "" {
+				out = appendUnique(out, u)
+			}
+		}
+		return out
+	}
+	h := a.hosted
+	for _, f := range []struct {
+		what      string
+		have      *[]string
+		spa       []string
+		key, from string
+	}{
+		{"callback URLs", &h.callbacks, split(oauth.RedirectSignIn), "oauth.redirectSignIn", h.oauthFrom + " CallbackURLs"},
+		{"logout URLs", &h.logouts, split(oauth.RedirectSignOut), "oauth.redirectSignOut", h.oauthFrom + " LogoutURLs"},
+		{"scopes", &h.scopes, dedupe(oauth.Scope), "oauth.scope", h.oauthFrom + " AllowedOAuthScopes"},
+	} {
+		if len(f.spa) == 0 || slices.Equal(*f.have, f.spa) {
+			continue
+		}
+		a.res.approx("the kept client's %s in the SPA's configuration (%s: %s) differ from the project files' (%s: %s): the spec follows the SPA's, which amplify-cli wrote from the deployed client", f.what, b.spa.from(f.key), strings.Join(f.spa, ", "), f.from, strings.Join(*f.have, ", "))
+		*f.have = f.spa
+		h.fromSPA = append(h.fromSPA, f.what)
+	}
 }
 
 // oauthFlow settles the OAuth response type: an implicit-only web client that the spec keeps (its
@@ -855,6 +902,12 @@ func (b *builder) addIdentityPool(what string) {
 	}
 	a.identityPool = true
 	a.identityPoolFrom = "added by the import: " + what + " needs identity pool credentials (SigV4), and the project has a user pool only"
+	// The SPA's configuration may name the identity pool the env has all the same (one made outside
+	// the project files): keep it, with the client it trusts.
+	if ip, src := b.spaID("aws_cognito_identity_pool_id"); ip != "" && a.existingPool != "" && a.existingClient != "" && b.sameRegion(ip, identityPoolIDPattern, src) {
+		a.existingIdentityPool, a.identityPoolIDFrom = ip, src
+		a.identityPoolFrom = "the SPA's configuration names an identity pool (" + src + "), which " + what + " needs for SigV4; the project files have a user pool only"
+	}
 	a.guestFrom = "Amplify had no identity pool, so no guests"
 	a.groupRoles = len(a.groups) > 0
 	a.res.approx("the project has no identity pool (authSelections userPoolOnly) but %s is authorized with IAM: the spec adds an identity pool, without which no browser can call it (for an API, the alternative is id-token routes)", what)
@@ -928,12 +981,18 @@ func (a *authOut) node(b *builder) *yaml.Node {
 	if h := a.hosted; h != nil {
 		hm := newMap()
 		hm.add("domainPrefix", str(h.domainPrefix), h.domainFrom)
-		hm.add("callbackUrls", flowList(h.callbacks...), h.oauthFrom+" CallbackURLs")
+		src := func(what, field, spaKey string) string {
+			if slices.Contains(h.fromSPA, what) {
+				return b.spa.from(spaKey) + " (the kept client's, in the order the SPA lists them)"
+			}
+			return h.oauthFrom + " " + field
+		}
+		hm.add("callbackUrls", flowList(h.callbacks...), src("callback URLs", "CallbackURLs", "oauth.redirectSignIn"))
 		if len(h.logouts) > 0 {
-			hm.add("logoutUrls", flowList(h.logouts...), h.oauthFrom+" LogoutURLs")
+			hm.add("logoutUrls", flowList(h.logouts...), src("logout URLs", "LogoutURLs", "oauth.redirectSignOut"))
 		}
 		if len(h.scopes) > 0 {
-			hm.add("scopes", flowList(h.scopes...), h.oauthFrom+" AllowedOAuthScopes")
+			hm.add("scopes", flowList(h.scopes...), src("scopes", "AllowedOAuthScopes", "oauth.scope"))
 		}
 		pm := newMap()
 		for _, p := range h.providers {

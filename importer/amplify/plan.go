@@ -196,21 +196,33 @@ func (b *builder) retireStep() PlanStep {
 	if an := b.analytics; an != nil && an.res != nil {
 		kept = append(kept, "analytics/"+an.res.Name+" (Pinpoint)")
 	}
+	hosting := false
 	for _, r := range b.resources {
-		// Not in the spec, so still only in Amplify (hosting is the Amplify Console's, not the stack's).
-		if r.Status == StatusOutOfScope && r.Category != "hosting" {
+		switch {
+		case r.Category == "hosting":
+			hosting = true
+		case r.Status == StatusOutOfScope:
+			// Not in the spec, so still only in Amplify.
 			kept = append(kept, r.Category+"/"+r.Name+" ("+cmpOr(r.Service, "?")+", not in the spec)")
 		}
 	}
-	if len(kept) == 0 {
-		s.Lines = append(s.Lines,
-			"Once the SPA works on underhood's stack, the Amplify env has nothing the app still uses: delete it. The retained resources (step 1) stay and underhood's stack keeps using them; everything else of the env goes (functions, REST APIs, roles, Amplify's deployment bucket).",
-			"$ amplify env remove "+b.p.env+"    # or, for the only env: amplify delete")
+	if len(kept) == 0 && !hosting {
+		s.Lines = append(s.Lines, "Once the SPA works on underhood's stack, the Amplify env has nothing the app still uses: delete it. The retained resources (step 1) stay and underhood's stack keeps using them; everything else of the env goes (functions, REST APIs, roles, Amplify's deployment bucket).")
+		if b.p.envCount > 1 {
+			s.Lines = append(s.Lines, "$ amplify env checkout ANOTHER_ENV && amplify env remove "+b.p.env)
+		} else {
+			s.Lines = append(s.Lines, "$ amplify delete    # the project's only env")
+		}
 		return s
 	}
-	// Something stays in Amplify: keep the stack, remove only the categories underhood took over and
+	// Something stays in Amplify: keep the env, remove only the categories underhood took over and
 	// that nothing kept depends on.
-	s.Lines = append(s.Lines, "Keep the Amplify env: "+strings.Join(kept, ", ")+" stay in it, and deleting it would delete them. Remove only what underhood took over and no kept resource uses:")
+	switch {
+	case len(kept) > 0:
+		s.Lines = append(s.Lines, "Keep the Amplify env: "+strings.Join(kept, ", ")+" stay in it, and deleting it would delete them. Remove only what underhood took over and no kept resource uses:")
+	default:
+		s.Lines = append(s.Lines, "Keep the Amplify app: its hosting serves the SPA (amplify delete would delete it). Remove the backend categories underhood took over:")
+	}
 	var remove []string
 	for _, api := range b.apis {
 		remove = append(remove, "$ amplify remove api "+api.amp)
@@ -225,9 +237,16 @@ func (b *builder) retireStep() PlanStep {
 			remove = append(remove, "$ amplify remove storage "+st.amp+"    # retained in step 1: the "+map[bool]string{true: "bucket", false: "table"}[st.kind == "s3"]+" stays")
 		}
 	}
+	a := b.auth
+	if a != nil && len(kept) == 0 {
+		if a.groupsRes != nil {
+			remove = append(remove, "$ amplify remove auth "+a.groupsRes.Name+"    # retained in step 1: the groups stay")
+		}
+		remove = append(remove, "$ amplify remove auth "+a.amp+"    # retained in step 1: the pools and the client stay")
+	}
 	s.Lines = append(s.Lines, remove...)
 	s.Lines = append(s.Lines, "$ amplify push")
-	if a := b.auth; a != nil && !a.res.Imported {
+	if a != nil && !a.res.Imported && len(kept) > 0 {
 		s.Lines = append(s.Lines, "Keep auth/"+a.amp+" in Amplify: what stays there authorizes with it (amplify remove auth is refused while an API uses it). Its pool, client and identity pool are retained (step 1) whichever stack ends up owning them.")
 	}
 	return s

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -156,10 +157,19 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 	if err := fsutil.WriteFileAtomic(out, res.Spec, 0o644); err != nil {
 		return &exitError{code: 1, msg: fmt.Sprintf("cannot write %s: %v", out, err)}
 	}
-	if err := res.WriteReport(stdout); err != nil {
+	// The report, migration plan included, goes to stdout and beside the spec (the plan is followed
+	// over days: it must outlive the terminal).
+	res.SpecFile, res.ProjectArg = out, opts.project
+	var report bytes.Buffer
+	if err := res.WriteReport(&report); err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}
-	fmt.Fprintf(stdout, "\nWrote %s (app %s, stage %s).\n", out, res.App, res.Stage)
+	reportFile := strings.TrimSuffix(out, filepath.Ext(out)) + ".migration.txt"
+	if err := fsutil.WriteFileAtomic(reportFile, report.Bytes(), 0o644); err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("cannot write %s: %v", reportFile, err)}
+	}
+	stdout.Write(report.Bytes())
+	fmt.Fprintf(stdout, "\nWrote %s (app %s, stage %s) and the report with the migration plan, %s.\n", out, res.App, res.Stage, reportFile)
 
 	failed := false
 	if _, err := spec.Parse(out, specDir, res.Spec, res.Stage); err != nil {
@@ -223,6 +233,24 @@ func fillFromStack(o *amplify.Options, ids amplifystack.Existing, res *amplify.R
 			notes = append(notes, fmt.Sprintf("the stack has no Cognito resources of auth %s: no auth ids taken from it", authName))
 		default:
 			notes = append(notes, fmt.Sprintf("the stack has no auth resource %s (it has %s): no auth ids taken from it", authName, strings.Join(slices.Sorted(maps.Keys(ids.Auth)), ", ")))
+		}
+	}
+	for _, r := range res.Resources {
+		switch {
+		case r.Category == "api" && r.Service == "AppSync":
+			if g, ok := ids.GraphQL[r.Name]; ok {
+				if o.GraphQL == nil {
+					o.GraphQL = map[string]amplify.GraphQLIDs{}
+				}
+				o.GraphQL[r.Name] = amplify.GraphQLIDs{APIID: g.APIID, Stack: g.Stack}
+			}
+		case r.Category == "analytics" && r.Service == "Pinpoint":
+			if id, ok := ids.Pinpoint[r.Name]; ok {
+				if o.Analytics == nil {
+					o.Analytics = map[string]string{}
+				}
+				o.Analytics[r.Name] = id
+			}
 		}
 	}
 	for _, m := range []map[string]string{ids.Buckets, ids.Tables} {

@@ -1,6 +1,7 @@
 package emit
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/underhood-dev/underhood/spec"
@@ -115,8 +116,8 @@ func (c *Config) amplifyOutputs() *amplifyOutputs {
 				MinLength: pp.MinLength, RequireNumbers: pp.RequireDigits, RequireLowercase: pp.RequireLowercase,
 				RequireUppercase: pp.RequireUppercase, RequireSymbols: pp.RequireSymbols,
 			},
-			StandardRequiredAttributes: requiredAttributes(up),
-			UsernameAttributes:         usernameAttributes(up),
+			StandardRequiredAttributes: signUpAttributes(up, a.Verify),
+			UsernameAttributes:         gen2UsernameAttributes(up),
 			UserVerificationTypes:      nonNil(a.Verify),
 			UnauthenticatedIdentities:  a.IdentityPoolID != "" && a.GuestAccess,
 			MFAConfiguration:           gen2MFA[up.MFA.Mode],
@@ -256,3 +257,29 @@ func mergeActions(have, actions []string) []string {
 }
 
 func joinModes(modes []string) string { return strings.Join(modes, ",") }
+
+// signUpAttributes are the attributes a sign-up form must ask for: the required ones and those Cognito
+// verifies (it sends their code at sign-up). amplify-js reads Gen 1's aws-exports the same way (its
+// verification mechanisms are required user attributes), so both files configure one sign-up form.
+func signUpAttributes(up *spec.UserPool, verify []string) []string {
+	out := requiredAttributes(up)
+	for _, v := range verify {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// gen2UsernameAttributes are amplify_outputs' username_attributes: email and phone_number as sign-in
+// attributes, or username for a pool that signs in with usernames only (amplify-js then offers a
+// username field, as it does for Gen 1's aws-exports without username attributes).
+func gen2UsernameAttributes(up *spec.UserPool) []string {
+	if out := usernameAttributes(up); len(out) > 0 {
+		return out
+	}
+	if slices.Contains(up.SignInWith, "username") {
+		return []string{"username"}
+	}
+	return nil
+}

@@ -3,6 +3,8 @@ package amplify
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -227,8 +229,15 @@ func (b *builder) retireStep() PlanStep {
 	for _, api := range b.apis {
 		remove = append(remove, "$ amplify remove api "+api.amp)
 	}
+	resolvers, schemaKnown := b.graphQLResolvers()
 	for _, f := range b.fns {
-		if f.inSpec() && !b.keptUses("function", f.amp) {
+		switch {
+		case !f.inSpec() || b.keptUses("function", f.amp):
+		case resolvers[f.amp]:
+			s.Lines = append(s.Lines, "Keep function "+f.amp+" in Amplify: the kept GraphQL API's schema resolves fields with it (@function).")
+		case !schemaKnown:
+			remove = append(remove, "$ amplify remove function "+f.amp+"    # only if no @function(name: \""+f.amp+"-${env}\") in the GraphQL schema (not in the project files) uses it")
+		default:
 			remove = append(remove, "$ amplify remove function "+f.amp)
 		}
 	}
@@ -291,3 +300,45 @@ func compactJSON(v any) string {
 	_ = enc.Encode(v)
 	return strings.TrimSuffix(sb.String(), "\n")
 }
+
+// graphQLResolvers lists the functions the kept GraphQL APIs' schemas resolve fields with
+// (@function(name: "<fn>-${env}")). known is false when a kept API's schema is not in the project.
+func (b *builder) graphQLResolvers() (map[string]bool, bool) {
+	out := map[string]bool{}
+	known := true
+	for _, q := range b.graphql {
+		if q.res == nil {
+			continue
+		}
+		dir := "amplify/backend/api/" + q.amp
+		var files []string
+		if b.p.exists(dir + "/schema.graphql") {
+			files = append(files, dir+"/schema.graphql")
+		}
+		if entries, err := os.ReadDir(b.p.abs(dir + "/schema")); err == nil {
+			for _, e := range entries {
+				if strings.HasSuffix(e.Name(), ".graphql") {
+					files = append(files, dir+"/schema/"+e.Name())
+				}
+			}
+		}
+		if len(files) == 0 {
+			known = false
+			continue
+		}
+		for _, f := range files {
+			data, err := b.p.read(f)
+			if err != nil {
+				known = false
+				continue
+			}
+			for _, m := range functionDirective.FindAllStringSubmatch(string(data), -1) {
+				out[m[1]] = true
+			}
+		}
+	}
+	return out, known
+}
+
+// functionDirective is an AppSync schema's Lambda resolver: @function(name: "fn-${env}").
+var functionDirective = regexp.MustCompile(`@function\(\s*name:\s*"([A-Za-z0-9_]+?)(?:-\$\{env\})?"`)

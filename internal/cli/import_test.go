@@ -143,9 +143,9 @@ var phcareReport = []*regexp.Regexp{
 	reportRow("hosting", "amplifyhosting", "amplifyhosting", "out of scope", "-", "-"),
 	reportRow("storage", "chatmessages", "DynamoDB", "translated", "chatmessages-test", "storage.chatmessages"),
 	reportRow("storage", "patients", "DynamoDB", "translated", "patients-test", "storage.patients"),
-	regexp.MustCompile(`(?m)^RETIRING THE AMPLIFY STACK$`),
-	regexp.MustCompile(`(?m)^  \d\. storage/chatmessages: DynamoDB table \(DynamoDBTable\)$`),
-	regexp.MustCompile(`(?m)^  Already retained: storage/ehrdocs, S3 bucket \(S3Bucket\)`),
+	regexp.MustCompile(`(?m)^MIGRATION PLAN \(in this order; every step keeps the SPA working\)$`),
+	regexp.MustCompile(`(?m)^   1\.\d storage/chatmessages: DynamoDB table \(DynamoDBTable\)$`),
+	regexp.MustCompile(`(?m)^   Already retained: storage/ehrdocs, S3 bucket \(S3Bucket\)`),
 }
 
 // newPoolReport is the report of an import that creates a new user pool.
@@ -153,7 +153,7 @@ var newPoolReport = []*regexp.Regexp{
 	regexp.MustCompile(`(?m)^! NEW USER POOL: the id of auth ` + phcareAuth + `'s user pool is not in the project files`),
 	reportRow("auth", phcareAuth, "Cognito", "approximated", "new", "auth.userPool"),
 	reportRow("auth", "userPoolGroups", "Cognito-UserPool-Groups", "approximated", "new", "auth.userPool.groups"),
-	regexp.MustCompile(`(?m)^  1\. auth/` + phcareAuth + `: user pool, web app client, identity pool, its role attachment \(UserPool, UserPoolClientWeb, IdentityPool, IdentityPoolRoleMap\)$`),
+	regexp.MustCompile(`(?m)^   1\.1 auth/` + phcareAuth + `: user pool, web app client, identity pool, its role attachment \(UserPool, UserPoolClientWeb, IdentityPool, IdentityPoolRoleMap\)$`),
 }
 
 // importEnv is one import test's files.
@@ -186,7 +186,7 @@ func TestImportAmplify(t *testing.T) {
 			wantOut: append(slices.Clone(phcareReport), newPoolReport...),
 			written: true,
 			check: func(t *testing.T, e *env, stdout string) {
-				if !strings.HasSuffix(stdout, "\nWrote "+e.out+" (app phcare, stage test).\n") {
+				if !strings.HasSuffix(stdout, wroteLine(e.out, "phcare", "test")) {
 					t.Errorf("stdout does not end with the Wrote line:\n%s", tail(stdout))
 				}
 				app := loadStage(t, e.out, "test")
@@ -206,7 +206,7 @@ func TestImportAmplify(t *testing.T) {
 			written: true,
 			check: func(t *testing.T, e *env, stdout string) {
 				notExist(t, filepath.Join(e.dir, "app.yaml"))
-				if !strings.Contains(stdout, "\nWrote "+e.out+" (app phcare, stage test).\n") {
+				if !strings.Contains(stdout, wroteLine(e.out, "phcare", "test")) {
 					t.Errorf("stdout lacks the Wrote line:\n%s", tail(stdout))
 				}
 				app := loadStage(t, e.out, "test")
@@ -337,7 +337,7 @@ func TestImportAmplify(t *testing.T) {
 			name: "--existing names no storage of the project", project: phcare,
 			args:     func(e *env) []string { return []string{"import", "amplify", "--existing", "foo=bar", e.dir} },
 			wantCode: 1,
-			wantErr:  []string{"--existing foo=...: the project has no storage resource foo (its storage: chatmessages, ehrdocs, patients)"},
+			wantErr:  []string{"--existing foo=...: the project has no storage resource or AppSync API foo (its storage: chatmessages, ehrdocs, patients; its AppSync APIs: chatapp)"},
 		},
 		{
 			name: "--existing sets a table", project: phcare,
@@ -371,7 +371,7 @@ func TestImportAmplify(t *testing.T) {
 			written: true,
 			check: func(t *testing.T, e *env, stdout string) {
 				app := loadStage(t, e.out, "test")
-				want := spec.ExistingUserPool{ID: "us-east-2_PhCaRe123", ClientID: "3n4b5urk1ft4fl3mg5e62d9ado", ResponseType: "code"}
+				want := spec.ExistingUserPool{ID: "us-east-2_PhCaRe123", ClientID: "3n4b5urk1ft4fl3mg5e62d9ado", ResponseType: "code", AutoVerify: []string{"email"}}
 				if ex := app.Auth.UserPool.Existing; ex == nil || !reflect.DeepEqual(*ex, want) {
 					t.Errorf("existing user pool %+v, want %+v", ex, want)
 				}
@@ -407,7 +407,7 @@ func TestImportAmplify(t *testing.T) {
 			notOut:  []string{"NEW USER POOL"},
 			written: true,
 			check: func(t *testing.T, e *env, stdout string) {
-				want := spec.ExistingUserPool{ID: "us-east-1_Sysco123", ClientID: "5abcdefghij", Domain: "sysco-login.auth.us-east-1.amazoncognito.com", ResponseType: "code"}
+				want := spec.ExistingUserPool{ID: "us-east-1_Sysco123", ClientID: "5abcdefghij", Domain: "sysco-login.auth.us-east-1.amazoncognito.com", ResponseType: "token"}
 				if ex := loadStage(t, e.out, "dev").Auth.UserPool.Existing; ex == nil || !reflect.DeepEqual(*ex, want) {
 					t.Errorf("existing user pool %+v, want %+v", ex, want)
 				}
@@ -770,7 +770,7 @@ func TestImportAmplifyStack(t *testing.T) {
 		return cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()
 	}
 
-	fromStackPool := spec.ExistingUserPool{ID: "us-east-2_PhCaRe123", ClientID: "3n4b5urk1ft4fl3mg5e62d9ado", ResponseType: "code"}
+	fromStackPool := spec.ExistingUserPool{ID: "us-east-2_PhCaRe123", ClientID: "3n4b5urk1ft4fl3mg5e62d9ado", ResponseType: "code", AutoVerify: []string{"email"}}
 	checkIDs := func(t *testing.T, app *spec.App, pool spec.ExistingUserPool) {
 		t.Helper()
 		if ex := app.Auth.UserPool.Existing; ex == nil || !reflect.DeepEqual(*ex, pool) {
@@ -823,7 +823,7 @@ func TestImportAmplifyStack(t *testing.T) {
 			wantRegion: "us-east-2",
 			written:    true,
 			check: func(t *testing.T, out, stdout string) {
-				checkIDs(t, loadStage(t, out, "test"), spec.ExistingUserPool{ID: "us-east-2_PhCaRe123", ClientID: "1h2j3k4l5m6n7o8p9q0r1s2t3u", ResponseType: "code"})
+				checkIDs(t, loadStage(t, out, "test"), spec.ExistingUserPool{ID: "us-east-2_PhCaRe123", ClientID: "1h2j3k4l5m6n7o8p9q0r1s2t3u", ResponseType: "code", AutoVerify: []string{"email"}})
 			},
 		},
 		{
@@ -841,7 +841,7 @@ func TestImportAmplifyStack(t *testing.T) {
 			notOut:  []string{"NEW USER POOL"},
 			written: true,
 			check: func(t *testing.T, out, stdout string) {
-				want := spec.ExistingUserPool{ID: "us-east-1_Sysco123", ClientID: "5abcdefghij", Domain: "sysco-custom.auth.us-east-1.amazoncognito.com", ResponseType: "code"}
+				want := spec.ExistingUserPool{ID: "us-east-1_Sysco123", ClientID: "5abcdefghij", Domain: "sysco-custom.auth.us-east-1.amazoncognito.com", ResponseType: "token"}
 				if ex := loadStage(t, out, "dev").Auth.UserPool.Existing; ex == nil || !reflect.DeepEqual(*ex, want) {
 					t.Errorf("existing user pool %+v, want %+v", ex, want)
 				}
@@ -969,4 +969,9 @@ func checkStreams(t *testing.T, stdout, stderr string, notOut, wantErr []string)
 			t.Errorf("stderr lacks %q:\n%s", s, stderr)
 		}
 	}
+}
+
+// wroteLine is the last line of a successful import's output: the spec and the report beside it.
+func wroteLine(out, app, stage string) string {
+	return fmt.Sprintf("\nWrote %s (app %s, stage %s) and the report with the migration plan, %s.\n", out, app, stage, strings.TrimSuffix(out, ".yaml")+".migration.txt")
 }

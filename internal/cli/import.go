@@ -53,7 +53,9 @@ func newImportAmplifyCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Write an app spec from an Amplify Gen 1 project that keeps its users, files and data",
 		Long: "import amplify reads the amplify/ folder of an Amplify Gen 1 project (backend-config.json,\n" +
 			"team-provider-info.json, each resource's cli-inputs.json or parameters.json) and writes an app spec\n" +
-			"for one env, with a report per resource: translated, approximated (and how) or out of scope.\n" +
+			"for one env, with a report per resource: translated, approximated (and how) or out of scope, and an\n" +
+			"ordered migration plan, also written beside the spec (<spec>.migration.txt). The SPA's aws-exports.js\n" +
+			"(read, never executed) supplies the AppSync API and Pinpoint project the spec references, and ids.\n" +
 			"The stage references the env's existing user pool, identity pool, buckets and tables when their ids\n" +
 			"are known: from the project files (imported resources, table names), from flags, or with\n" +
 			"--from-stack from the deployed Amplify stack (CloudFormation, read only). --check-retained lists\n" +
@@ -78,7 +80,7 @@ func newImportAmplifyCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&opts.clientID, strings.TrimPrefix(amplify.FlagUserPoolClientID, "--"), "", "the SPA's app client id (the web client)")
 	f.StringVar(&opts.identityPoolID, strings.TrimPrefix(amplify.FlagIdentityPoolID, "--"), "", "the env's identity pool id (keeps identity ids and private files)")
 	f.StringVar(&opts.hostedUIDomain, strings.TrimPrefix(amplify.FlagHostedUIDomain, "--"), "", "the hosted UI domain prefix or host")
-	f.StringArrayVar(&opts.existing, strings.TrimPrefix(amplify.FlagExisting, "--"), nil, "NAME=BUCKET_OR_TABLE: the existing bucket or table of storage resource NAME (repeatable)")
+	f.StringArrayVar(&opts.existing, strings.TrimPrefix(amplify.FlagExisting, "--"), nil, "NAME=ID: the existing bucket or table of storage resource NAME, or the API id of AppSync API NAME (repeatable)")
 	f.BoolVar(&opts.fromStack, "from-stack", false, "read the ids from the deployed Amplify stack (CloudFormation ListStackResources and GetTemplate)")
 	f.BoolVar(&opts.checkRetained, "check-retained", false, "report the Amplify stack's stateful resources that are not DeletionPolicy Retain")
 	f.StringVar(&opts.profile, "profile", "", "AWS profile for --from-stack and --check-retained")

@@ -147,6 +147,12 @@ func (e *explainer) userPool(w *writer) {
 			"in amplify-js' `signInWithRedirect`) back to %s, asking for scopes %s%s. Tokens from this flow carry "+
 			"the requested scopes in the access token, and `aws.cognito.signin.user.admin` only if it is requested.",
 			h.DomainPrefix, andList(code(h.CallbackURLs)), andList(code(h.Scopes)), pw)
+		if x := u.Existing; x != nil && x.ResponseType == "token" {
+			w.line("- **Implicit grant:** the existing app client `%s` allows only the OAuth implicit grant (stage `%s`, "+
+				"`responseType: token`): Cognito returns the tokens in the redirect URL's fragment and no refresh token, "+
+				"so users sign in again when they expire. Allow the code grant on the client and remove responseType "+
+				"to use the code flow above.", x.ClientID, e.app.Stage)
+		}
 		if !slices.Contains(h.Scopes, "openid") {
 			w.line("- The hosted UI does not ask for `openid`: its sign-ins get no id token, so they cannot call " +
 				"id-token routes or get identity pool credentials.")

@@ -147,8 +147,15 @@ func (b *builder) functionAppSync(f *fnOut, actions []string, resource json.RawM
 		f.graphql[q.amp] = g
 		return
 	}
-	b.handPolicy(f, actions, resource, "the spec grants only appsync:GraphQL on a referenced GraphQL API's Query, Mutation and Subscription types ("+src+")")
+	why := "the spec grants only appsync:GraphQL on a referenced GraphQL API's Query, Mutation and Subscription types"
+	if m := apiRef.FindStringSubmatch(string(resource)); m != nil && len(b.graphqlByRef(resource)) == 0 && slices.Equal(actions, []string{"appsync:GraphQL"}) {
+		why = "GraphQL API " + m[1] + " is not referenced by the spec (see its entry)"
+	}
+	b.handPolicy(f, actions, resource, why+" ("+src+")")
 }
+
+// apiRef is an AppSync API's id in a template: Ref api<name>GraphQLAPIIdOutput.
+var apiRef = regexp.MustCompile(`"api([A-Za-z0-9]+)GraphQLAPIIdOutput"`)
 
 // functionGraphQLParam handles function-parameters.json's api permissions when the template grants
 // nothing (Query, Mutation and Subscription name the types; older create/read/update/delete do not).

@@ -25,6 +25,8 @@ type GraphQLIDs struct {
 	// Stack is the nested stack of the API (amplify-<project>-<env>-<n>-api<name>-<id>), whose outputs
 	// hold GraphQLAPIKeyOutput.
 	Stack string
+	// Endpoint is the stack's GraphQLAPIEndpointOutput, "" when not read.
+	Endpoint string
 }
 
 // spaExports is the SPA's current aws-exports.js, read (never executed) when it belongs to the
@@ -142,6 +144,9 @@ func (b *builder) readGraphQL() error {
 		}
 	}
 	spaEndpoint := b.spa.str("aws_appsync_graphqlEndpoint")
+	if spaEndpoint == "" && len(refs) > 0 && b.opts.GraphQL[refs[0].Name].Endpoint != "" {
+		spaEndpoint = b.opts.GraphQL[refs[0].Name].Endpoint
+	}
 	if len(refs) == 0 && spaEndpoint != "" {
 		// The SPA talks to an AppSync API this project does not define (another project's, or one the
 		// project's files at this commit do not list): reference it all the same.
@@ -184,6 +189,9 @@ func (b *builder) readGraphQL() error {
 func (b *builder) graphQLFromSPA(amp string, res *Resource, types []string) *graphQLOut {
 	q := &graphQLOut{amp: amp, name: specName(amp), res: res,
 		endpoint: b.spa.str("aws_appsync_graphqlEndpoint"), endFrom: b.spa.from("aws_appsync_graphqlEndpoint")}
+	if e := b.opts.GraphQL[amp].Endpoint; q.endpoint == "" && e != "" {
+		q.endpoint, q.endFrom = e, "output GraphQLAPIEndpointOutput of Amplify's API stack (--from-stack)"
+	}
 	note := func(format string, args ...any) {
 		if res != nil {
 			res.approx(format, args...)

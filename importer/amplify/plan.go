@@ -50,7 +50,7 @@ func (b *builder) plan() []PlanStep {
 		"$ underhood validate --stage "+stage+" {spec}",
 		"$ npx cdk deploy -c stage="+stage+" --outputs-file outputs.json    # in the spec's folder (its cdk.json runs underhood synth)")
 	if existingPool && b.auth.identityPool && b.auth.existingIdentityPool != "" {
-		deploy.Lines = append(deploy.Lines, "From this deploy on, the identity pool hands out underhood's roles (its role attachment replaces Amplify's): do not amplify push the auth category again, or Amplify's IdentityPoolRoleMap puts its roles back.")
+		deploy.Lines = append(deploy.Lines, "From this deploy on, the identity pool hands out underhood's roles (its role attachment replaces Amplify's): do not change Amplify's auth category (amplify update auth, then push), or its IdentityPoolRoleMap puts Amplify's roles back.")
 	}
 	steps = append(steps, deploy)
 
@@ -84,7 +84,7 @@ func (b *builder) plan() []PlanStep {
 		verify.Lines = append(verify.Lines, "Call REST API "+api.name+" from the SPA (its endpoint changed: it is underhood's API now).")
 	}
 	for _, s := range b.storages {
-		if s.inSpec() && s.kind == "s3" && len(s.access) > 0 {
+		if s.inSpec() && s.kind == "s3" && len(s.access) > 0 && s.physical != "" && a != nil && a.existingIdentityPool != "" {
 			verify.Lines = append(verify.Lines, "Open a file the user uploaded before, under protected/ or private/ of bucket "+cmpOr(s.physical, s.name)+" (the identity id is kept only with the identity pool).")
 		}
 	}

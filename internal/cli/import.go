@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
@@ -149,6 +151,22 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 		if opts.fromStack {
 			for _, note := range fillFromStack(&aopts, tree.IDs(), res) {
 				fmt.Fprintf(stderr, "note: %s\n", note)
+			}
+			// The AppSync API's endpoint is an output of its nested stack (never its key: config reads
+			// that at config time, from where the spec says).
+			for _, name := range slices.Sorted(maps.Keys(aopts.GraphQL)) {
+				g := aopts.GraphQL[name]
+				out, err := client.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(g.Stack)})
+				if err != nil || len(out.Stacks) == 0 {
+					fmt.Fprintf(stderr, "note: the outputs of AppSync API %s's stack %s could not be read (%v): its endpoint comes from the SPA's aws-exports.js, if any\n", name, g.Stack, err)
+					continue
+				}
+				for _, o := range out.Stacks[0].Outputs {
+					if aws.ToString(o.OutputKey) == "GraphQLAPIEndpointOutput" {
+						g.Endpoint = aws.ToString(o.OutputValue)
+					}
+				}
+				aopts.GraphQL[name] = g
 			}
 			if res, err = amplify.Import(project, aopts); err != nil {
 				return &exitError{code: 1, msg: fmt.Sprintf("after reading Amplify stack %s: %s", tree.Root, importError(opts.project, err))}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -530,6 +531,7 @@ type fakeAmplifyStack struct {
 	resources [][3]string
 	retain    map[string]bool
 	props     map[string]map[string]any // Properties by logical id
+	outputs   map[string]string         // DescribeStacks' outputs
 }
 
 const stackARNPrefix = "arn:aws:cloudformation:us-east-2:123456789012:stack/"
@@ -626,6 +628,16 @@ func phcareEnvWith(retainAll, extra, hostedUI bool) []*fakeAmplifyStack {
 	return stacks
 }
 
+// withAppSync adds PHCare's AppSync API chatapp to its env: a nested stack whose outputs hold the
+// endpoint (and a key the import must never read into the spec).
+func withAppSync(stacks []*fakeAmplifyStack) []*fakeAmplifyStack {
+	api := &fakeAmplifyStack{name: phcareStack + "-apichatapp-1ABC2DEF3GHI", resources: [][3]string{
+		{"GraphQLAPI", "AWS::AppSync::GraphQLApi", "arn:aws:appsync:us-east-2:123456789012:apis/chatappapiid0123456789abcd"},
+	}, outputs: map[string]string{"GraphQLAPIEndpointOutput": "https://chathost.appsync-api.us-east-2.amazonaws.com/graphql", "GraphQLAPIKeyOutput": "da2-neverinthespec"}}
+	stacks[0].resources = append(stacks[0].resources, [3]string{"apichatapp", "AWS::CloudFormation::Stack", stackARN(api.name)})
+	return append(stacks, api)
+}
+
 // syscoEnv is sysco's env dev: a user pool without identity pool whose hosted UI domain is
 // sysco-custom (an AWS::Cognito::UserPoolDomain an override added), not the one the project files give.
 func syscoEnv() []*fakeAmplifyStack {
@@ -703,6 +715,15 @@ func (f *fakeAmplifyCloudFormation) ServeHTTP(w http.ResponseWriter, r *http.Req
 		fmt.Fprintf(w, `<ListStackResourcesResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><ListStackResourcesResult>`+
 			`<StackResourceSummaries>%s</StackResourceSummaries></ListStackResourcesResult>`+
 			`<ResponseMetadata><RequestId>r2</RequestId></ResponseMetadata></ListStackResourcesResponse>`, members.String())
+	case "DescribeStacks":
+		var members strings.Builder
+		for _, k := range slices.Sorted(maps.Keys(s.outputs)) {
+			fmt.Fprintf(&members, "<member><OutputKey>%s</OutputKey><OutputValue>%s</OutputValue></member>", xmlText(k), xmlText(s.outputs[k]))
+		}
+		fmt.Fprintf(w, `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member>`+
+			`<StackName>%s</StackName><StackId>%s</StackId><StackStatus>UPDATE_COMPLETE</StackStatus><CreationTime>2025-01-01T00:00:00Z</CreationTime>`+
+			`<Outputs>%s</Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>r3</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+			xmlText(s.name), xmlText(stackARN(s.name)), members.String())
 	default:
 		f.mu.Lock()
 		f.bad = append(f.bad, "unexpected action "+action)
@@ -814,6 +835,23 @@ func TestImportAmplifyStack(t *testing.T) {
 				}
 				if strings.Contains(readFile(t, out), "oldtable") {
 					t.Errorf("the spec names the stack's stale storage oldtable")
+				}
+			},
+		},
+		{
+			name: "--from-stack: the AppSync API's id and endpoint", stacks: withAppSync(phcareEnv(false, false)), args: []string{"--from-stack"},
+			wantRegion: "us-east-2",
+			wantOut:    []string{"api       chatapp                 AppSync                  translated    https://chathost.appsync-api.us-east-2.amazonaws.com/graphql  graphql.chatapp"},
+			written:    true,
+			check: func(t *testing.T, out, stdout string) {
+				app := loadStage(t, out, "test")
+				want := []spec.GraphQLAPI{{Name: "chatapp", Authorization: []string{"iam", "user-pool"}, ID: "chatappapiid0123456789abcd",
+					Endpoint: "https://chathost.appsync-api.us-east-2.amazonaws.com/graphql", Region: "us-east-2"}}
+				if !reflect.DeepEqual(app.GraphQL, want) {
+					t.Errorf("graphql = %+v, want %+v", app.GraphQL, want)
+				}
+				if strings.Contains(readFile(t, out), "da2-neverinthespec") || strings.Contains(stdout, "da2-neverinthespec") {
+					t.Error("the API key reached the spec or the report")
 				}
 			},
 		},

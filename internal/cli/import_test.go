@@ -190,6 +190,12 @@ func TestImportAmplify(t *testing.T) {
 				if !strings.HasSuffix(stdout, wroteLine(e.out, "phcare", "test")) {
 					t.Errorf("stdout does not end with the Wrote line:\n%s", tail(stdout))
 				}
+				// The report, plan included, is also beside the spec, with the commands naming it.
+				report := readFile(t, strings.TrimSuffix(e.out, ".yaml")+".migration.txt")
+				if !strings.HasPrefix(stdout, report) || !strings.Contains(report, "\n2. Check that deleting the Amplify stack") ||
+					!strings.Contains(report, "$ underhood validate --stage test "+e.out+"\n") {
+					t.Errorf("the report beside the spec is not the printed one, or its commands do not name the spec:\n%s", report)
+				}
 				app := loadStage(t, e.out, "test")
 				if app.Name != "phcare" || app.Region != "us-east-2" || app.Auth.UserPool.Existing != nil || len(app.Auth.UserPool.Groups) != 2 {
 					t.Errorf("app %s region %s, existing pool %v, %d groups", app.Name, app.Region, app.Auth.UserPool.Existing, len(app.Auth.UserPool.Groups))

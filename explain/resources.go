@@ -33,6 +33,63 @@ func (e *explainer) resources(w *writer) {
 	for _, t := range e.app.Tables {
 		e.table(w, t)
 	}
+	for _, g := range e.app.GraphQL {
+		e.graphQL(w, g)
+	}
+	if an := e.app.Analytics; an != nil {
+		w.line("### Amazon Pinpoint project (referenced)")
+		w.blank()
+		w.line("**What:** the analytics project `%s` in %s, which the SPA's Amplify Analytics sends events to. "+
+			"Referenced, not created: the stack neither creates nor changes it, and `underhood config` writes its id "+
+			"for the SPA (stage `%s`, `existing.analytics`). Sending events needs identity pool credentials whose "+
+			"role may call `mobiletargeting:PutEvents` and `UpdateEndpoint`; the stack grants none, so they stay "+
+			"with the roles Amplify gave them.", an.AppID, an.Region, e.app.Stage)
+		w.blank()
+	}
+}
+
+var appSyncWords = map[string]string{
+	spec.GraphQLAPIKey:   "an API key (the `x-api-key` header)",
+	spec.GraphQLUserPool: "the user pool's tokens (`Authorization` header)",
+	spec.GraphQLIAM:      "a SigV4 signature with identity pool credentials",
+	spec.GraphQLOIDC:     "an OpenID Connect token",
+	spec.GraphQLLambda:   "a token a Lambda authorizer checks",
+}
+
+func (e *explainer) graphQL(w *writer, g spec.GraphQLAPI) {
+	w.line("### AppSync GraphQL API `%s` (referenced)", g.Name)
+	w.blank()
+	w.line("**What:** an AppSync GraphQL API at `%s`. Referenced, not created: it stays where it is (Amplify's "+
+		"stack, typically) with its schema, resolvers and tables; the stack neither creates nor changes it, and "+
+		"`underhood config` writes its endpoint for the SPA (stage `%s`, `existing.graphql.%s`).", g.Endpoint, e.app.Stage, g.Name)
+	var modes []string
+	for _, m := range g.Authorization {
+		modes = append(modes, appSyncWords[m])
+	}
+	w.line("- **Callers authorize with** %s by default%s.", modes[0], map[bool]string{true: ", or " + orList(modes[1:]), false: ""}[len(modes) > 1])
+	if g.APIKey != nil {
+		w.line("- **API key:** not in the spec; `underhood config` reads it from %s and writes it into the SPA's configuration (API keys are meant to ship with the SPA, and they expire).", valueRefWords(g.APIKey))
+	}
+	for _, f := range e.app.Functions {
+		for _, a := range f.GraphQLAccess {
+			if a.API == g.Name {
+				id, endpoint := spec.GraphQLEnv(g.Name)
+				w.line("- Function `%s` may run %s on it (`appsync:GraphQL` on `types/%s/*`), signing with its execution role; it gets `%s` and `%s`.",
+					f.Name, andList(a.Types), strings.Join(a.Types, "/*`, `types/"), id, endpoint)
+			}
+		}
+	}
+	w.blank()
+}
+
+func valueRefWords(r *spec.ValueRef) string {
+	switch {
+	case r.SecretsManager != "":
+		return "the Secrets Manager secret `" + r.SecretsManager + "`"
+	case r.SSM != "":
+		return "the SSM parameter `" + r.SSM + "`"
+	}
+	return "output `" + r.Output + "` of stack `" + r.Stack + "`"
 }
 
 func (e *explainer) userPool(w *writer) {
@@ -119,6 +176,12 @@ func (e *explainer) userPool(w *writer) {
 			"in amplify-js' `signInWithRedirect`) back to %s, asking for scopes %s%s. Tokens from this flow carry "+
 			"the requested scopes in the access token, and `aws.cognito.signin.user.admin` only if it is requested.",
 			h.DomainPrefix, andList(code(h.CallbackURLs)), andList(code(h.Scopes)), pw)
+		if x := u.Existing; x != nil && x.ResponseType == "token" {
+			w.line("- **Implicit grant:** the existing app client `%s` allows only the OAuth implicit grant (stage `%s`, "+
+				"`responseType: token`): Cognito returns the tokens in the redirect URL's fragment and no refresh token, "+
+				"so users sign in again when they expire. Allow the code grant on the client and remove responseType "+
+				"to use the code flow above.", x.ClientID, e.app.Stage)
+		}
 		if !slices.Contains(h.Scopes, "openid") {
 			w.line("- The hosted UI does not ask for `openid`: its sign-ins get no id token, so they cannot call " +
 				"id-token routes or get identity pool credentials.")
@@ -428,6 +491,13 @@ func (e *explainer) function(w *writer, f spec.Function) {
 	for _, g := range f.Access {
 		w.line("- Its role may %s `%s` (`functions.%s.access`).", andList(g.Actions), g.Storage, f.Name)
 	}
+	if len(f.UserPoolAccess) > 0 {
+		w.line("- Its role may call %s on the user pool (`functions.%s.access.userPool`), and it gets the pool id in `%s`.",
+			andList(quoteAll(f.UserPoolAccess)), f.Name, spec.UserPoolIDEnv(e.up.Name))
+	}
+	for _, g := range f.GraphQLAccess {
+		w.line("- Its role may run %s on GraphQL API `%s` (referenced; `functions.%s.access.%s`).", andList(g.Types), g.API, f.Name, g.API)
+	}
 	w.blank()
 }
 
@@ -541,4 +611,12 @@ func (e *explainer) storageUsers(w *writer, name string) {
 			}
 		}
 	}
+}
+
+func quoteAll(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = "`" + s + "`"
+	}
+	return out
 }

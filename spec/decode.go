@@ -310,6 +310,19 @@ func (s *rawSecret) decodeNode(d *decoder, n *yaml.Node, path string) bool {
 	return true
 }
 
+func (s *rawValueRef) decodeNode(d *decoder, n *yaml.Node, path string) bool {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind != yaml.ScalarNode {
+		return false
+	}
+	// Never echo the value: it may be a real key.
+	s.plaintext = true
+	d.r.at(nodePos(n), path, "the value itself is never written in the spec; reference where it lives: { stack: STACK, output: KEY } (e.g. Amplify's API stack's GraphQLAPIKeyOutput), { secretsManager: NAME } or { ssm: PARAMETER }")
+	return true
+}
+
 func (s *rawFunctionSecret) decodeNode(d *decoder, n *yaml.Node, path string) bool {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias

@@ -1,9 +1,9 @@
 package spec_test
 
 import (
-	"reflect"
 	"bytes"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 

@@ -23,7 +23,45 @@ type App struct {
 	APIs      []API
 	Buckets   []Bucket
 	Tables    []Table
+	// GraphQL are the AppSync APIs the app uses and underhood does not create, by name.
+	GraphQL []GraphQLAPI
+	// Analytics is the Pinpoint project the SPA reports to; nil: none.
+	Analytics *Analytics
 	Frontend  []FrontendFile
+}
+
+// GraphQLAPI is an AppSync GraphQL API that exists outside the stack (Amplify's, typically): the stack
+// never creates or changes it; functions may be granted access, and config writes it for the SPA.
+type GraphQLAPI struct {
+	Name string
+	// Authorization are the API's modes, the default first (GraphQLAPIKey, GraphQLUserPool, ...).
+	Authorization []string
+	ID            string // "" when no function needs it
+	Endpoint      string
+	Region        string // the stage's region
+	APIKey        *ValueRef
+}
+
+// GraphQL authorization modes (the spec's names).
+const (
+	GraphQLAPIKey   = "api-key"
+	GraphQLUserPool = "user-pool"
+	GraphQLIAM      = "iam"
+	GraphQLOIDC     = "oidc"
+	GraphQLLambda   = "lambda"
+)
+
+// ValueRef is where a value lives that the spec never holds: exactly one of a Secrets Manager secret
+// (with an optional JSON field), an SSM parameter, or a stack output.
+type ValueRef struct {
+	SecretsManager, JSONField string
+	SSM                       string
+	Stack, Output             string
+}
+
+// Analytics is an Amazon Pinpoint project.
+type Analytics struct {
+	AppID, Region string
 }
 
 // StackName is the CloudFormation stack name: <app>-<stage>.
@@ -43,6 +81,8 @@ type Auth struct {
 }
 
 type UserPool struct {
+	// Name names the pool in function environment variables (AUTH_<NAME>_USERPOOLID).
+	Name               string
 	SignInWith         []string // email, phone, username in that order
 	SelfSignUp         bool
 	StandardAttributes []StandardAttribute
@@ -89,6 +129,10 @@ type ExistingUserPool struct {
 	ID       string
 	ClientID string // empty: the stack creates an app client on the pool
 	Domain   string // hosted UI host; set when HostedUI is
+	// ResponseType is the OAuth response type the existing client allows: "code" or "token" (implicit).
+	ResponseType string
+	// AutoVerify are the attributes the pool verifies (email, phone_number); nil: the sign-in attributes.
+	AutoVerify []string
 }
 
 type StandardAttribute struct {
@@ -134,6 +178,8 @@ type Trigger struct {
 	Function  string
 }
 
+// HostedUI keeps the spec's order of URLs and scopes (the SPA's configuration lists them in that order,
+// and Gen 1 apps use the first URL); templates sort them.
 type HostedUI struct {
 	DomainPrefix string
 	CallbackURLs []string
@@ -194,6 +240,16 @@ type Function struct {
 	Schedule string
 	Secrets  []FunctionSecret // sorted by Env
 	Events   []Event          // sorted: dynamodb then s3 events, each by storage name, then prefix
+	// UserPoolAccess are the Cognito actions (without the cognito-idp: prefix, sorted) the function may
+	// call on the app's user pool.
+	UserPoolAccess []string
+	GraphQLAccess  []GraphQLGrant
+}
+
+// GraphQLGrant is what a function may call on one GraphQL API: appsync:GraphQL on these types.
+type GraphQLGrant struct {
+	API   string
+	Types []string // Query, Mutation, Subscription in that order
 }
 
 // FunctionSecret is a secret a function may read: its name goes into the environment variable Env.

@@ -12,6 +12,7 @@ type rawSpec struct {
 	Functions map[string]*rawFunction `yaml:"functions" doc:"Lambda functions, by name."`
 	API       map[string]*rawAPI      `yaml:"api" doc:"API Gateway REST APIs, by name."`
 	Storage   map[string]*rawStorage  `yaml:"storage" doc:"S3 buckets and DynamoDB tables, by name."`
+	GraphQL   map[string]*rawGraphQL  `yaml:"graphql" doc:"AppSync GraphQL APIs that underhood does not create (e.g. kept in Amplify), by name: config writes their settings for the SPA, and functions may be granted access. Each stage gives their ids under existing.graphql."`
 	Frontend  []*rawFrontend          `yaml:"frontend" doc:"Frontend configuration files that underhood config writes."`
 }
 
@@ -24,16 +25,44 @@ type rawStage struct {
 }
 
 type rawExisting struct {
-	UserPool     *rawExistingUserPool     `yaml:"userPool" doc:"An existing Cognito user pool: underhood creates only an app client on it (unless clientId is given) and changes nothing else."`
-	IdentityPool *rawExistingIdentityPool `yaml:"identityPool" doc:"An existing identity pool: underhood creates its roles and role attachment and changes nothing else."`
-	Storage      map[string]string        `yaml:"storage" doc:"Storage name (under storage) to the existing bucket name (s3) or table name (dynamodb)."`
-	Streams      map[string]string        `yaml:"streams" doc:"Storage name of an existing table (under existing.storage) to its stream ARN (aws dynamodb describe-table --query Table.LatestStreamArn); needed when a function's events read that stream: an existing table's stream ARN cannot be looked up at deploy time."`
+	UserPool     *rawExistingUserPool           `yaml:"userPool" doc:"An existing Cognito user pool: underhood creates only an app client on it (unless clientId is given) and changes nothing else."`
+	IdentityPool *rawExistingIdentityPool       `yaml:"identityPool" doc:"An existing identity pool: underhood creates its roles and role attachment and changes nothing else."`
+	Storage      map[string]string              `yaml:"storage" doc:"Storage name (under storage) to the existing bucket name (s3) or table name (dynamodb)."`
+	Streams      map[string]string              `yaml:"streams" doc:"Storage name of an existing table (under existing.storage) to its stream ARN (aws dynamodb describe-table --query Table.LatestStreamArn); needed when a function's events read that stream: an existing table's stream ARN cannot be looked up at deploy time."`
+	GraphQL      map[string]*rawExistingGraphQL `yaml:"graphql" doc:"GraphQL API name (under graphql) to the API's id, endpoint and where config reads its API key."`
+	Analytics    *rawExistingAnalytics          `yaml:"analytics" doc:"An Amazon Pinpoint project the SPA sends analytics to (Amplify Gen 1's analytics category); config writes it for the SPA."`
+}
+
+type rawExistingGraphQL struct {
+	ID       string       `yaml:"id" doc:"The AppSync API id (needed when a function has access to the API)."`
+	Endpoint string       `yaml:"endpoint" doc:"The GraphQL endpoint, e.g. https://<host id>.appsync-api.<region>.amazonaws.com/graphql."`
+	APIKey   *rawValueRef `yaml:"apiKey" doc:"Where underhood config reads the API key it writes for the SPA (api-key authorization); never the key itself."`
+}
+
+// rawValueRef says where a value lives that the spec must not hold: a Secrets Manager secret, an SSM
+// parameter, or an output of a deployed stack. A plain string is a plaintext value and is rejected.
+type rawValueRef struct {
+	SecretsManager string `yaml:"secretsManager" doc:"Secrets Manager secret name or ARN."`
+	JSONField      string `yaml:"jsonField" doc:"Field of a JSON secret to use."`
+	SSM            string `yaml:"ssm" doc:"SSM parameter name (a SecureString is decrypted)."`
+	Stack          string `yaml:"stack" doc:"A deployed stack whose output holds the value, e.g. Amplify's API stack (amplify-<project>-<env>-<n>-api<name>-<id>)."`
+	Output         string `yaml:"output" doc:"The output key in stack, e.g. GraphQLAPIKeyOutput."`
+
+	plaintext bool
+}
+
+type rawExistingAnalytics struct {
+	AppID  string `yaml:"appId" doc:"The Amazon Pinpoint project (app) id, 32 hex digits."`
+	Region string `yaml:"region" doc:"The Pinpoint project's region (default: the stage's region)."`
 }
 
 type rawExistingUserPool struct {
 	ID       string `yaml:"id" doc:"User pool id, e.g. eu-west-1_AbCdEf123."`
 	ClientID string `yaml:"clientId" doc:"The SPA's existing app client id; omit it and underhood creates a new app client on the pool."`
 	Domain   string `yaml:"domain" doc:"The pool's hosted UI domain host, e.g. myapp-dev.auth.eu-west-1.amazoncognito.com; required with auth.userPool.hostedUI (a pool has only one Cognito domain)."`
+	// Both describe the existing pool and client for the SPA's configuration; underhood changes neither.
+	ResponseType           string   `yaml:"responseType" doc:"The OAuth flow the existing app client clientId allows: code (default) or token (implicit grant only; config then writes responseType token)." enum:"code,token"`
+	AutoVerifiedAttributes []string `yaml:"autoVerifiedAttributes" doc:"The attributes the existing pool verifies (Cognito AutoVerifiedAttributes); default: the sign-in attributes. config writes them as aws_cognito_verification_mechanisms." enum:"email,phone_number"`
 }
 
 type rawExistingIdentityPool struct {
@@ -46,6 +75,7 @@ type rawAuth struct {
 }
 
 type rawUserPool struct {
+	Name               string                        `yaml:"name" doc:"The pool's name in function environment variables: a function with access to the pool gets AUTH_<NAME>_USERPOOLID (Amplify Gen 1's variable for its auth resource <name>); default userPool."`
 	SignInWith         []string                      `yaml:"signInWith" doc:"How users sign in." enum:"email,phone,username"`
 	SelfSignUp         *bool                         `yaml:"selfSignUp" doc:"Whether users may sign themselves up (default false)."`
 	StandardAttributes map[string]string             `yaml:"standardAttributes" doc:"Standard attributes (Cognito names such as email, phone_number, given_name) and whether they are required or optional." enum:"required,optional"`
@@ -135,7 +165,7 @@ type rawFunction struct {
 	Memory      int                           `yaml:"memory" doc:"Memory in MB, 128 to 10240 (default 256)."`
 	Timeout     string                        `yaml:"timeout" doc:"Timeout such as 10s or 1m, at most 15m (default 10s)."`
 	Environment map[string]string             `yaml:"environment" doc:"Environment variables."`
-	Access      map[string][]string           `yaml:"access" doc:"Least-privilege grants: storage name to actions." enum:"read,write,delete"`
+	Access      rawAccess                     `yaml:"access" doc:"Least-privilege grants: a storage name to [read, write, delete]; a graphql API name to [query, mutation, subscription] (appsync:GraphQL on those types); userPool to Cognito actions on the app's user pool (e.g. [AdminGetUser, ListUsers])."`
 	Schedule    string                        `yaml:"schedule" doc:"Run the function on a schedule: an EventBridge expression, rate(5 minutes) or cron(0 3 * * ? *) (UTC). Creates an EventBridge rule and a permission for exactly that rule."`
 	Secrets     map[string]*rawFunctionSecret `yaml:"secrets" doc:"Environment variable name to a secret the function may read: it gets the secret's name (never its value) in that variable and a read grant on exactly that secret or parameter."`
 	Events      []*rawEvent                   `yaml:"events" doc:"What else invokes the function: a DynamoDB table's stream ({ dynamodb: TABLE }) or S3 object notifications ({ s3: BUCKET, on: [created, removed], prefix: public/ })."`
@@ -163,6 +193,13 @@ type rawBundle struct {
 	External  *[]string `yaml:"external" doc:"Imports left out of the bundle and loaded at run time, from the runtime or a layer; * is a wildcard (default [\"@aws-sdk/*\"], the AWS SDK v3 of nodejs22.x; [] bundles everything)."`
 	SourceMap bool      `yaml:"sourceMap" doc:"Ship a source map and run Node with --enable-source-maps, so stack traces name the original files (default false)."`
 	Minify    bool      `yaml:"minify" doc:"Minify the bundle (default false)."`
+}
+
+// rawAccess is a function's grants, by storage name, graphql API name or userPool.
+type rawAccess map[string][]string
+
+type rawGraphQL struct {
+	Authorization []string `yaml:"authorization" doc:"The API's authorization modes, the default first: api-key, user-pool (Cognito user pool tokens), iam (identity pool credentials), oidc, lambda." enum:"api-key,user-pool,iam,oidc,lambda"`
 }
 
 type rawAPI struct {

@@ -56,6 +56,13 @@ func schemaFor(t reflect.Type, doc, enum string) map[string]any {
 			map[string]any{"required": []string{"s3", "on"}},
 		}
 		return withDoc(obj, doc)
+	case reflect.TypeOf(rawAccess{}):
+		return map[string]any{"description": doc, "type": "object",
+			"properties": map[string]any{UserPoolAccessKey: map[string]any{
+				"description": "Cognito actions on the app's user pool.", "type": "array",
+				"items": map[string]any{"type": "string", "enum": CognitoUserPoolActions}}},
+			"additionalProperties": map[string]any{"type": "array", "items": map[string]any{"type": "string",
+				"enum": append([]string{"read", "write", "delete"}, GraphQLTypeActions()...)}}}
 	case reflect.TypeOf(rawSecret{}):
 		obj := objectSchema(t)
 		obj["required"] = []string{"secretsManager"}

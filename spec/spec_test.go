@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -145,6 +146,19 @@ func TestReorderedSpecSameModel(t *testing.T) {
 		got, err := spec.Parse("app.yaml", dir, reordered, "prod")
 		if err != nil {
 			t.Fatalf("%s reordered: %v", name, err)
+		}
+		// The hosted UI's URLs and scopes keep the spec's order (the SPA's configuration lists them so):
+		// reversed in the YAML, reversed in the model. Nothing else may differ.
+		if h := want.Auth.UserPool.HostedUI; h != nil {
+			g := got.Auth.UserPool.HostedUI
+			for _, l := range []struct{ got, want []string }{{g.CallbackURLs, h.CallbackURLs}, {g.LogoutURLs, h.LogoutURLs}, {g.Scopes, h.Scopes}} {
+				rev := slices.Clone(l.want)
+				slices.Reverse(rev)
+				if !slices.Equal(l.got, rev) {
+					t.Errorf("%s: reversed list %v resolves to %v, want %v (spec order)", name, l.want, l.got, rev)
+				}
+			}
+			g.CallbackURLs, g.LogoutURLs, g.Scopes = h.CallbackURLs, h.LogoutURLs, h.Scopes
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: reordered spec resolves differently", name)

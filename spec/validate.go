@@ -112,12 +112,17 @@ func (v *validator) validate(stage string) *App {
 	app.Functions = v.functions()
 	v.s3Overlaps()
 	app.Buckets, app.Tables = v.storage()
+	app.GraphQL = v.graphql(app)
+	if e := v.existing; e != nil && e.Analytics != nil {
+		app.Analytics = &Analytics{AppID: e.Analytics.AppID, Region: cmpOr(e.Analytics.Region, app.Region)}
+	}
 	app.APIs = v.apis()
 	app.Frontend = v.frontend()
 	return app
 }
 
 func (v *validator) stage(app *App, stage string) {
+	v.stageName = stage
 	if !stageNamePattern.MatchString(stage) {
 		v.r.at(Pos{1, 1}, "", "stage %q is not a valid stage name: use 1 to 20 lowercase letters, digits and hyphens, starting with a letter", stage)
 		return
@@ -195,7 +200,7 @@ var (
 func (v *validator) checkExisting(p string, s *rawStage) {
 	e := s.Existing
 	auth := v.raw.Auth
-	if s.Region == "" && (e.UserPool != nil || e.IdentityPool != nil || len(e.Storage) > 0) {
+	if s.Region == "" && (e.UserPool != nil || e.IdentityPool != nil || len(e.Storage) > 0 || len(e.GraphQL) > 0 || e.Analytics != nil) {
 		v.errorf(p, "existing resources live in one region; set region on this stage (the region of the ids below)")
 	}
 	sameRegion := func(path, what, idRegion string) {
@@ -230,6 +235,20 @@ func (v *validator) checkExisting(p string, s *rawStage) {
 		case u.Domain == "" && hosted:
 			v.missing(up, "domain", "missing domain: auth.userPool.hostedUI is set and an existing pool already has its Cognito domain (a pool has one, and underhood cannot add another); give its host, e.g. domain: myapp-dev.auth.eu-west-1.amazoncognito.com")
 		}
+		if u.ResponseType != "" && v.enum(child(up, "responseType"), "OAuth response type", u.ResponseType, []string{"code", "token"}) {
+			switch {
+			case !hosted:
+				v.errorf(child(up, "responseType"), "auth.userPool has no hostedUI, so no OAuth flow is configured; remove responseType")
+			case u.ResponseType == "token" && u.ClientID == "":
+				v.errorf(child(up, "responseType"), "token describes an existing implicit-grant app client, and there is no clientId: the client underhood creates allows the code flow only; remove responseType or give the existing clientId")
+			}
+		}
+		for i, a := range u.AutoVerifiedAttributes {
+			ap := index(child(up, "autoVerifiedAttributes"), i)
+			if v.enum(ap, "auto-verified attribute", a, []string{"email", "phone_number"}) && slices.Contains(u.AutoVerifiedAttributes[:i], a) {
+				v.errorf(ap, "%q is listed twice", a)
+			}
+		}
 	}
 	if ip := e.IdentityPool; ip != nil {
 		ipp := child(p, "identityPool")
@@ -248,6 +267,19 @@ func (v *validator) checkExisting(p string, s *rawStage) {
 		}
 		if e.UserPool == nil || e.UserPool.ClientID == "" {
 			v.errorf(ipp, "an existing identity pool only accepts tokens from the app clients it lists, and underhood cannot change that list; also give existing.userPool with its id and the clientId the identity pool trusts")
+		}
+	}
+	v.checkExistingGraphQL(p, s)
+	if a := e.Analytics; a != nil {
+		ap := child(p, "analytics")
+		switch {
+		case a.AppID == "":
+			v.missing(ap, "appId", "missing appId: the Pinpoint project id (aws_mobile_analytics_app_id in Gen 1's aws-exports.js)")
+		case !pinpointAppIDPattern.MatchString(a.AppID):
+			v.errorf(child(ap, "appId"), "%q is not a Pinpoint project id (32 hexadecimal digits)", a.AppID)
+		}
+		if a.Region != "" && !regionPattern.MatchString(a.Region) {
+			v.errorf(child(ap, "region"), "%q is not an AWS region name such as eu-west-1", a.Region)
 		}
 	}
 	sp := child(p, "storage")
@@ -293,7 +325,8 @@ func (v *validator) auth(a *rawAuth) *Auth {
 	}
 	if e := v.existing; e != nil {
 		if e.UserPool != nil && out.UserPool != nil {
-			out.UserPool.Existing = &ExistingUserPool{ID: e.UserPool.ID, ClientID: e.UserPool.ClientID, Domain: e.UserPool.Domain}
+			out.UserPool.Existing = &ExistingUserPool{ID: e.UserPool.ID, ClientID: e.UserPool.ClientID, Domain: e.UserPool.Domain,
+				ResponseType: cmpOr(e.UserPool.ResponseType, "code"), AutoVerify: e.UserPool.AutoVerifiedAttributes}
 		}
 		if e.IdentityPool != nil && out.IdentityPool != nil {
 			out.IdentityPool.ExistingID = e.IdentityPool.ID
@@ -307,7 +340,10 @@ func (v *validator) auth(a *rawAuth) *Auth {
 
 func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 	const p = "auth.userPool"
-	out := &UserPool{SelfSignUp: u.SelfSignUp != nil && *u.SelfSignUp}
+	out := &UserPool{Name: cmpOr(u.Name, UserPoolAccessKey), SelfSignUp: u.SelfSignUp != nil && *u.SelfSignUp}
+	if u.Name != "" && !poolNamePattern.MatchString(u.Name) {
+		v.errorf(child(p, "name"), "%q is not a valid name: letters and digits, starting with a letter (it becomes AUTH_<NAME>_USERPOOLID)", u.Name)
+	}
 
 	signIn := u.SignInWith
 	if len(signIn) == 0 {
@@ -544,7 +580,9 @@ func (v *validator) knownScopes() []string {
 
 func (v *validator) hostedUI(h *rawHostedUI, pool *UserPool) *HostedUI {
 	const p = "auth.userPool.hostedUI"
-	out := &HostedUI{DomainPrefix: h.DomainPrefix, CallbackURLs: sortedSet(h.CallbackURLs), LogoutURLs: sortedSet(h.LogoutURLs)}
+	// URLs and scopes keep the spec's order: the SPA's configuration lists them so, and Gen 1 apps use
+	// the first redirect URL (redirectSignIn.split(",")[0]).
+	out := &HostedUI{DomainPrefix: h.DomainPrefix, CallbackURLs: orderedSet(h.CallbackURLs), LogoutURLs: orderedSet(h.LogoutURLs)}
 	switch {
 	case h.DomainPrefix == "":
 		v.missing(p, "domainPrefix", "missing domainPrefix: the hosted UI lives at <domainPrefix>.auth.<region>.amazoncognito.com; add e.g. domainPrefix: myapp-${stage}")
@@ -576,7 +614,7 @@ func (v *validator) hostedUI(h *rawHostedUI, pool *UserPool) *HostedUI {
 			v.errorf(index(child(p, "scopes"), i), "unknown scope %q; use one of %s or declare it under auth.userPool.resourceServers%s", s, oneOf(known), didYouMean(s, known))
 		}
 	}
-	out.Scopes = sortedSet(scopes)
+	out.Scopes = orderedSet(scopes)
 	for _, name := range sortedKeys(h.Providers) {
 		pp := child(child(p, "providers"), name)
 		raw := h.Providers[name]
@@ -745,14 +783,7 @@ func (v *validator) functions() []Function {
 			}
 			fn.Environment = append(fn.Environment, EnvVar{Name: k, Value: raw.Environment[k]})
 		}
-		for _, s := range sortedKeys(raw.Access) {
-			ap := child(child(fp, "access"), s)
-			if _, ok := v.raw.Storage[s]; !ok {
-				v.errorf(ap, "storage %q is not defined under storage%s", s, didYouMean(s, sortedKeys(v.raw.Storage)))
-				continue
-			}
-			fn.Access = append(fn.Access, StorageGrant{Storage: s, Actions: v.actionList(ap, raw.Access[s])})
-		}
+		v.functionAccess(fp, &fn, raw.Access)
 		if raw.Schedule != "" {
 			fn.Schedule = v.schedule(child(fp, "schedule"), raw.Schedule)
 		}
@@ -835,6 +866,9 @@ func (v *validator) storage() ([]Bucket, []Table) {
 	for _, name := range sortedKeys(v.raw.Storage) {
 		sp := child("storage", name)
 		v.checkName(sp, "storage", name)
+		if name == UserPoolAccessKey {
+			v.errorf(sp, "%q is reserved: functions' access names the user pool with it; rename the storage", name)
+		}
 		raw := v.raw.Storage[name]
 		if raw == nil {
 			v.errorf(sp, "is empty; give type: s3 or type: dynamodb")

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsappsync"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -39,6 +40,8 @@ type AppStack struct {
 	APIs         map[string]*restapi.RestAPI
 	Buckets      map[string]*storage.Bucket
 	Tables       map[string]*storage.Table
+	// GraphQL are references to the spec's GraphQL APIs that functions may call (nothing is created).
+	GraphQL map[string]awsappsync.IGraphqlApi
 }
 
 // New adds the stack <app>-<stage> for app to scope.
@@ -67,6 +70,7 @@ func New(scope constructs.Construct, app *spec.App, opts *Options) *AppStack {
 		APIs:      map[string]*restapi.RestAPI{},
 		Buckets:   map[string]*storage.Bucket{},
 		Tables:    map[string]*storage.Table{},
+		GraphQL:   map[string]awsappsync.IGraphqlApi{},
 	}
 	awscdk.Tags_Of(s.Stack).Add(jsii.String("underhood:app"), jsii.String(app.Name), nil)
 	awscdk.Tags_Of(s.Stack).Add(jsii.String("underhood:stage"), jsii.String(app.Stage), nil)
@@ -94,6 +98,8 @@ type builder struct {
 	app  *spec.App
 	opts *Options
 	s    *AppStack
+
+	graphQLScope constructs.Construct // holds the GraphQL API references, made on first use
 }
 
 func (b *builder) removal() *awscdk.RemovalPolicy {
@@ -188,7 +194,9 @@ func (b *builder) auth() {
 		props.Existing = &auth.ExistingPool{ID: e.ID, ClientID: e.ClientID, Domain: e.Domain}
 	}
 	if h := u.HostedUI; h != nil {
-		props.HostedUI = &auth.HostedUI{DomainPrefix: h.DomainPrefix, CallbackURLs: h.CallbackURLs, LogoutURLs: h.LogoutURLs, Scopes: h.Scopes}
+		// The spec keeps the order of URLs and scopes for the SPA's configuration; the template sorts
+		// them, so reordering a spec changes nothing deployed.
+		props.HostedUI = &auth.HostedUI{DomainPrefix: h.DomainPrefix, CallbackURLs: sortedSet(h.CallbackURLs), LogoutURLs: sortedSet(h.LogoutURLs), Scopes: sortedSet(h.Scopes)}
 		for _, p := range h.Providers {
 			props.Providers = append(props.Providers, auth.IdentityProvider{
 				Kind: p.Kind, Name: p.Name, ClientID: p.ClientID, TeamID: p.TeamID, KeyID: p.KeyID,
@@ -334,6 +342,21 @@ func (b *builder) functionAccess() {
 				f.AddEnvironment(jsii.String("STORAGE_"+key+"_ARN"), t.Table.TableArn(), nil)
 			}
 		}
+		if len(fn.UserPoolAccess) > 0 && b.s.UserPool != nil {
+			// The pool's ARN (an existing pool's too): every listed action is one Cognito authorizes on it.
+			pool := b.s.UserPool.Pool
+			pool.Grant(f, userPoolActions(fn.UserPoolAccess)...)
+			f.AddEnvironment(jsii.String(spec.UserPoolIDEnv(b.app.Auth.UserPool.Name)), pool.UserPoolId(), nil)
+		}
+		for _, g := range fn.GraphQLAccess {
+			api := b.graphQLAPI(g.API)
+			for _, typ := range g.Types {
+				api.Grant(f, awsappsync.IamResource_OfType(jsii.String(typ)), jsii.String("appsync:GraphQL"))
+			}
+			idVar, endpointVar := spec.GraphQLEnv(g.API)
+			f.AddEnvironment(jsii.String(idVar), api.ApiId(), nil)
+			f.AddEnvironment(jsii.String(endpointVar), jsii.String(b.graphQL(g.API).Endpoint), nil)
+		}
 		if origins := originsFor(b.app, fn.Name); len(origins) > 0 {
 			f.AddEnvironment(jsii.String("UNDERHOOD_ALLOWED_ORIGINS"), jsii.String(strings.Join(origins, ",")), nil)
 		}
@@ -356,6 +379,41 @@ func (b *builder) functionTriggers(fn spec.Function) {
 			f.AddStreamSource("Stream"+upperFirst(e.DynamoDB), b.s.Tables[e.DynamoDB].StreamArn())
 		}
 	}
+}
+
+func userPoolActions(names []string) []*string {
+	out := make([]*string, len(names))
+	for i, n := range names {
+		out[i] = jsii.String("cognito-idp:" + n)
+	}
+	return out
+}
+
+func (b *builder) graphQL(name string) *spec.GraphQLAPI {
+	for i := range b.app.GraphQL {
+		if b.app.GraphQL[i].Name == name {
+			return &b.app.GraphQL[i]
+		}
+	}
+	return nil
+}
+
+// graphQLAPI is a reference to a GraphQL API outside the stack (one per API, made on first use): its
+// grants name arn:<partition>:appsync:<stack region>:<stack account>:apis/<id>/types/<Type>/*.
+func (b *builder) graphQLAPI(name string) awsappsync.IGraphqlApi {
+	if api, ok := b.s.GraphQL[name]; ok {
+		return api
+	}
+	g := b.graphQL(name)
+	if b.graphQLScope == nil {
+		b.graphQLScope = constructs.NewConstruct(b.s.Stack, jsii.String("GraphQL"))
+	}
+	arn := awscdk.Stack_Of(b.s.Stack).FormatArn(&awscdk.ArnComponents{Service: jsii.String("appsync"), Resource: jsii.String("apis"), ResourceName: jsii.String(g.ID)})
+	api := awsappsync.GraphqlApi_FromGraphqlApiAttributes(b.graphQLScope, jsii.String(name), &awsappsync.GraphqlApiAttributes{
+		GraphqlApiId: jsii.String(g.ID), GraphqlApiArn: arn,
+	})
+	b.s.GraphQL[name] = api
+	return api
 }
 
 // originsFor is the sorted union of the CORS origins of every API that routes to fn.

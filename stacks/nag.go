@@ -73,6 +73,9 @@ var (
 	acceptSMSRole = acceptance{"AwsSolutions-IAM5", "user pool SMS role",
 		"Cognito sends SMS (verification and MFA codes, %s) through SNS to phone numbers, which have no ARN: " +
 			"sns:Publish needs Resource \"*\" (the role trusts only cognito-idp with this pool's external id)"}
+	acceptFunctionGraphQL = acceptance{"AwsSolutions-IAM5", "function role (its inline policy)",
+		"The spec gives this function access to a GraphQL API (%s): appsync:GraphQL on <api>/types/<Type>/*, every " +
+			"field of the granted operation types only, as Amplify Gen 1 granted it"}
 	acceptFunctionStorage = acceptance{"AwsSolutions-IAM5", "function role (its inline policy)",
 		"The spec gives this function access to the storage (%s): every object of the bucket (<bucket>/*) or every " +
 			"index of the table (<table>/index/*), with only the actions listed"}
@@ -225,6 +228,16 @@ func acceptWildcards(b *builder) {
 				want = append(want, flat(jsii.String(*t.Table.TableArn()+"/index/*")))
 			}
 			acceptFindings(p, acceptFunctionStorage, fmt.Sprintf("functions.%s.access.%s", fn.Name, g.Storage), intersect(found, want))
+		}
+		for _, g := range fn.GraphQLAccess {
+			var want []string
+			for _, typ := range g.Types {
+				// The ARN awsappsync.IamResource_OfType(typ) grants (CDK's resourceArns of the reference).
+				want = append(want, flat(stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("appsync"),
+					Resource: jsii.String("apis/" + b.graphQL(g.API).ID), ResourceName: jsii.String("types/" + typ + "/*"),
+					ArnFormat: awscdk.ArnFormat_SLASH_RESOURCE_NAME})))
+			}
+			acceptFindings(p, acceptFunctionGraphQL, fmt.Sprintf("functions.%s.access.%s: %s", fn.Name, g.API, strings.Join(g.Types, ", ")), intersect(found, want))
 		}
 	}
 }

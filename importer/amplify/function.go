@@ -40,6 +40,14 @@ type fnOut struct {
 	secrets                []secretOut
 	streams                []streamRef // the template's event source mappings
 	events                 []eventOut
+	policies               []policyStatement // the template's IAM statements (AWS::IAM::Policy resources)
+	// cognito are the user pool actions the function gets (access.userPool), and where they came from.
+	cognito     []string
+	cognitoFrom []string
+	// graphql are the GraphQL types it may call per API resource name (access.<api>).
+	graphql map[string]grant
+	// hand are the statements the spec cannot express, for the team to add to the function's role.
+	hand []handPolicy
 }
 
 // secretOut is an Amplify function secret: an SSM parameter whose path the function gets in env.
@@ -58,6 +66,19 @@ type eventOut struct {
 	dynamodb, s3 string // spec storage names
 	on           []string
 	from         string
+}
+
+// policyStatement is one Allow statement of a function template's IAM policy.
+type policyStatement struct {
+	policy   string // the policy's logical id
+	actions  []string
+	resource json.RawMessage
+}
+
+// handPolicy is IAM the spec cannot express, as a statement to add to the function's role by hand.
+type handPolicy struct {
+	Statement string // JSON, with the ids known to the import filled in
+	Why       string
 }
 
 type kv struct{ key, value, from string }
@@ -88,6 +109,13 @@ type lambdaTemplate struct {
 			BatchSize        flexInt         `json:"BatchSize"`
 			StartingPosition string          `json:"StartingPosition"`
 
+			PolicyDocument struct {
+				Statement []struct {
+					Effect   string          `json:"Effect"`
+					Action   strList         `json:"Action"`
+					Resource json.RawMessage `json:"Resource"`
+				} `json:"Statement"`
+			} `json:"PolicyDocument"`
 			Runtime     json.RawMessage `json:"Runtime"`
 			Handler     json.RawMessage `json:"Handler"`
 			Timeout     json.RawMessage `json:"Timeout"`
@@ -111,7 +139,7 @@ func (b *builder) readFunctions() error {
 			continue
 		}
 		dir := "amplify/backend/function/" + ref.Name
-		f := &fnOut{amp: ref.Name, name: specName(ref.Name), res: res, dir: dir, access: map[string]grant{}}
+		f := &fnOut{amp: ref.Name, name: specName(ref.Name), res: res, dir: dir, access: map[string]grant{}, graphql: map[string]grant{}}
 		b.fns = append(b.fns, f)
 		if !b.p.isDir(dir) {
 			res.missing(dir)
@@ -138,6 +166,17 @@ func (b *builder) readFunctions() error {
 			if tmpl.Resources[id].Type == "AWS::Lambda::Function" {
 				logical = id
 				break
+			}
+		}
+		for _, id := range slices.Sorted(maps.Keys(tmpl.Resources)) {
+			r := tmpl.Resources[id]
+			if r.Type != "AWS::IAM::Policy" {
+				continue
+			}
+			for _, st := range r.Properties.PolicyDocument.Statement {
+				if st.Effect == "Allow" {
+					f.policies = append(f.policies, policyStatement{policy: id, actions: st.Action.items(), resource: st.Resource})
+				}
 			}
 		}
 		props := tmpl.Resources[logical].Properties
@@ -469,14 +508,17 @@ func (b *builder) functionAccess(f *fnOut) {
 				}
 				f.access[s.name] = grant{actions: acts, from: from(file, field+" ["+strings.Join(ops, ", ")+"]")}
 			case cat == "auth":
-				f.res.approx("it may %s the user pool (%s: %s): the spec cannot grant Cognito actions to a function; add them to its role outside underhood", strings.Join(ops, "/"), file, field)
+				if !b.hasCognitoStatement(f) {
+					f.res.approx("it may %s the user pool (%s: %s), and its template has no cognito-idp statement saying which actions that was: the spec grants none; list them under access.userPool", strings.Join(ops, "/"), file, field)
+				}
 			case cat == "api":
-				f.res.approx("it may call API %s (%s): AppSync APIs are out of scope and the spec grants functions no API access", name, strings.Join(ops, ", "))
+				b.functionGraphQLParam(f, name, ops, from(file, field))
 			default:
 				f.res.approx("its %s permissions on %s (%s) are not expressible in the spec", cat, name, strings.Join(ops, ", "))
 			}
 		}
 	}
+	b.functionPolicies(f)
 	// An S3 trigger's role may read, write and delete every object of its bucket (Amplify's
 	// S3TriggerBucketPolicy).
 	for _, s := range b.storages {
@@ -569,6 +611,9 @@ func (b *builder) envRef(f *fnOut, name, ref, field string) {
 	}
 	if a := b.auth; a != nil && strings.HasPrefix(ref, "auth"+a.amp) {
 		attr := strings.TrimPrefix(ref, "auth"+a.amp)
+		if attr == "UserPoolId" && len(f.cognito) > 0 && name == spec.UserPoolIDEnv(specName(a.amp)) {
+			return // set by access.userPool
+		}
 		if attr == "UserPoolId" && a.existingPool != "" {
 			f.env = append(f.env, kv{name, a.existingPool, field + " (Ref " + ref + ": the existing user pool's id, as under stages.existing)"})
 			return
@@ -576,9 +621,30 @@ func (b *builder) envRef(f *fnOut, name, ref, field string) {
 		f.res.approx("environment variable %s (the %s of auth %s) is not set: the spec has no reference to it; set it by hand once the pool exists", name, attr, a.amp)
 		return
 	}
+	for _, q := range b.graphql {
+		attr, ok := strings.CutPrefix(ref, "api"+q.amp)
+		if !ok {
+			continue
+		}
+		idVar, endpointVar := spec.GraphQLEnv(q.name)
+		_, granted := f.graphql[q.amp]
+		switch {
+		case attr == "GraphQLAPIIdOutput" && granted && name == idVar, attr == "GraphQLAPIEndpointOutput" && granted && name == endpointVar:
+			return // set by access.<api>
+		case attr == "GraphQLAPIIdOutput" && q.id != "":
+			f.env = append(f.env, kv{name, q.id, field + " (Ref " + ref + ": the id of the GraphQL API kept in Amplify)"})
+		case attr == "GraphQLAPIEndpointOutput":
+			f.env = append(f.env, kv{name, q.endpoint, field + " (Ref " + ref + ": the endpoint of the GraphQL API kept in Amplify)"})
+		case attr == "GraphQLAPIKeyOutput":
+			f.res.approx("environment variable %s (the GraphQL API key) is not set: the spec holds no secret value; read the key in the function from where config reads it (%s), or call the API with the function's role (IAM)", name, q.keyWhere())
+		default:
+			f.res.approx("environment variable %s (Ref %s) is not set: its value is not known to the import (pass %s %s=API_ID or --from-stack)", name, ref, FlagExisting, q.amp)
+		}
+		return
+	}
 	switch {
 	case strings.HasPrefix(ref, "api"):
-		f.res.approx("environment variable %s (Ref %s, an API output) is not set: AppSync is out of scope", name, ref)
+		f.res.approx("environment variable %s (Ref %s, an API output) is not set: the API is not referenced by the spec", name, ref)
 		return
 	case strings.HasPrefix(ref, "function"):
 		f.res.approx("environment variable %s (Ref %s, another function) is not set: the spec has no function references", name, ref)
@@ -608,13 +674,20 @@ func (f *fnOut) node() *yaml.Node {
 		}
 		m.add("environment", env.n, "")
 	}
-	if len(f.access) > 0 {
+	if len(f.access)+len(f.cognito)+len(f.graphql) > 0 {
 		acc := newMap()
 		for _, s := range slices.Sorted(maps.Keys(f.access)) {
 			g := f.access[s]
 			acc.add(s, flowList(g.actions...), g.from)
 		}
-		m.add("access", acc.n, "what the function may do to storage (underhood sets STORAGE_<NAME>_... variables for each, as Amplify did)")
+		for _, amp := range slices.Sorted(maps.Keys(f.graphql)) {
+			g := f.graphql[amp]
+			acc.add(specName(amp), flowList(g.actions...), g.from)
+		}
+		if len(f.cognito) > 0 {
+			acc.add(spec.UserPoolAccessKey, flowList(f.cognito...), strings.Join(f.cognitoFrom, "; "))
+		}
+		m.add("access", acc.n, "what the function may do (underhood sets Gen 1's STORAGE_, AUTH_ and API_ variables for each, as Amplify did)")
 	}
 	if f.schedule != "" {
 		m.add("schedule", str(f.schedule), f.scheduleFrom)

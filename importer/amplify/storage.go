@@ -21,6 +21,7 @@ type storageOut struct {
 
 	// existing physical name, and how it was found
 	physical, physicalFrom string
+	bucketBase             string // s3: the bucketName Amplify's name starts with
 
 	// s3
 	access      []levelOut // public, protected, private in that order
@@ -81,9 +82,15 @@ func (b *builder) readStorage() error {
 	for _, ref := range b.refs("storage") {
 		names = append(names, ref.Name)
 	}
+	var apis []string
+	for _, ref := range b.refs("api") {
+		if ref.Service == "AppSync" {
+			apis = append(apis, ref.Name)
+		}
+	}
 	for _, name := range slices.Sorted(maps.Keys(b.opts.Existing)) {
-		if !slices.Contains(names, name) {
-			return fmt.Errorf("%s %s=...: the project has no storage resource %s (its storage: %s)", FlagExisting, name, name, cmpOr(strings.Join(names, ", "), "none"))
+		if !slices.Contains(names, name) && !slices.Contains(apis, name) {
+			return fmt.Errorf("%s %s=...: the project has no storage resource or AppSync API %s (its storage: %s; its AppSync APIs: %s)", FlagExisting, name, name, cmpOr(strings.Join(names, ", "), "none"), cmpOr(strings.Join(apis, ", "), "none"))
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(b.opts.Streams)) {
@@ -142,11 +149,32 @@ func (b *builder) existingStorage(s *storageOut) error {
 	if v, ok := b.opts.Existing[s.amp]; ok && v != "" {
 		s.physical, s.physicalFrom = v, "given with "+FlagExisting+" "+s.amp+"="+v
 	}
+	if s.physical == "" && s.kind == "s3" && !s.res.Imported {
+		// The SPA's configuration names its one bucket (the first, for amplify-cli): it is this
+		// project's when the project has exactly one.
+		var buckets int
+		for _, ref := range b.refs("storage") {
+			if ref.Service == "S3" {
+				buckets++
+			}
+		}
+		if v, src := b.spaID("aws_user_files_s3_bucket"); v != "" && buckets == 1 {
+			s.physical, s.physicalFrom = v, src
+		}
+	}
 	s.res.Existing = s.physical
 	if arn, ok := b.opts.Streams[s.amp]; ok && (s.kind != "dynamodb" || s.physical == "" || !strings.HasPrefix(arn, "arn:") || !strings.Contains(arn, ":table/"+s.physical+"/stream/")) {
 		return fmt.Errorf("%s %s=%s: not the stream of an existing table %s (want arn:aws:dynamodb:REGION:ACCOUNT:table/%s/stream/LABEL, from aws dynamodb describe-table --table-name %s --query Table.LatestStreamArn)", FlagStream, s.amp, arn, cmpOr(s.physical, s.amp), cmpOr(s.physical, "TABLE"), cmpOr(s.physical, "TABLE"))
 	}
 	s.streamArn = b.opts.Streams[s.amp]
+	if s.physical == "" && s.kind == "s3" {
+		where := "the SPA's aws-exports.js (aws_user_files_s3_bucket), the S3 console"
+		if s.bucketBase != "" {
+			where += fmt.Sprintf(" (a bucket whose name starts with %s and ends with -%s)", s.bucketBase, b.p.env)
+		}
+		where += ", or the S3Bucket resource of the Amplify stack's storage" + s.amp + " stack (import with --from-stack to read it)"
+		b.warnings = append(b.warnings, fmt.Sprintf("NEW BUCKET: the name of storage %s's bucket is not determined by the project files, so the spec creates a new, empty bucket: the app's files stay in Amplify's. Import again with %s %s=BUCKET; BUCKET is in %s.", s.amp, FlagExisting, s.amp, where))
+	}
 	if s.physical == "" {
 		what := "bucket"
 		if s.kind == "dynamodb" {
@@ -221,12 +249,32 @@ func (b *builder) readBucket(s *storageOut, params map[string]json.RawMessage) e
 	if s.trigger == "NONE" {
 		s.trigger = ""
 	}
-	// Amplify's bucket name: bucketName + Fn::Select [3, Fn::Split ["-", AWS::StackName]] + "-" + env.
-	if suffix := stackSuffix(b.p.aws.StackName); bucketBase != "" && suffix != "" && b.p.hasTPI {
-		s.physical = bucketBase + suffix + "-" + b.p.env
-		s.physicalFrom = fmt.Sprintf("Amplify's BucketName: bucketName %q + %q (the 4th part of %s.StackName %s) + \"-\" + env", bucketBase, suffix, b.p.awsFrom, b.p.aws.StackName)
+	s.bucketBase = bucketBase
+	// Amplify's bucket name: bucketName + Fn::Select [3, Fn::Split ["-", AWS::StackName]] + "-" + env,
+	// where AWS::StackName is the storage stack's: <root stack>-storage<name>-<random>.
+	if part, ok := nestedStackPart3(b.p.aws.StackName, "storage"+s.amp); bucketBase != "" && ok && b.p.hasTPI {
+		s.physical = bucketBase + part + "-" + b.p.env
+		s.physicalFrom = fmt.Sprintf("Amplify's BucketName: bucketName %q + %q (the 4th \"-\" part of the storage stack's name %s-storage%s-...; %s.StackName) + \"-\" + env", bucketBase, part, b.p.aws.StackName, s.amp, b.p.awsFrom)
 	}
 	return nil
+}
+
+// nestedStackPart3 is what Fn::Select [3, Fn::Split ["-", AWS::StackName]] gives in the nested stack
+// logicalID of root: CloudFormation names it <root>-<logicalID>-<random>, so the 4th part is the
+// root's 4th part (the suffix of amplify-<project>-<env>-<suffix>, or the env when the project name
+// holds a hyphen), or logicalID for a root of three parts (<project>-<env>-<timestamp>, amplify-cli's
+// oldest names). A shorter root leaves the random part: unknowable.
+func nestedStackPart3(root, logicalID string) (string, bool) {
+	parts := strings.Split(root, "-")
+	switch {
+	case root == "":
+		return "", false
+	case len(parts) >= 4:
+		return parts[3], true
+	case len(parts) == 3:
+		return logicalID, true
+	}
+	return "", false
 }
 
 // s3Actions maps Amplify's CREATE_AND_UPDATE/READ/DELETE and S3 actions to read/write/delete.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 )
@@ -15,6 +16,15 @@ import (
 // (AWS_ENDPOINT_URL_CLOUDFORMATION, endpoint_url in the profile), which is how tests and LocalStack
 // point it elsewhere. where names the region (and profile) for messages.
 func cloudFormationClient(ctx context.Context, profile, region, stageRegion string) (client *cloudformation.Client, where string, err error) {
+	cfg, where, err := awsConfig(ctx, profile, region, stageRegion)
+	if err != nil {
+		return nil, "", err
+	}
+	return cloudformation.NewFromConfig(cfg), where, nil
+}
+
+// awsConfig is the SDK configuration every AWS client of the CLI uses (see cloudFormationClient).
+func awsConfig(ctx context.Context, profile, region, stageRegion string) (aws.Config, string, error) {
 	if region == "" {
 		region = stageRegion
 	}
@@ -27,14 +37,14 @@ func cloudFormationClient(ctx context.Context, profile, region, stageRegion stri
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
-		return nil, "", fmt.Errorf("cannot load the AWS configuration: %v", err)
+		return aws.Config{}, "", fmt.Errorf("cannot load the AWS configuration: %v", err)
 	}
 	if cfg.Region == "" {
-		return nil, "", errors.New("no AWS region: pass --region, set the stage's region in the spec, or set AWS_REGION")
+		return aws.Config{}, "", errors.New("no AWS region: pass --region, set the stage's region in the spec, or set AWS_REGION")
 	}
-	where = "region " + cfg.Region
+	where := "region " + cfg.Region
 	if profile != "" {
 		where += " (profile " + profile + ")"
 	}
-	return cloudformation.NewFromConfig(cfg), where, nil
+	return cfg, where, nil
 }

@@ -86,10 +86,10 @@ func (e *explainer) userPool(w *writer) {
 		if len(providers) > 0 {
 			pw = "; federated sign-in with " + andList(providers)
 		}
-		w.line("- Hosted UI at `%s.auth.REGION.amazoncognito.com`: OAuth 2.0 authorization code flow (with PKCE "+
+		w.line("- Hosted UI at `%s`: OAuth 2.0 authorization code flow (with PKCE "+
 			"in amplify-js' `signInWithRedirect`) back to %s, asking for scopes %s%s. Tokens from this flow carry "+
 			"the requested scopes in the access token, and `aws.cognito.signin.user.admin` only if it is requested.",
-			h.DomainPrefix, andList(code(h.CallbackURLs)), andList(code(h.Scopes)), pw)
+			e.hostedUIDomain(), andList(code(h.CallbackURLs)), andList(code(h.Scopes)), pw)
 		if !slices.Contains(h.Scopes, "openid") {
 			w.line("- The hosted UI does not ask for `openid`: its sign-ins get no id token, so they cannot call " +
 				"id-token routes or get identity pool credentials.")

@@ -1,6 +1,9 @@
 package spec
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // The resolved app: validated, defaults applied, every name-keyed collection sorted by name.
 // This is what stacks, the config emitter and explain consume; it has no YAML in it.
@@ -14,6 +17,9 @@ type App struct {
 	Region  string // empty: env-agnostic
 	// LogRetentionDays applies to function logs and API access logs.
 	LogRetentionDays int
+	// Environments lists every declared stage's account and region, sorted by stage (the selected stage
+	// alone when the spec declares none): what must be bootstrapped before a first deploy.
+	Environments []Environment
 
 	Auth      *Auth // nil: no Cognito at all
 	Functions []Function
@@ -23,8 +29,19 @@ type App struct {
 	Frontend  []FrontendFile
 }
 
+// Environment is where one stage deploys; empty fields come from the deploying credentials.
+type Environment struct {
+	Stage, Account, Region string
+}
+
 // StackName is the CloudFormation stack name: <app>-<stage>.
 func (a *App) StackName() string { return a.Name + "-" + a.Stage }
+
+// SendsSMS reports whether Cognito sends this pool's SMS itself (SMS MFA codes, or phone numbers to verify
+// when users sign in with them), through SNS with the SMS role CDK creates for it.
+func (u *UserPool) SendsSMS() bool {
+	return u.Existing == nil && (slices.Contains(u.MFA.Methods, "sms") || slices.Contains(u.SignInWith, "phone"))
+}
 
 // Removal says what happens to stateful resources when they leave the stack.
 type Removal string

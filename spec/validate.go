@@ -141,7 +141,15 @@ func (v *validator) stage(app *App, stage string) {
 			v.checkExisting(child(p, "existing"), s)
 		}
 	}
+	for _, name := range sortedKeys(v.raw.Stages) {
+		env := Environment{Stage: name}
+		if s := v.raw.Stages[name]; s != nil {
+			env.Account, env.Region = s.Account, s.Region
+		}
+		app.Environments = append(app.Environments, env)
+	}
 	if len(v.raw.Stages) == 0 {
+		app.Environments = []Environment{{Stage: stage}}
 		return
 	}
 	s, ok := v.raw.Stages[stage]

@@ -146,3 +146,21 @@ func TestSynthWarnsAboutTriggersOnExistingPool(t *testing.T) {
 		t.Errorf("exit %d, stderr lacks %q:\n%s", code, want, errs)
 	}
 }
+
+// synth's summary ends with what must exist before the first deploy: photoshare's bootstrap and the
+// Secrets Manager secret of its Google provider.
+func TestSynthPrintsFirstDeployChecklist(t *testing.T) {
+	code, stdout, errs := run("synth", "--no-nag", "--out", t.TempDir(), "../../examples/photoshare/app.yaml")
+	if code != 0 {
+		t.Fatalf("synth: exit %d\n%s", code, errs)
+	}
+	_, list, ok := strings.Cut(stdout, "Before the first cdk deploy of photoshare-dev")
+	if !ok {
+		t.Fatalf("no checklist in the summary:\n%s", stdout)
+	}
+	for _, want := range []string{"npx cdk bootstrap aws://ACCOUNT/REGION", "Secrets Manager secret photoshare/google", "JSON field clientSecret"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("checklist lacks %q:\n%s", want, list)
+		}
+	}
+}

@@ -140,6 +140,7 @@ func printSummary(w io.Writer, app *spec.App, templatePath string) error {
 			fmt.Fprintf(w, "  %-28s -> %-12s %s\n", r.Key(), r.Function, describeAuth(r))
 		}
 	}
+	printChecklist(w, app)
 	return nil
 }
 

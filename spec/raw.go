@@ -191,5 +191,5 @@ type rawIndex struct {
 
 type rawFrontend struct {
 	Format string `yaml:"format" doc:"aws-exports, amplify-outputs or amplify-config." enum:"aws-exports,amplify-outputs,amplify-config"`
-	Path   string `yaml:"path" doc:"Output path, relative to the spec file."`
+	Path   string `yaml:"path" doc:"Output path relative to the spec's folder; may leave it (../web/src/aws-exports.js) but not the repository. ${stage} gives each stage its own file."`
 }

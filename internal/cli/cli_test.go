@@ -66,7 +66,7 @@ func TestInitThenValidate(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("init: exit %d: %s", code, errs)
 	}
-	for _, f := range []string{"app.yaml", "cdk.json", "functions/hello/index.mjs"} {
+	for _, f := range []string{"app.yaml", "cdk.json", "package.json", "package-lock.json", ".gitignore", "functions/hello/index.mjs"} {
 		if !strings.Contains(out, filepath.Join(dir, f)) {
 			t.Errorf("init did not report writing %s: %s", f, out)
 		}

@@ -44,7 +44,10 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		newPlanCmd(stdout, stderr),
 		newExplainCmd(stdout, stderr),
 		newImportCmd(stdout, stderr),
+		newVersionCmd(stdout),
 	)
+	root.Version = strings.TrimSuffix(versionText(), "\n")
+	root.SetVersionTemplate("{{.Version}}\n")
 	err := root.Execute()
 	if err == nil {
 		return 0

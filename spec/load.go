@@ -144,6 +144,11 @@ func Parse(name, dir string, data []byte, stage string) (*App, error) {
 	if len(r.diags) > 0 {
 		return nil, r.diags.sorted()
 	}
+	// The service quotas need the whole resolved app: checked once everything else holds.
+	v.checkQuotas(model)
+	if len(r.diags) > 0 {
+		return nil, r.diags.sorted()
+	}
 	return model, nil
 }
 

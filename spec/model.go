@@ -201,6 +201,9 @@ type API struct {
 	BurstLimit    int
 	AccessLogs    bool
 	Routes        []Route // sorted by path, then method
+	// ResourceQuota is the API Gateway resources the API may have: QuotaAPIResources, or the raised
+	// quota the spec declares.
+	ResourceQuota int
 }
 
 // Modes lists the distinct authorization modes the API's routes use, sorted.

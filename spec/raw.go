@@ -134,6 +134,11 @@ type rawAPI struct {
 	Throttle      *rawThrottle         `yaml:"throttle" doc:"Stage throttling."`
 	AccessLogs    *bool                `yaml:"accessLogs" doc:"Stage access logs to CloudWatch Logs (default true; needs the account's API Gateway CloudWatch role)."`
 	Routes        map[string]*rawRoute `yaml:"routes" doc:"Routes written \"VERB /path\" to a function name or a route object."`
+	Quotas        *rawAPIQuotas        `yaml:"quotas" doc:"Service quotas AWS has raised for this API; validate checks the routes against the defaults otherwise."`
+}
+
+type rawAPIQuotas struct {
+	Resources int `yaml:"resources" doc:"API Gateway resources per REST API (the root and every distinct path part; default 300). Declare it once AWS has raised the quota for this API (Service Quotas, Amazon API Gateway, Resources per API): AWS raises it per API, so for every stage's API."`
 }
 
 type rawCors struct {

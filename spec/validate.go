@@ -979,6 +979,14 @@ func (v *validator) apis() []API {
 				api.BurstLimit = t.BurstLimit
 			}
 		}
+		api.ResourceQuota = QuotaAPIResources
+		if q := raw.Quotas; q != nil && q.Resources != 0 {
+			if q.Resources < QuotaAPIResources {
+				v.errorf(child(child(ap, "quotas"), "resources"), "%d is below API Gateway's default of %d resources per REST API; declare only a quota AWS has raised for this API, or remove it", q.Resources, QuotaAPIResources)
+			} else {
+				api.ResourceQuota = q.Resources
+			}
+		}
 		if len(raw.Routes) == 0 {
 			v.errorf(ap, "no routes; add routes: { \"GET /items\": myFunction }")
 		}

@@ -185,7 +185,6 @@ func (e *estimator) functions() {
 		logGroup := e.arn("logs", "log-group:"+strings.Repeat("x", e.generatedName(humanID("Functions", fn.Name, "LogGroup"), 512))+":*")
 		r := e.role(RoleFunction, fn.Name)
 		r.stmts["logs"] = append(r.stmts["logs"], statement([]string{"logs:CreateLogStream", "logs:PutLogEvents"}, "", logGroup))
-		e.lambda[fn.Name] += 0
 	}
 }
 

@@ -237,13 +237,27 @@ func (e *explainer) scopeSources(scopes []string) (signIn, hosted bool) {
 	return signIn, hosted
 }
 
+// region is the stage's declared region, or REGION when the stage deploys wherever the credentials point.
+func (e *explainer) region() string {
+	if e.app.Region == "" {
+		return "REGION"
+	}
+	return e.app.Region
+}
+
+// hostedUIDomain is the hosted UI's host: an existing pool's own domain, else the prefix in the stage's
+// region.
+func (e *explainer) hostedUIDomain() string {
+	if x := e.up.Existing; x != nil && x.Domain != "" {
+		return x.Domain
+	}
+	return e.up.HostedUI.DomainPrefix + ".auth." + e.region() + ".amazoncognito.com"
+}
+
 // executeAPIArn is the resource the IAM policy must allow, the way the restapi construct writes it:
 // {param} segments become *, ANY becomes *.
 func (e *explainer) executeAPIArn(api *spec.API, r spec.Route) string {
-	region, account := e.app.Region, e.app.Account
-	if region == "" {
-		region = "REGION"
-	}
+	region, account := e.region(), e.app.Account
 	if account == "" {
 		account = "ACCOUNT"
 	}

@@ -258,3 +258,42 @@ auth:
 		}
 	}
 }
+
+// A stage that declares its region gets it in every ARN and host explain names; REGION stays only for
+// environment-agnostic stages (the region then comes from the deploying credentials).
+func TestStageRegion(t *testing.T) {
+	tests := []struct {
+		name, example, stage, region string
+		want, not                    []string
+	}{
+		{"declared in the spec", "iam-guest", "prod", "",
+			[]string{"arn:aws:execute-api:eu-west-1:ACCOUNT:API_ID/prod/GET/items", "region eu-west-1"}, []string{"REGION"}},
+		{"hosted UI and ARN", "photoshare", "", "ap-southeast-2",
+			[]string{"`photoshare-dev.auth.ap-southeast-2.amazoncognito.com`", "arn:aws:execute-api:ap-southeast-2:ACCOUNT:API_ID/dev/DELETE/photos/*"},
+			[]string{"REGION"}},
+		{"environment-agnostic", "photoshare", "", "",
+			[]string{"`photoshare-dev.auth.REGION.amazoncognito.com`", "arn:aws:execute-api:REGION:ACCOUNT:"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app, err := spec.Load(filepath.Join("..", "examples", tt.example, "app.yaml"), tt.stage)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.region != "" {
+				app.Region = tt.region
+			}
+			md := string(Markdown(app, "app.yaml"))
+			for _, w := range tt.want {
+				if !strings.Contains(md, w) {
+					t.Errorf("lacks %q", w)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(md, n) {
+					t.Errorf("must not contain %q", n)
+				}
+			}
+		})
+	}
+}

@@ -172,10 +172,10 @@ func (e *explainer) userPool(w *writer) {
 		if len(providers) > 0 {
 			pw = "; federated sign-in with " + andList(providers)
 		}
-		w.line("- Hosted UI at `%s.auth.REGION.amazoncognito.com`: OAuth 2.0 authorization code flow (with PKCE "+
+		w.line("- Hosted UI at `%s`: OAuth 2.0 authorization code flow (with PKCE "+
 			"in amplify-js' `signInWithRedirect`) back to %s, asking for scopes %s%s. Tokens from this flow carry "+
 			"the requested scopes in the access token, and `aws.cognito.signin.user.admin` only if it is requested.",
-			h.DomainPrefix, andList(code(h.CallbackURLs)), andList(code(h.Scopes)), pw)
+			e.hostedUIDomain(), andList(code(h.CallbackURLs)), andList(code(h.Scopes)), pw)
 		if x := u.Existing; x != nil && x.ResponseType == "token" {
 			w.line("- **Implicit grant:** the existing app client `%s` allows only the OAuth implicit grant (stage `%s`, "+
 				"`responseType: token`): Cognito returns the tokens in the redirect URL's fragment and no refresh token, "+

@@ -107,6 +107,9 @@ var unreachableMessages = map[string]string{
 	// alias adds one, and YAML has no alias of an alias, so a spec reaches about twelve. maxDepth (64)
 	// guards against a future recursive raw type.
 	"nested more than %d levels deep; no app spec field nests this far": "at most about twelve levels",
+	// restplan.ShardCapacity keeps each nested stack of a split API at most 400 resources (tested in
+	// internal/restplan and TestNestedStacksStayUnderTheQuota); the check guards a change there.
+	"the nested stack of the routes under %s would hold %d resources; CloudFormation allows %d per stack: spread these routes over more path segments": "nested stacks hold at most 400",
 }
 
 func countValues(tables map[string][]string) int {

@@ -6,7 +6,8 @@ import (
 	"strings"
 )
 
-// Pos is a 1-based position in the spec file.
+// Pos is a 1-based position in the spec file; the zero Pos is the file as a whole (one that cannot be
+// read), printed without a line and column.
 type Pos struct {
 	Line, Col int
 }
@@ -20,7 +21,10 @@ type Diagnostic struct {
 }
 
 func (d Diagnostic) String() string {
-	loc := fmt.Sprintf("%s:%d:%d", d.File, d.Pos.Line, d.Pos.Col)
+	loc := d.File
+	if d.Pos.Line > 0 {
+		loc = fmt.Sprintf("%s:%d:%d", d.File, d.Pos.Line, d.Pos.Col)
+	}
 	// One problem, one line: text taken from the spec (keys, tags) may hold line breaks.
 	msg := oneLine.Replace(d.Msg)
 	if d.Path == "" {

@@ -18,12 +18,9 @@ func FuzzParse(f *testing.F) {
 	seeds, _ := filepath.Glob("../examples/*/app.yaml")
 	more, _ := filepath.Glob("testdata/invalid/*.yaml")
 	for _, path := range append(seeds, more...) {
-		if st, err := os.Stat(path); err == nil && st.IsDir() {
-			continue // the unreadable-spec fixture is a folder
-		}
 		data, err := os.ReadFile(path)
 		if err != nil {
-			f.Fatal(err)
+			continue // the unreadable-spec fixtures: a folder and a symlink loop
 		}
 		if len(data) < 4<<10 { // the generated deep-nesting seeds (20-50 KB) make minimizing take minutes
 			f.Add(data)

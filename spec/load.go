@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -30,14 +31,26 @@ const MaxFileSize = 4 << 20
 func Load(path, stage string) (*App, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, Diagnostics{{File: path, Pos: Pos{1, 1}, Msg: fmt.Sprintf("cannot read the spec: %v", unwrapPathError(err))}}
+		return nil, readFailure(path, err)
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, Diagnostics{{File: path, Msg: fmt.Sprintf("is a folder, not an app spec; give the spec file in it, e.g. %s", filepath.Join(path, "app.yaml"))}}
+	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return nil, Diagnostics{{File: path, Pos: Pos{1, 1}, Msg: fmt.Sprintf("cannot read the spec: %v", unwrapPathError(err))}}
+		return nil, readFailure(path, err)
 	}
 	return Parse(path, filepath.Dir(path), data, stage)
+}
+
+// readFailure is the problem of a spec that cannot be read at all. It has no position (Pos zero): there
+// is no line in a file that is not there.
+func readFailure(path string, err error) Diagnostics {
+	if errors.Is(err, fs.ErrNotExist) {
+		return Diagnostics{{File: path, Msg: "no such file; give the path of the app spec (underhood init writes a starter app.yaml)"}}
+	}
+	return Diagnostics{{File: path, Msg: fmt.Sprintf("cannot read the spec: %v", unwrapPathError(err))}}
 }
 
 func unwrapPathError(err error) error {
@@ -141,6 +154,11 @@ func parse(r *reporter, dir string, data []byte, stage string) (*App, error) {
 	}
 	v := &validator{r: r, raw: &raw, dir: dir}
 	model := v.validate(stage)
+	if len(r.diags) > 0 {
+		return nil, r.diags.sorted()
+	}
+	// The service quotas need the whole resolved app: checked once everything else holds.
+	v.checkQuotas(model)
 	if len(r.diags) > 0 {
 		return nil, r.diags.sorted()
 	}

@@ -17,6 +17,9 @@ type App struct {
 	Region  string // empty: env-agnostic
 	// LogRetentionDays applies to function logs and API access logs.
 	LogRetentionDays int
+	// Environments lists every declared stage's account and region, sorted by stage (the selected stage
+	// alone when the spec declares none): what must be bootstrapped before a first deploy.
+	Environments []Environment
 
 	Auth      *Auth // nil: no Cognito at all
 	Functions []Function
@@ -64,8 +67,19 @@ type Analytics struct {
 	AppID, Region string
 }
 
+// Environment is where one stage deploys; empty fields come from the deploying credentials.
+type Environment struct {
+	Stage, Account, Region string
+}
+
 // StackName is the CloudFormation stack name: <app>-<stage>.
 func (a *App) StackName() string { return a.Name + "-" + a.Stage }
+
+// SendsSMS reports whether Cognito sends this pool's SMS itself (SMS MFA codes, or phone numbers to verify
+// when users sign in with them), through SNS with the SMS role CDK creates for it.
+func (u *UserPool) SendsSMS() bool {
+	return u.Existing == nil && (slices.Contains(u.MFA.Methods, "sms") || slices.Contains(u.SignInWith, "phone"))
+}
 
 // Removal says what happens to stateful resources when they leave the stack.
 type Removal string
@@ -314,6 +328,9 @@ type API struct {
 	BurstLimit    int
 	AccessLogs    bool
 	Routes        []Route // sorted by path, then method
+	// ResourceQuota is the API Gateway resources the API may have: QuotaAPIResources, or the raised
+	// quota the spec declares.
+	ResourceQuota int
 }
 
 // Modes lists the distinct authorization modes the API's routes use, sorted.

@@ -209,6 +209,11 @@ type rawAPI struct {
 	Throttle      *rawThrottle         `yaml:"throttle" doc:"Stage throttling."`
 	AccessLogs    *bool                `yaml:"accessLogs" doc:"Stage access logs to CloudWatch Logs (default true; needs the account's API Gateway CloudWatch role)."`
 	Routes        map[string]*rawRoute `yaml:"routes" doc:"Routes written \"VERB /path\" to a function name or a route object."`
+	Quotas        *rawAPIQuotas        `yaml:"quotas" doc:"Service quotas AWS has raised for this API; validate checks the routes against the defaults otherwise."`
+}
+
+type rawAPIQuotas struct {
+	Resources int `yaml:"resources" doc:"API Gateway resources per REST API (the root and every distinct path part; default 300). Declare it once AWS has raised the quota for this API (Service Quotas, Amazon API Gateway, Resources per API): AWS raises it per API, so for every stage's API."`
 }
 
 type rawCors struct {
@@ -266,5 +271,5 @@ type rawIndex struct {
 
 type rawFrontend struct {
 	Format string `yaml:"format" doc:"aws-exports, amplify-outputs or amplify-config." enum:"aws-exports,amplify-outputs,amplify-config"`
-	Path   string `yaml:"path" doc:"Output path, relative to the spec file."`
+	Path   string `yaml:"path" doc:"Output path relative to the spec's folder; may leave it (../web/src/aws-exports.js) but not the repository. ${stage} gives each stage its own file."`
 }

@@ -65,6 +65,7 @@ type validator struct {
 	up           *UserPool    // the resolved user pool, once auth is validated
 	existing     *rawExisting // the selected stage's
 	stageName    string       // the selected stage
+	repoRoot     string       // found on first use: the folder holding .git above dir, "." when none
 }
 
 // errorf reports a problem at path, unless the value there already failed to decode (its zero value
@@ -153,7 +154,15 @@ func (v *validator) stage(app *App, stage string) {
 			v.checkStreams(child(p, "existing"), s)
 		}
 	}
+	for _, name := range sortedKeys(v.raw.Stages) {
+		env := Environment{Stage: name}
+		if s := v.raw.Stages[name]; s != nil {
+			env.Account, env.Region = s.Account, s.Region
+		}
+		app.Environments = append(app.Environments, env)
+	}
 	if len(v.raw.Stages) == 0 {
+		app.Environments = []Environment{{Stage: stage}}
 		return
 	}
 	s, ok := v.raw.Stages[stage]
@@ -1093,6 +1102,14 @@ func (v *validator) apis() []API {
 				api.BurstLimit = t.BurstLimit
 			}
 		}
+		api.ResourceQuota = QuotaAPIResources
+		if q := raw.Quotas; q != nil && q.Resources != 0 {
+			if q.Resources < QuotaAPIResources {
+				v.errorf(child(child(ap, "quotas"), "resources"), "%d is below API Gateway's default of %d resources per REST API; declare only a quota AWS has raised for this API, or remove it", q.Resources, QuotaAPIResources)
+			} else {
+				api.ResourceQuota = q.Resources
+			}
+		}
 		if len(raw.Routes) == 0 {
 			v.errorf(ap, "no routes; add routes: { \"GET /items\": myFunction }")
 		}
@@ -1384,6 +1401,39 @@ func (v *validator) routeKey(rp, key string, api *API, params map[string]string)
 
 // ---- frontend
 
+// insideRepository reports whether rel, relative to the spec's folder, stays inside the repository: the
+// nearest folder above the spec holding .git (a folder, or a file in a git worktree), else the spec's
+// folder itself. So infra/app.yaml may write ../web/src/aws-exports.js, but nothing outside the repository.
+func (v *validator) insideRepository(rel string) bool {
+	clean := filepath.Clean(filepath.FromSlash(rel))
+	if clean != ".." && !strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+		return true
+	}
+	if v.repoRoot == "" {
+		v.repoRoot = "."
+		if abs, err := filepath.Abs(v.dir); err == nil {
+			for d := abs; ; d = filepath.Dir(d) {
+				if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+					v.repoRoot = d
+					break
+				}
+				if filepath.Dir(d) == d {
+					break
+				}
+			}
+		}
+	}
+	if v.repoRoot == "." {
+		return false
+	}
+	abs, err := filepath.Abs(filepath.Join(v.dir, clean))
+	if err != nil {
+		return false
+	}
+	r, err := filepath.Rel(v.repoRoot, abs)
+	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
+}
+
 func (v *validator) frontend() []FrontendFile {
 	var out []FrontendFile
 	seen := map[string]bool{}
@@ -1401,8 +1451,10 @@ func (v *validator) frontend() []FrontendFile {
 		switch {
 		case f.Path == "":
 			v.missing(fp, "path", "missing path, relative to this file")
-		case filepath.IsAbs(f.Path) || strings.HasPrefix(filepath.Clean(f.Path), ".."):
-			v.errorf(child(fp, "path"), "must stay inside the spec's folder (relative, no ..)")
+		case filepath.IsAbs(f.Path) || filepath.VolumeName(f.Path) != "":
+			v.errorf(child(fp, "path"), "must be relative to the spec's folder (such as web/src/aws-exports.js or ../web/src/aws-exports.js): an absolute path is another place on every machine")
+		case !v.insideRepository(f.Path):
+			v.errorf(child(fp, "path"), "%q leads out of the repository (the folder holding .git above the spec; the spec's own folder when there is none): frontend files must stay inside it", f.Path)
 		case seen[filepath.Clean(f.Path)]:
 			v.errorf(child(fp, "path"), "%q is written twice", f.Path)
 		}

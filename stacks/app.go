@@ -468,8 +468,8 @@ func (b *builder) apis() {
 }
 
 // stackBudget is the resource count underhood keeps a stack under: CloudFormation refuses more than 500,
-// and the margin absorbs what the estimate in routeBudget misses.
-const stackBudget = 450
+// and the margin absorbs what the estimate in routeBudget misses. spec.Estimate splits the same way.
+const stackBudget = spec.StackResourceBudget
 
 // routeBudget is how many route resources (Resource, Method, CORS OPTIONS) the API may add to the app
 // stack before its routes move to nested stacks: the budget minus what the stack holds now and what the

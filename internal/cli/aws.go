@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/smithy-go/logging"
 )
 
 // cloudFormationClient is the client config --from-stack and plan use: the default credential chain or
@@ -28,7 +29,9 @@ func awsConfig(ctx context.Context, profile, region, stageRegion string) (aws.Co
 	if region == "" {
 		region = stageRegion
 	}
-	var opts []func(*config.LoadOptions) error
+	// The SDK's default logger prints warnings such as "falling back to IMDSv1" straight to stderr, before
+	// the clear error this command gives when no credentials are found; its errors carry the same facts.
+	opts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})}
 	if profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(profile))
 	}

@@ -32,8 +32,13 @@ func TestValidate(t *testing.T) {
 		{"prod stage", []string{"validate", "--stage", "prod", "../../examples/iam-guest/app.yaml"}, 0, "stack catalog-prod", ""},
 		{"undeclared stage", []string{"validate", "--stage", "qa", "../../examples/iam-guest/app.yaml"}, 1, "", `stage "qa" is not declared`},
 		{"bad spec", []string{"validate", "testdata/bad.yaml"}, 1, "", "testdata/bad.yaml:5:20: api.main.authorization:"},
-		{"missing file", []string{"validate", "testdata/nope.yaml"}, 1, "", "testdata/nope.yaml:1:1: cannot read the spec: no such file or directory"},
-		{"no args", []string{"validate"}, 2, "", "accepts 1 arg(s), received 0"},
+		{"missing file", []string{"validate", "testdata/nope.yaml"}, 1, "", "testdata/nope.yaml: no such file; give the path of the app spec"},
+		{"folder", []string{"validate", "testdata"}, 1, "", "testdata: is a folder, not an app spec; give the spec file in it, e.g. testdata/app.yaml"},
+		{"no args", []string{"validate"}, 2, "", "underhood: validate needs SPEC, the app spec file"},
+		{"two specs", []string{"validate", "a.yaml", "b.yaml"}, 2, "", "validate takes one SPEC, got 2 arguments: a.yaml b.yaml"},
+		{"synth without SPEC", []string{"synth"}, 2, "", "underhood: synth needs SPEC"},
+		{"plan without SPEC", []string{"plan"}, 2, "", "underhood: plan needs SPEC"},
+		{"explain without SPEC", []string{"explain"}, 2, "", "underhood: explain needs SPEC"},
 		{"unknown command", []string{"deploy"}, 2, "", `unknown command "deploy"`},
 		{"unknown flag", []string{"validate", "--stag", "x", "a.yaml"}, 2, "", "unknown flag: --stag"},
 	}
@@ -62,7 +67,7 @@ func TestInitThenValidate(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("init: exit %d: %s", code, errs)
 	}
-	for _, f := range []string{"app.yaml", "cdk.json", "functions/hello/index.mjs"} {
+	for _, f := range []string{"app.yaml", "cdk.json", "package.json", "package-lock.json", ".gitignore", "functions/hello/index.mjs"} {
 		if !strings.Contains(out, filepath.Join(dir, f)) {
 			t.Errorf("init did not report writing %s: %s", f, out)
 		}
@@ -140,6 +145,24 @@ func TestSynthWarnsAboutTriggersOnExistingPool(t *testing.T) {
 	want := "warning: shop-prod/UserPool: auth: trigger postConfirmation is not attached to existing user pool eu-west-1_AbC123xyz"
 	if code != 0 || !strings.Contains(errs, want) {
 		t.Errorf("exit %d, stderr lacks %q:\n%s", code, want, errs)
+	}
+}
+
+// synth's summary ends with what must exist before the first deploy: photoshare's bootstrap and the
+// Secrets Manager secret of its Google provider.
+func TestSynthPrintsFirstDeployChecklist(t *testing.T) {
+	code, stdout, errs := run("synth", "--no-nag", "--out", t.TempDir(), "../../examples/photoshare/app.yaml")
+	if code != 0 {
+		t.Fatalf("synth: exit %d\n%s", code, errs)
+	}
+	_, list, ok := strings.Cut(stdout, "Before the first cdk deploy of photoshare-dev")
+	if !ok {
+		t.Fatalf("no checklist in the summary:\n%s", stdout)
+	}
+	for _, want := range []string{"npx cdk bootstrap aws://ACCOUNT/REGION", "Secrets Manager secret photoshare/google", "JSON field clientSecret"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("checklist lacks %q:\n%s", want, list)
+		}
 	}
 }
 

@@ -120,6 +120,10 @@ func runConfig(opts *configOptions, stdout, stderr io.Writer) error {
 	if err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}
+	// A stack deployed from another spec (stale, or another stage) would give the SPA the wrong auth.
+	if err := emit.CheckOutputs(app, outputs); err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
 
 	// The wiring module imports amplify_outputs.json, so that file must be written too.
 	hasModule := false

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -270,7 +271,7 @@ func TestPlanUsage(t *testing.T) {
 		wantCode int
 		wantErr  string
 	}{
-		{[]string{"plan"}, 2, "accepts 1 arg(s), received 0"},
+		{[]string{"plan"}, 2, "plan needs SPEC"},
 		{[]string{"plan", "--against", "x.json", "--region", "eu-west-1", "../../examples/photoshare/app.yaml"}, 2, "--profile and --region are for the deployed stack"},
 		{[]string{"plan", "--against", "testdata/nope.json", "../../examples/photoshare/app.yaml"}, 1, "cannot read the template to compare with"},
 		{[]string{"plan", "testdata/bad.yaml"}, 1, "testdata/bad.yaml:5:20:"},
@@ -280,5 +281,48 @@ func TestPlanUsage(t *testing.T) {
 		if code != tt.wantCode || !strings.Contains(errs, tt.wantErr) {
 			t.Errorf("%v: exit %d, stderr %q (stdout %q); want %d, %q", tt.args, code, errs, out, tt.wantCode, tt.wantErr)
 		}
+	}
+}
+
+// Without credentials the SDK tries the EC2 instance metadata service; its warnings must not reach the
+// terminal before plan's own error. IMDS is a loopback server refusing tokens and roles, as on a laptop
+// behind a proxy that answers 169.254.169.254; the SDK's logger writes to os.Stderr, so that is captured.
+func TestPlanNoCredentialsIsQuiet(t *testing.T) {
+	imds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut {
+			http.Error(w, "forbidden", http.StatusForbidden)
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer imds.Close()
+	home := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "",
+		"AWS_REGION":                             "eu-west-1",
+		"AWS_CONFIG_FILE":                        filepath.Join(home, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE":            filepath.Join(home, "credentials"),
+		"AWS_EC2_METADATA_DISABLED":              "false",
+		"AWS_EC2_METADATA_SERVICE_ENDPOINT":      imds.URL,
+		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "",
+		"AWS_WEB_IDENTITY_TOKEN_FILE": "", "AWS_MAX_ATTEMPTS": "1",
+	} {
+		t.Setenv(k, v)
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := os.Stderr
+	os.Stderr = w
+	code, out, errs := run("plan", "../../examples/photoshare/app.yaml")
+	os.Stderr = saved
+	w.Close()
+	leaked, _ := io.ReadAll(r)
+	if code != 1 || !strings.Contains(errs, "no AWS credentials found for GetTemplate in region eu-west-1") {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+	if len(leaked) > 0 {
+		t.Errorf("the SDK printed to stderr before plan's error:\n%s", leaked)
 	}
 }

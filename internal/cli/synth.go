@@ -31,7 +31,7 @@ func newSynthCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Synthesize the app's CloudFormation (the cloud assembly); also the app command in cdk.json",
 		Long: "synth writes the cloud assembly for one stage and prints a summary. cdk.json runs it as the CDK\n" +
 			"app, so cdk synth, diff and deploy work as usual: the stage then comes from -c stage=NAME.",
-		Args: cobra.ExactArgs(1),
+		Args: specArg,
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.spec = args[0]
 			return runSynth(opts, stdout, stderr)
@@ -140,6 +140,7 @@ func printSummary(w io.Writer, app *spec.App, templatePath string) error {
 			fmt.Fprintf(w, "  %-28s -> %-12s %s\n", r.Key(), r.Function, describeAuth(r))
 		}
 	}
+	printChecklist(w, app)
 	return nil
 }
 

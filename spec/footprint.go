@@ -59,7 +59,8 @@ type APIFootprint struct {
 // FunctionFootprint is one Lambda function's resource-based policy.
 type FunctionFootprint struct {
 	Name string
-	// Statements: one per API whose routes reach the function, one per Cognito trigger it handles.
+	// Statements: one per API whose routes reach the function, per Cognito trigger it handles, per
+	// bucket whose events it gets, and one for its schedule.
 	Statements  int
 	PolicyBytes int // upper bound of the policy document
 }
@@ -99,6 +100,9 @@ const (
 	maxBucketName   = 63
 	maxFunctionName = 64
 	maxStatementID  = 100 // Lambda permission statement ids CloudFormation generates
+	maxRuleName     = 64  // EventBridge rule names
+	userPoolIDLen   = 9   // a user pool id's part after "<region>_"
+	streamLabelLen  = 23  // a DynamoDB stream's label: an ISO 8601 timestamp, 2024-05-01T10:00:00.000
 	cdkHashLen      = 8   // the hash CDK appends to logical ids
 )
 
@@ -118,6 +122,9 @@ type estimator struct {
 	plans      map[string]*restplan.Shards // by API name; nil when not split
 	lambda     map[string]int              // function name -> resource policy statements
 	lambdaCog  map[string]int              // of which Cognito triggers
+	// lambdaOther: the sizes of the statements neither API Gateway's nor Cognito's (S3 notifications,
+	// schedules), by function name; counted in lambda too.
+	lambdaOther map[string][]int
 }
 
 type roleAcc struct {
@@ -130,7 +137,8 @@ type roleAcc struct {
 // Estimate counts what synth would build for app.
 func Estimate(app *App) *Footprint {
 	e := &estimator{app: app, fp: &Footprint{}, partition: "aws", region: app.Region, account: strings.Repeat("0", accountIDLen),
-		roles: map[string]*roleAcc{}, lambda: map[string]int{}, lambdaCog: map[string]int{}, plans: map[string]*restplan.Shards{}}
+		roles: map[string]*roleAcc{}, lambda: map[string]int{}, lambdaCog: map[string]int{}, lambdaOther: map[string][]int{},
+		plans: map[string]*restplan.Shards{}}
 	switch {
 	case e.region == "":
 		e.region = anyRegion
@@ -267,6 +275,17 @@ func (e *estimator) storage() {
 			e.main.add("storage", "AWS::S3::BucketPolicy", 1)
 		}
 		arn := e.bucketARN(b)
+		// S3 notifications: one permission per function the bucket notifies, scoped to the bucket.
+		var notified []string
+		for _, fe := range e.app.BucketEvents(b.Name) {
+			if slices.Contains(notified, fe.Function) {
+				continue
+			}
+			notified = append(notified, fe.Function)
+			e.main.add("storage", "AWS::Lambda::Permission", 1)
+			cond := `{"StringEquals":{"AWS:SourceAccount":"` + e.account + `"},"ArnLike":{"AWS:SourceArn":"` + arn + `"}}`
+			e.invokeStatement(fe.Function, "s3.amazonaws.com", cond)
+		}
 		for _, a := range b.Access {
 			r := e.grantee(a.Who, a.Group)
 			if r == nil {
@@ -292,7 +311,8 @@ func (e *estimator) storage() {
 	}
 }
 
-// functionAccess: a function's storage grants go into its role's inline policy.
+// functionAccess: a function's grants (storage, the user pool, GraphQL APIs, secrets, table streams)
+// go into its role's inline policy; its schedule and streams add resources.
 func (e *estimator) functionAccess() {
 	for _, fn := range e.app.Functions {
 		r := e.role(RoleFunction, fn.Name)
@@ -317,7 +337,106 @@ func (e *estimator) functionAccess() {
 				}
 			}
 		}
+		if u := e.userPool(); len(fn.UserPoolAccess) > 0 && u != nil {
+			acts := make([]string, len(fn.UserPoolAccess))
+			for i, a := range fn.UserPoolAccess {
+				acts[i] = "cognito-idp:" + a
+			}
+			poolID := e.region + "_" + strings.Repeat("x", userPoolIDLen)
+			if u.Existing != nil {
+				poolID = u.Existing.ID
+			}
+			r.add("userPool", statement(acts, "", e.arn("cognito-idp", "userpool/"+poolID)))
+		}
+		for _, g := range fn.GraphQLAccess {
+			id := ""
+			for _, api := range e.app.GraphQL {
+				if api.Name == g.API {
+					id = api.ID
+				}
+			}
+			for _, typ := range g.Types {
+				r.add("GraphQL "+g.API, statement([]string{"appsync:GraphQL"}, "", e.arn("appsync", "apis/"+id+"/types/"+typ+"/*")))
+			}
+		}
+		e.functionTriggers(fn, r)
 	}
+}
+
+// functionTriggers counts what stacks.functionTriggers adds: the secrets' read grants, the schedule's
+// rule and permission, and each table stream's event source mapping and read grant.
+func (e *estimator) functionTriggers(fn Function, r *roleAcc) {
+	for _, s := range fn.Secrets {
+		var actions []string
+		var resource, service, region string
+		switch {
+		case s.SecretsManager != "":
+			actions, service, region = []string{"secretsmanager:GetSecretValue"}, "secretsmanager", e.region
+			if strings.HasPrefix(s.SecretsManager, "arn:") {
+				// A full ARN (the validator checked it): the key is used in the secret's region.
+				resource, region = s.SecretsManager, strings.Split(s.SecretsManager, ":")[3]
+			} else {
+				// The name and "-??????": the six random characters AWS appends to a secret's ARN.
+				resource = e.arn("secretsmanager", "secret:"+s.SecretsManager+"-??????")
+			}
+		default:
+			actions, service, region = []string{"ssm:GetParameter", "ssm:GetParameters"}, "ssm", e.region
+			resource = e.arn("ssm", "parameter/"+strings.TrimPrefix(s.SSMParameter, "/"))
+		}
+		r.add("secrets", statement(actions, "", resource))
+		if s.KMSKey != "" {
+			cond := `{"StringEquals":{"kms:ViaService":"` + service + "." + region + `.amazonaws.com"}}`
+			r.add("secrets", statement([]string{"kms:Decrypt"}, cond, s.KMSKey))
+		}
+	}
+	if fn.Schedule != "" {
+		e.main.add("functions", "AWS::Events::Rule", 1)
+		e.main.add("functions", "AWS::Lambda::Permission", 1)
+		rule := e.arn("events", "rule/"+strings.Repeat("x", e.generatedName(humanID("Functions", fn.Name, "Schedule"), maxRuleName)))
+		e.invokeStatement(fn.Name, "events.amazonaws.com", `{"ArnLike":{"AWS:SourceArn":"`+rule+`"}}`)
+	}
+	for _, ev := range fn.Events {
+		if ev.DynamoDB == "" {
+			continue
+		}
+		for _, t := range e.app.Tables {
+			if t.Name != ev.DynamoDB {
+				continue
+			}
+			stream := t.ExistingStreamARN
+			if t.ExistingName == "" {
+				stream = e.tableARN(t) + "/stream/" + strings.Repeat("x", streamLabelLen)
+			}
+			e.main.add("functions", "AWS::Lambda::EventSourceMapping", 1)
+			r.add("stream "+t.Name, statement(streamReadActions, "", stream))
+		}
+	}
+}
+
+// add appends a statement to the role's inline policy unless the policy holds it already: CDK drops
+// statements identical to an earlier one.
+func (r *roleAcc) add(what, stmt string) {
+	for _, list := range r.stmts {
+		if slices.Contains(list, stmt) {
+			return
+		}
+	}
+	r.stmts[what] = append(r.stmts[what], stmt)
+}
+
+// invokeStatement adds a statement other than API Gateway's or Cognito's to fn's resource policy: the
+// service principal may invoke it under condition.
+func (e *estimator) invokeStatement(fn, principal, condition string) {
+	e.lambda[fn]++
+	e.lambdaOther[fn] = append(e.lambdaOther[fn], len(fmt.Sprintf(`{"Sid":"%s","Effect":"Allow","Principal":{"Service":"%s"},"Action":"lambda:InvokeFunction","Resource":"%s","Condition":%s}`,
+		strings.Repeat("x", maxStatementID), principal, e.functionARN(fn), condition)))
+}
+
+func (e *estimator) userPool() *UserPool {
+	if a := e.app.Auth; a != nil {
+		return a.UserPool
+	}
+	return nil
 }
 
 func (e *estimator) apis() {
@@ -527,6 +646,11 @@ func (e *estimator) outputs() {
 		}
 	}
 	n += 2*len(e.app.APIs) + len(e.app.Buckets) + len(e.app.Tables)
+	for _, b := range e.app.Buckets {
+		if b.ExistingName != "" && len(e.app.BucketEvents(b.Name)) > 0 {
+			n++ // the notification configuration to set on the existing bucket
+		}
+	}
 	e.main.Outputs = n
 }
 
@@ -558,16 +682,18 @@ func (e *estimator) finishPolicies() {
 	}
 	for _, fn := range e.app.Functions {
 		n := e.lambda[fn.Name]
-		fname := e.generatedName(humanID("Functions", fn.Name, "Function"), maxFunctionName)
-		fnARN := e.arn("lambda", "function:"+strings.Repeat("x", fname))
+		fnARN := e.functionARN(fn.Name)
 		size := len(`{"Version":"2012-10-17","Id":"default","Statement":[]}`)
 		apiStmt := len(fmt.Sprintf(`{"Sid":"%s","Effect":"Allow","Principal":{"Service":"apigateway.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"%s","Condition":{"ArnLike":{"AWS:SourceArn":"%s"}}}`,
 			strings.Repeat("x", maxStatementID), fnARN, e.arn("execute-api", strings.Repeat("x", apiIDLen)+"/*/*/*")))
-		poolID := e.region + "_" + strings.Repeat("x", 9)
+		poolID := e.region + "_" + strings.Repeat("x", userPoolIDLen)
 		cogStmt := len(fmt.Sprintf(`{"Sid":"%s","Effect":"Allow","Principal":{"Service":"cognito-idp.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"%s","Condition":{"ArnLike":{"AWS:SourceArn":"%s"}}}`,
 			strings.Repeat("x", maxStatementID), fnARN, e.arn("cognito-idp", "userpool/"+poolID)))
-		cog := e.lambdaCog[fn.Name]
-		size += (n-cog)*apiStmt + cog*cogStmt + max(0, n-1) // commas between statements
+		cog, other := e.lambdaCog[fn.Name], e.lambdaOther[fn.Name]
+		size += (n-cog-len(other))*apiStmt + cog*cogStmt + max(0, n-1) // commas between statements
+		for _, o := range other {
+			size += o
+		}
 		if n == 0 {
 			size = 0
 		}
@@ -625,6 +751,10 @@ func s3ObjectActions(actions []string) []string {
 	}
 	return out
 }
+
+// streamReadActions are what the function construct grants on a table stream it reads
+// (function.StreamReadActions).
+var streamReadActions = []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"}
 
 func dynamoActions(actions []string) []string {
 	var out []string
@@ -703,10 +833,19 @@ func humanID(components ...string) string {
 
 func (e *estimator) bucketARN(b Bucket) string {
 	name := b.ExistingName
-	if name == "" {
+	switch {
+	case name != "":
+	case len(e.app.BucketEvents(b.Name)) > 0:
+		// A bucket that notifies functions is named in advance (see EventBucketPrefix).
+		name = EventBucketPrefix(e.app.Name, e.app.Stage, b.Name) + "-" + e.account + "-" + e.region
+	default:
 		name = strings.Repeat("x", e.generatedName(humanID("Storage", b.Name, "Bucket"), maxBucketName))
 	}
 	return e.arn("s3", name)
+}
+
+func (e *estimator) functionARN(fn string) string {
+	return e.arn("lambda", "function:"+strings.Repeat("x", e.generatedName(humanID("Functions", fn, "Function"), maxFunctionName)))
 }
 
 func (e *estimator) tableARN(t Table) string {

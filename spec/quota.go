@@ -68,7 +68,7 @@ func (v *validator) checkQuotas(app *App) {
 		if f.PolicyBytes <= QuotaLambdaPolicyBytes {
 			continue
 		}
-		v.errorf(child("functions", f.Name), "the function's resource-based policy would hold %d statements (one per API that routes to it, one per Cognito trigger it handles), "+
+		v.errorf(child("functions", f.Name), "the function's resource-based policy would hold %d statements (one per API that routes to it, per Cognito trigger it handles, per bucket that notifies it, and for its schedule), "+
 			"up to %s bytes with the longest names AWS generates; Lambda allows 20 KB (%s bytes) per function, a quota AWS does not raise: give some APIs a function of their own",
 			f.Statements, thousands(f.PolicyBytes), thousands(QuotaLambdaPolicyBytes))
 	}
@@ -88,7 +88,7 @@ func roleTarget(r RoleFootprint) (path, who, fix string) {
 	browser := "grant browser access to fewer buckets, or give fewer IAM routes to this role (above 20 routes of an API, a role's grants are compacted)"
 	switch r.Kind {
 	case RoleFunction:
-		return child(child("functions", r.Name), "access"), "function " + r.Name + "'s role", "spread the function's storage access over several functions"
+		return child(child("functions", r.Name), "access"), "function " + r.Name + "'s role", "spread the function's access, secrets and table streams over several functions"
 	case RoleGuest:
 		return "auth.identityPool.guestAccess", "the identity pool's guest role", browser
 	case RoleGroup:

@@ -42,8 +42,10 @@ var tplResource = map[string]int{
 	"AWS::Cognito::UserPoolIdentityProvider":   900,
 	"AWS::Cognito::UserPoolResourceServer":     450,
 	"AWS::DynamoDB::Table":                     1400,
+	"AWS::Events::Rule":                        700,
 	"AWS::IAM::Policy":                         1000,
 	"AWS::IAM::Role":                           1100,
+	"AWS::Lambda::EventSourceMapping":          700,
 	"AWS::Lambda::Function":                    2100,
 	"AWS::Lambda::Permission":                  1000,
 	"AWS::Logs::LogGroup":                      700,
@@ -65,6 +67,27 @@ func (e *estimator) templateBytes() {
 			m.Bytes += len(env.Name) + len(env.Value) + 40
 		}
 		m.Bytes += 250 * len(fn.Access) // the STORAGE_ variables, by reference
+		for _, s := range fn.Secrets {
+			m.Bytes += len(s.Env) + len(s.SecretsManager) + len(s.SSMParameter) + 40
+		}
+		if len(fn.UserPoolAccess) > 0 {
+			m.Bytes += 150 // the pool id variable
+		}
+		for _, g := range fn.GraphQLAccess {
+			for _, api := range e.app.GraphQL {
+				if api.Name == g.API {
+					m.Bytes += 150 + len(api.ID) + len(api.Endpoint) // the id and endpoint variables
+				}
+			}
+		}
+		m.Bytes += len(fn.Schedule) // in the rule's description and expression
+		for _, ev := range fn.Events {
+			if ev.S3 != "" {
+				// The bucket's notification configuration (or, for an existing bucket, the output
+				// holding it): one entry per event kind, with its prefix filter.
+				m.Bytes += len(ev.On) * (250 + 2*len(ev.Prefix))
+			}
+		}
 		for _, api := range e.app.APIs {
 			if slices.ContainsFunc(api.Routes, func(r Route) bool { return r.Function == fn.Name }) {
 				m.Bytes += 40 + len(strings.Join(api.CorsOrigins, ","))

@@ -94,7 +94,7 @@ auth:
     hostedUI: { domainPrefix: adopt, callbackUrls: ["https://adopt.example/"], logoutUrls: ["https://adopt.example/"], scopes: [openid] }
   identityPool: { groupRoles: true }
 functions:
-  api: { runtime: nodejs, source: functions/catalog, access: { files: [read, write], items: [read, write, delete] } }
+  api: { runtime: nodejs, source: functions/catalog, access: { files: [read, write], items: [read, write, delete], userPool: [AdminGetUser] } }
 storage:
   files: { type: s3, access: { private: { owner: [read, write, delete] }, groups: { admins: [read] } } }
   items: { type: dynamodb, partitionKey: id:string }
@@ -115,6 +115,70 @@ functions: { fn: { runtime: nodejs, source: functions/catalog } }
 api: { main: { authorization: access-token, routes: { "GET /me": fn } } }
 `,
 	"split": splitSpec(),
+	// Schedules, table streams (a created table's and an existing one's), S3 events on a created
+	// bucket (named in advance, which its grants then use) and on an existing one (an output), secrets
+	// of both kinds with and without a KMS key (two identical KMS grants become one), and access to
+	// the user pool and to a GraphQL API.
+	"triggers": `
+version: 1
+app: trig
+stages:
+  dev:
+    region: eu-west-1
+    existing:
+      storage: { archive: trig-archive-dev, audit: audit-dev }
+      streams: { audit: "arn:aws:dynamodb:eu-west-1:123456789012:table/audit-dev/stream/2024-05-01T10:00:00.000" }
+      graphql:
+        radar: { id: devapiid0123456789abcdefgh, endpoint: "https://devhost.appsync-api.eu-west-1.amazonaws.com/graphql" }
+auth:
+  userPool: { signInWith: [email], triggers: { postConfirmation: admin } }
+  identityPool: {}
+graphql:
+  radar: { authorization: [user-pool] }
+functions:
+  nightly:
+    runtime: python
+    source: functions/catalog
+    handler: index.handler
+    schedule: cron(0 3 * * ? *)
+    secrets:
+      DB_URL: { ssmParameter: /trig/db }
+      API_KEY: { secretsManager: trig/api }
+  pay:
+    runtime: nodejs
+    source: functions/catalog
+    schedule: rate(5 minutes)
+    secrets:
+      STRIPE_KEY: { secretsManager: trig/stripe, kmsKey: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" }
+      WEBHOOK_KEY: { secretsManager: "arn:aws:secretsmanager:us-east-1:123456789012:secret:trig/webhook-AbC123", kmsKey: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" }
+      OPENAI_KEY: { ssmParameter: "/trig/${stage}/openai", kmsKey: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" }
+      MAPS_KEY: { ssmParameter: trig.maps, kmsKey: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" }
+  thumbs:
+    runtime: nodejs
+    source: functions/catalog
+    access: { files: [read, write] }
+    events:
+      - { s3: files, on: [created], prefix: public/ }
+      - { s3: files, on: [removed], prefix: private/ }
+  indexer:
+    runtime: nodejs
+    source: functions/catalog
+    events:
+      - dynamodb: orders
+      - dynamodb: audit
+      - { s3: archive, on: [created, removed] }
+      - { s3: files, on: [removed], prefix: protected/ }
+  admin:
+    runtime: nodejs
+    source: functions/catalog
+    schedule: rate(1 day)
+    access: { userPool: [AdminGetUser, ListUsers], radar: [query, mutation], orders: [read] }
+storage:
+  files: { type: s3, access: { public: { authenticated: [read, write] } } }
+  archive: { type: s3 }
+  orders: { type: dynamodb, partitionKey: id:string, stream: new-image }
+  audit: { type: dynamodb, partitionKey: id:string, stream: new-and-old-images }
+`,
 }
 
 // wideIAMRoutes: 30 paths with four verbs, open to every signed-in user, one group, or two, so several
@@ -435,8 +499,16 @@ func rolePolicySizes(t *testing.T, app *spec.App, tp *template) map[string]int {
 					return "arn:aws:dynamodb:" + region + ":000000000000:table/" + generated(id, 255)
 				case "AWS::Logs::LogGroup":
 					return "arn:aws:logs:" + region + ":000000000000:log-group:" + generated(id, 512) + ":*"
+				case "AWS::Cognito::UserPool":
+					// Pool ids are <region>_<9 characters>.
+					return "arn:aws:cognito-idp:" + region + ":000000000000:userpool/" + region + "_xxxxxxxxx"
 				}
 				t.Fatalf("unresolved Fn::GetAtt %v in a policy", ga)
+			}
+			if ga, ok := x["Fn::GetAtt"].([]any); ok && len(x) == 1 && ga[1] == "StreamArn" {
+				// A stream's label is an ISO 8601 timestamp: 2024-05-01T10:00:00.000.
+				id := ga[0].(string)
+				return "arn:aws:dynamodb:" + region + ":000000000000:table/" + generated(id, 255) + "/stream/" + strings.Repeat("x", 23)
 			}
 			if j, ok := x["Fn::Join"].([]any); ok && len(x) == 1 {
 				var parts []string

@@ -71,6 +71,7 @@ func firstDeployChecklist(app *spec.App) []string {
 		out = append(out, fmt.Sprintf("SNS SMS production access in %s: Cognito sends the pool's SMS codes through SNS, and an account in the "+
 			"SNS SMS sandbox only delivers to verified numbers (raise the monthly SMS spending limit too)", region))
 	}
+	out = append(out, functionSecrets(app, region)...)
 	var logged []string
 	for _, a := range app.APIs {
 		if a.AccessLogs {
@@ -82,6 +83,46 @@ func firstDeployChecklist(app *spec.App) []string {
 			"aws apigateway update-account --patch-operations op=replace,path=/cloudwatchRoleArn,value=ROLE_ARN, with a role "+
 			"trusting apigateway.amazonaws.com and the AmazonAPIGatewayPushToCloudWatchLogs policy; or accessLogs: false on the API",
 			region, strings.Join(logged, ", ")))
+	}
+	return out
+}
+
+// functionSecrets lists the Secrets Manager secrets and SSM parameters functions read (functions.<name>.secrets),
+// one item each with every function that reads it: the stack grants reading them but never creates them,
+// and a function whose secret is missing fails when it runs, not at deploy.
+func functionSecrets(app *spec.App, region string) []string {
+	type ref struct {
+		what, where, kms string
+		readers          []string
+	}
+	var refs []*ref
+	byKey := map[string]*ref{}
+	for _, fn := range app.Functions {
+		for _, s := range fn.Secrets {
+			what, where := "SSM parameter "+s.SSMParameter+" (String or SecureString)", region
+			if s.SecretsManager != "" {
+				what = "Secrets Manager secret " + s.SecretsManager
+				if strings.HasPrefix(s.SecretsManager, "arn:") {
+					where = strings.Split(s.SecretsManager, ":")[3] // a full ARN names its region
+				}
+			}
+			key := what + "\x00" + where + "\x00" + s.KMSKey
+			r := byKey[key]
+			if r == nil {
+				r = &ref{what: what, where: where, kms: s.KMSKey}
+				byKey[key] = r
+				refs = append(refs, r)
+			}
+			r.readers = append(r.readers, fmt.Sprintf("function %s (%s)", fn.Name, s.Env))
+		}
+	}
+	out := make([]string, 0, len(refs))
+	for _, r := range refs {
+		item := fmt.Sprintf("%s in %s, read at run time by %s", r.what, r.where, strings.Join(r.readers, ", "))
+		if r.kms != "" {
+			item += ", encrypted with the customer managed KMS key " + r.kms + " (its key policy must let the account's IAM policies grant its use)"
+		}
+		out = append(out, item+": the stack grants reading it but never creates it")
 	}
 	return out
 }

@@ -50,6 +50,25 @@ auth:
       providers:
         google: { clientId: g, clientSecret: { secretsManager: adopt/google } }
 `
+	const secrets = `
+version: 1
+app: trig
+stages: { dev: { region: eu-west-1 } }
+functions:
+  nightly:
+    runtime: nodejs
+    source: functions/catalog
+    secrets:
+      DB_URL: { ssmParameter: /trig/db }
+      API_KEY: { secretsManager: trig/api }
+  pay:
+    runtime: nodejs
+    source: functions/catalog
+    secrets:
+      KEY: { secretsManager: trig/api }
+      WEBHOOK_KEY: { secretsManager: "arn:aws:secretsmanager:us-east-1:123456789012:secret:trig/webhook-AbC123" }
+      OPENAI_KEY: { ssmParameter: "/trig/${stage}/openai", kmsKey: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" }
+`
 	tests := []struct {
 		name, example, src, stage string
 		want, not                 []string
@@ -75,6 +94,12 @@ auth:
 			"SNS SMS production access in eu-central-1",
 			"hosted UI domain prefix shop-prod free in eu-central-1",
 		}, []string{"CloudWatch Logs role"}},
+		{"functions' secrets, once each with every reader", "", secrets, "dev", []string{
+			"Secrets Manager secret trig/api in eu-west-1, read at run time by function nightly (API_KEY), function pay (KEY): the stack grants",
+			"SSM parameter /trig/db (String or SecureString) in eu-west-1, read at run time by function nightly (DB_URL): the stack",
+			"Secrets Manager secret arn:aws:secretsmanager:us-east-1:123456789012:secret:trig/webhook-AbC123 in us-east-1, read at run time by function pay (WEBHOOK_KEY):",
+			"SSM parameter /trig/dev/openai (String or SecureString) in eu-west-1, read at run time by function pay (OPENAI_KEY), encrypted with the customer managed KMS key arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+		}, []string{"trig/api in eu-west-1, read at run time by function pay", "identity provider", "SES", "SNS"}},
 		{"an existing pool keeps its own settings", "", existing, "prod", []string{"stage prod: npx cdk bootstrap aws://ACCOUNT/eu-west-1"},
 			[]string{"Secrets Manager", "hosted UI domain prefix", "SNS", "SES"}},
 	}
@@ -85,7 +110,8 @@ auth:
 			if tt.example != "" {
 				app, err = spec.Load(filepath.Join("..", "..", "examples", tt.example, "app.yaml"), tt.stage)
 			} else {
-				app, err = spec.Parse("app.yaml", t.TempDir(), []byte(tt.src), tt.stage)
+				// The iam-guest example's folder holds functions/catalog.
+				app, err = spec.Parse("app.yaml", filepath.Join("..", "..", "examples", "iam-guest"), []byte(tt.src), tt.stage)
 			}
 			if err != nil {
 				t.Fatal(err)

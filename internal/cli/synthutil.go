@@ -69,7 +69,14 @@ func synthTemplate(app *spec.App) ([]byte, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(outDir)
-	res, err := synthesize(app, &awscdk.AppProps{Outdir: jsii.String(outDir)}, false)
+	// As the CDK CLI synthesizes for cdk deploy (its default --path-metadata): Metadata alone is no change
+	// to plan, but the nested stacks of a split API are named in the parent by a hash of their templates,
+	// Metadata included. CDK_CONTEXT_JSON, when set, overrides this.
+	props := &awscdk.AppProps{
+		Outdir:  jsii.String(outDir),
+		Context: &map[string]interface{}{"aws:cdk:enable-path-metadata": true},
+	}
+	res, err := synthesize(app, props, false)
 	if err != nil {
 		return nil, err
 	}

@@ -230,7 +230,10 @@ func (b *builder) storage() {
 	}
 	scope := constructs.NewConstruct(b.s.Stack, jsii.String("Storage"))
 	for _, bk := range b.app.Buckets {
-		props := &storage.BucketProps{Versioned: bk.Versioned, CorsAllowOrigins: bk.CorsOrigins, Removal: b.removal(), ExistingBucketName: bk.ExistingName}
+		props := &storage.BucketProps{Versioned: bk.Versioned, CorsAllowOrigins: bk.CorsOrigins, Removal: b.removal(), ExistingBucketName: bk.ExistingName,
+			// A destroy stage must be deletable with files in its buckets: S3 refuses to delete a bucket
+			// that holds any object or version, and the stack would end in DELETE_FAILED.
+			AutoDeleteObjects: b.app.Removal == spec.RemovalDestroy}
 		for _, a := range bk.Access {
 			props.Access = append(props.Access, storage.AccessRule{
 				Level: storage.Level(a.Level), Who: storage.Who(a.Who), Group: a.Group,

@@ -177,11 +177,11 @@ func (b *splitBuilder) finish(routes []resolvedRoute, origins []string) {
 
 // addClosedRootMethod gives a split API without CORS, and without a route on "/", the method CDK's
 // RestApi needs on its own object: OPTIONS on the root, AWS_IAM authorized, answered by a MOCK
-// integration with an empty 204. It calls no function. No role is granted it by name, so an unsigned or
-// ungranted call gets the same 403 API Gateway gives for a method that does not exist; only a grant
-// covering the whole API (<api>/<stage>/*/*, which compaction gives a role that may call every IAM
-// route) reaches its empty reply. Its construct id is the preflight's ("OPTIONS" on the root), so
-// turning CORS on later updates it in place.
+// integration with an empty 204. It calls no function. An unsigned call gets the 403 "Missing
+// Authentication Token" API Gateway also gives for a method that does not exist, and no role is granted
+// it by name: only a grant covering the whole API (<api>/<stage>/*/*, which compaction gives a role that
+// may call every IAM route) reaches its empty reply. Its construct id is the preflight's ("OPTIONS" on
+// the root), so turning CORS on later updates it in place.
 func addClosedRootMethod(api awsapigateway.RestApi, validator awsapigateway.IRequestValidator) {
 	api.Root().AddMethod(jsii.String("OPTIONS"), awsapigateway.NewMockIntegration(&awsapigateway.IntegrationOptions{
 		RequestTemplates:     &map[string]*string{"application/json": jsii.String(`{"statusCode": 204}`)},

@@ -208,11 +208,11 @@ func TestScale1000Routes(t *testing.T) {
 
 // TestScale1000RoutesWithoutCORS: an API without cors, split across nested stacks, synthesizes with
 // cdk-nag in each authorization mode. IAM: the scale routes with every segment IAM (group-only subtrees,
-// group-only writes, a guest route). Token modes: every route with the API's token authorizer. No route
-// is on "/", so the root's one method is the closed OPTIONS CDK's RestApi needs (AWS_IAM, MOCK).
+// group-only writes, a guest route). Token modes and none: every route with the API's authorization. No
+// route is on "/", so the root's one method is the closed OPTIONS CDK's RestApi needs (AWS_IAM, MOCK).
 func TestScale1000RoutesWithoutCORS(t *testing.T) {
 	if testing.Short() {
-		t.Skip("synthesizes 1000 routes three times")
+		t.Skip("synthesizes 1000 routes four times")
 	}
 	tests := []struct {
 		auth string
@@ -221,6 +221,7 @@ func TestScale1000RoutesWithoutCORS(t *testing.T) {
 		{"iam", true},
 		{"id-token", false},
 		{"access-token", false},
+		{"none", false},
 	}
 	linted := map[string][]byte{}
 	for _, tt := range tests {
@@ -239,7 +240,7 @@ func TestScale1000RoutesWithoutCORS(t *testing.T) {
 			if want := 1000 + 1; methods != want {
 				t.Errorf("%d methods across all stacks, want %d (the routes and the root's OPTIONS)", methods, want)
 			}
-			wantType := map[string]string{"iam": "AWS_IAM", "id-token": "COGNITO_USER_POOLS", "access-token": "COGNITO_USER_POOLS"}[tt.auth]
+			wantType := map[string]string{"iam": "AWS_IAM", "id-token": "COGNITO_USER_POOLS", "access-token": "COGNITO_USER_POOLS", "none": "NONE"}[tt.auth]
 			for _, n := range names {
 				tp := tpls[n]
 				for _, id := range tp.ofType("AWS::ApiGateway::Method") {
@@ -264,8 +265,8 @@ func TestScale1000RoutesWithoutCORS(t *testing.T) {
 				checkScaleGrants(t, parent, routes)
 			}
 			// cfn-lint takes about 2.5 s per template of this size: every template of the IAM variant,
-			// and of the token variants the app stack and one nested stack (their methods differ from the
-			// IAM variant's only in the authorizer properties).
+			// and of the others the app stack and one nested stack (their methods differ from the IAM
+			// variant's only in the authorization properties).
 			nested := 0
 			for _, n := range names {
 				if strings.Contains(n, ".nested.") {

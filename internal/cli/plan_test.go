@@ -264,10 +264,14 @@ func TestPlanQuietAfterCDKDeploy(t *testing.T) {
 	tests := []struct {
 		name, spec, stack string
 		env               []string // of the synth that stands for cdk deploy's
+		pathMetadata      bool     // whether that template has aws:cdk:path metadata
 	}{
-		{"photoshare, CDK CLI context", photoshare, "photoshare-prod", []string{cliContext}},
-		{"photoshare, path metadata only", photoshare, "photoshare-prod", []string{`CDK_CONTEXT_JSON={"aws:cdk:enable-path-metadata":true,"stage":"prod"}`}},
-		{"split API, CDK CLI context", split, "wide-prod", []string{cliContext}},
+		{"photoshare, CDK CLI context", photoshare, "photoshare-prod", []string{cliContext}, true},
+		{"photoshare, path metadata only", photoshare, "photoshare-prod", []string{`CDK_CONTEXT_JSON={"aws:cdk:enable-path-metadata":true,"stage":"prod"}`}, true},
+		// cdk deploy --path-metadata false: plan itself synthesizes with it, and the API's Deployment is
+		// named the same either way.
+		{"photoshare, cdk deploy --path-metadata false", photoshare, "photoshare-prod", []string{`CDK_CONTEXT_JSON={"aws:cdk:enable-path-metadata":false,"stage":"prod"}`}, false},
+		{"split API, CDK CLI context", split, "wide-prod", []string{cliContext}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -281,8 +285,8 @@ func TestPlanQuietAfterCDKDeploy(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(string(body), `"aws:cdk:path"`) {
-				t.Fatal("the template has no aws:cdk:path metadata: the CDK CLI's context did not reach synth")
+			if strings.Contains(string(body), `"aws:cdk:path"`) != tt.pathMetadata {
+				t.Fatalf("aws:cdk:path metadata in the template: %v, want %v: the context did not reach synth", !tt.pathMetadata, tt.pathMetadata)
 			}
 			if tt.stack == "wide-prod" && !strings.Contains(string(body), `"AWS::CloudFormation::Stack"`) {
 				t.Fatal("the split spec's API is not split across nested stacks")

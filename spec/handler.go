@@ -59,7 +59,7 @@ func (v *validator) handlerFile(fp string, raw *rawFunction, handler, src string
 		var noGo *build.NoGoError
 		var multi *build.MultiplePackageError
 		switch {
-		case errors.As(err, &noGo):
+		case errors.As(err, &noGo), err == nil && len(pkg.GoFiles)+len(pkg.CgoFiles) == 0: // only tests
 			v.errorf(child(fp, "source"), "%s has no Go files to build for Lambda (linux/arm64): a go function's source folder is a package main; add main.go, or fix runtime or source", rel)
 		case errors.As(err, &multi):
 			v.errorf(child(fp, "source"), "%s mixes Go packages %s: a go function's source folder is one package main", rel, strings.Join(slices.Compact(slices.Sorted(slices.Values(multi.Packages))), " and "))

@@ -40,6 +40,7 @@ func TestHandlerFiles(t *testing.T) {
 		}, ""},
 		{"go library", "go", "", map[string]string{"lib.go": "package lib\n"}, "is package lib, not package main"},
 		{"go only for another platform", "go", "", map[string]string{"main.go": "//go:build windows\n\npackage main\n"}, "has no Go files to build for Lambda"},
+		{"go only tests", "go", "", map[string]string{"main_test.go": "package main\n"}, "has no Go files to build for Lambda"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

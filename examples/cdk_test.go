@@ -2,16 +2,20 @@
 package examples_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/underhood-dev/underhood/internal/cli"
 )
 
 // TestCDKSynth runs `cdk synth -c stage=prod` in every example folder through the real CDK CLI, which
-// runs underhood as the app named in cdk.json, and checks the stack it wrote.
+// runs underhood as the app named in cdk.json, and checks the stack it wrote; underhood plan against it
+// finds no change.
 func TestCDKSynth(t *testing.T) {
 	cdk, err := exec.LookPath("cdk")
 	if err != nil {
@@ -62,6 +66,14 @@ func TestCDKSynth(t *testing.T) {
 				if strings.Contains(string(data), dir) {
 					t.Errorf("template contains the absolute path %s", dir)
 				}
+			}
+			// What cdk deploy would deploy (the CLI's path metadata included) is what plan expects:
+			// after a deploy of an unchanged spec, plan finds nothing to change.
+			var stdout, stderr bytes.Buffer
+			code := cli.Run([]string{"plan", "--stage", "prod", "--against", filepath.Join(out, stacks[dir]+".template.json"),
+				filepath.Join(dir, "app.yaml")}, strings.NewReader(""), &stdout, &stderr)
+			if code != 0 || !strings.Contains(stdout.String(), "No resource changes.") {
+				t.Errorf("plan against the template cdk synth wrote: exit %d\n%s%s", code, stdout.String(), stderr.String())
 			}
 		})
 	}

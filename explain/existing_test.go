@@ -1,6 +1,8 @@
 package explain
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -101,6 +103,9 @@ graphql:
 functions:
   admin: { runtime: nodejs, source: ., access: { userPool: [ListUsers], radar: [query] } }
 `
+	if err := os.WriteFile(filepath.Join(dir, "index.js"), []byte("exports.handler = async () => ({});\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	app, err := spec.Parse("app.yaml", dir, []byte(src), "prod")
 	if err != nil {
 		t.Fatal(err)

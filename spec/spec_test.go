@@ -220,3 +220,32 @@ func TestTenMegabyteSpec(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestLocate: a spec element's field path leads to where it is written; an element the spec does not
+// write leads to the nearest one that is.
+func TestLocate(t *testing.T) {
+	data, err := os.ReadFile("../examples/photoshare/app.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path string
+		want spec.Pos
+	}{
+		{"api.photos", spec.Pos{Line: 53, Col: 3}},
+		{`api.photos.routes["DELETE /photos/{id}"]`, spec.Pos{Line: 61, Col: 7}},
+		{"functions.photos", spec.Pos{Line: 41, Col: 3}},
+		{"auth.userPool", spec.Pos{Line: 14, Col: 3}},
+		{"api.photos.routes[\"PUT /nowhere\"]", spec.Pos{Line: 57, Col: 5}}, // routes:
+		{"storage.nothing", spec.Pos{Line: 63, Col: 1}},
+		{"", spec.Pos{Line: 1, Col: 1}},
+	}
+	for _, tt := range tests {
+		if got := spec.Locate(data, tt.path); got != tt.want {
+			t.Errorf("Locate(%s) = %v, want %v", tt.path, got, tt.want)
+		}
+	}
+	if got := spec.Locate([]byte("{ not yaml"), "api.photos"); got != (spec.Pos{Line: 1, Col: 1}) {
+		t.Errorf("Locate on broken YAML = %v, want 1:1", got)
+	}
+}

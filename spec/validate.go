@@ -759,8 +759,11 @@ func (v *validator) functions() []Function {
 		case filepath.IsAbs(raw.Source):
 			v.errorf(child(fp, "source"), "must be relative to the spec file so the repo builds anywhere")
 		default:
-			if st, err := os.Stat(filepath.Join(v.dir, raw.Source)); err != nil || !st.IsDir() {
+			src := filepath.Join(v.dir, raw.Source)
+			if st, err := os.Stat(src); err != nil || !st.IsDir() {
 				v.errorf(child(fp, "source"), "folder %q does not exist next to the spec; create it or fix the path", raw.Source)
+			} else {
+				v.handlerFile(fp, raw, fn.Handler, src)
 			}
 		}
 		if raw.Bundle != nil {

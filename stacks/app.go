@@ -75,6 +75,7 @@ func New(scope constructs.Construct, app *spec.App, opts *Options) *AppStack {
 	awscdk.Tags_Of(s.Stack).Add(jsii.String("underhood:app"), jsii.String(app.Name), nil)
 	awscdk.Tags_Of(s.Stack).Add(jsii.String("underhood:stage"), jsii.String(app.Stage), nil)
 	b := &builder{app: app, opts: opts, s: s}
+	defer b.reraise()
 	// Order matters only for references: triggers need functions, the identity pool needs the user pool,
 	// storage grants need identity pool roles, APIs need all of them.
 	b.functions()
@@ -89,6 +90,7 @@ func New(scope constructs.Construct, app *spec.App, opts *Options) *AppStack {
 		awscdk.NewCfnWaitConditionHandle(s.Stack, jsii.String("NothingToCreate"), nil)
 	}
 	if !opts.SkipNag {
+		b.building = nil
 		applyNag(b)
 	}
 	return s
@@ -100,6 +102,8 @@ type builder struct {
 	s    *AppStack
 
 	graphQLScope constructs.Construct // holds the GraphQL API references, made on first use
+	// building is the spec element whose constructs are being made (nil: none), for reraise.
+	building *ElementError
 }
 
 func (b *builder) removal() *awscdk.RemovalPolicy {
@@ -124,6 +128,7 @@ func (b *builder) functions() {
 		if b.opts.BuildDir != "" {
 			buildDir = filepath.Join(b.opts.BuildDir, fn.Name)
 		}
+		b.at("functions."+fn.Name, scope, fn.Name)
 		b.s.Functions[fn.Name] = function.NewFunction(scope, fn.Name, &function.Props{
 			Runtime:      function.Runtime(fn.Runtime),
 			Source:       filepath.Join(fn.SourceRoot, fn.Source),
@@ -205,6 +210,7 @@ func (b *builder) auth() {
 			})
 		}
 	}
+	b.at("auth.userPool", b.s.Stack, "UserPool")
 	b.s.UserPool = auth.NewUserPool(b.s.Stack, "UserPool", props)
 
 	ip := a.IdentityPool
@@ -231,6 +237,7 @@ func (b *builder) auth() {
 			ipProps.Groups = append(ipProps.Groups, auth.GroupRole{Name: g.Name, Group: b.s.UserPool.Group(g.Name)})
 		}
 	}
+	b.at("auth.identityPool", b.s.Stack, "IdentityPool")
 	b.s.IdentityPool = auth.NewIdentityPool(b.s.Stack, "IdentityPool", ipProps)
 }
 
@@ -247,7 +254,11 @@ func (b *builder) storage() {
 	}
 	scope := constructs.NewConstruct(b.s.Stack, jsii.String("Storage"))
 	for _, bk := range b.app.Buckets {
-		props := &storage.BucketProps{Versioned: bk.Versioned, CorsAllowOrigins: bk.CorsOrigins, Removal: b.removal(), ExistingBucketName: bk.ExistingName}
+		b.at("storage."+bk.Name, scope, bk.Name)
+		props := &storage.BucketProps{Versioned: bk.Versioned, CorsAllowOrigins: bk.CorsOrigins, Removal: b.removal(), ExistingBucketName: bk.ExistingName,
+			// A destroy stage must be deletable with files in its buckets: S3 refuses to delete a bucket
+			// that holds any object or version, and the stack would end in DELETE_FAILED.
+			AutoDeleteObjects: b.app.Removal == spec.RemovalDestroy}
 		props.Notifications = b.notifications(bk.Name)
 		if len(props.Notifications) > 0 && bk.ExistingName == "" {
 			// Known before the bucket exists, so the permissions S3 checks need not reference it.
@@ -283,6 +294,7 @@ func (b *builder) storage() {
 			}
 			props.Indexes = append(props.Indexes, idx)
 		}
+		b.at("storage."+t.Name, scope, t.Name)
 		b.s.Tables[t.Name] = storage.NewTable(scope, t.Name, props)
 	}
 }
@@ -328,6 +340,7 @@ func storageActions(actions []string) []storage.Action {
 // origins its APIs allow (with a proxy integration the function must answer CORS itself).
 func (b *builder) functionAccess() {
 	for _, fn := range b.app.Functions {
+		b.at("functions."+fn.Name, b.s.Functions[fn.Name], "Function")
 		f := b.s.Functions[fn.Name].Fn
 		for _, g := range fn.Access {
 			key := envKey(g.Storage)
@@ -436,6 +449,7 @@ func (b *builder) apis() {
 	}
 	scope := constructs.NewConstruct(b.s.Stack, jsii.String("Apis"))
 	for _, api := range b.app.APIs {
+		b.at("api."+api.Name, scope, api.Name)
 		accessLogs := api.AccessLogs
 		props := &restapi.RestAPIProps{
 			Name:                 b.app.StackName() + "-" + api.Name,
@@ -526,6 +540,7 @@ func (b *builder) invokers(r spec.Route) []restapi.Grantee {
 }
 
 func (b *builder) outputs() {
+	b.building = nil
 	out := func(key string, value *string, desc string) {
 		awscdk.NewCfnOutput(b.s.Stack, jsii.String(key), &awscdk.CfnOutputProps{Value: value, Description: jsii.String(desc)})
 	}

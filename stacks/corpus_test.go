@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/underhood-dev/underhood/importer/amplify"
+	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -60,15 +61,7 @@ func importedCorpus(t *testing.T) []*importedProject {
 		}
 		p.res = res
 		// The corpus holds no function code (JSON only): a one-line handler stands in for each src folder.
-		for _, src := range res.Sources {
-			dir := filepath.Join(p.dir, filepath.FromSlash(src))
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(dir, "index.js"), []byte("exports.handler = async () => ({ statusCode: 200 });\n"), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		spectest.StubSources(t, p.dir, res.Sources)
 		path := filepath.Join(p.dir, "app.yaml")
 		if err := os.WriteFile(path, res.Spec, 0o644); err != nil {
 			t.Fatal(err)

@@ -3,6 +3,7 @@ package stacks_test
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -472,6 +473,84 @@ func TestDevStageDestroys(t *testing.T) {
 		if checked[typ] == 0 {
 			t.Errorf("no example has a %s in a destroy stage; the test checks nothing for it", typ)
 		}
+	}
+}
+
+// TestDestroyStagesEmptyBuckets: a destroy stage can really be deleted: each bucket is emptied first (CDK's Custom::S3AutoDeleteObjects: S3 refuses to delete a
+// bucket holding an object or an object version), and a retained stage has no such mechanism at all.
+func TestDestroyStagesEmptyBuckets(t *testing.T) {
+	tests := []struct {
+		example, stage string
+		destroy        bool
+	}{
+		{"iam-guest", "dev", true}, // its bucket is versioned
+		{"photoshare", "dev", true},
+		{"iam-guest", "prod", false},
+		{"photoshare", "prod", false},
+	}
+	var apps []*spec.App
+	for _, tt := range tests {
+		apps = append(apps, loadExample(t, tt.example, tt.stage, nil))
+	}
+	raw := synthApps(t, apps)
+	for i, tt := range tests {
+		t.Run(tt.example+" "+tt.stage, func(t *testing.T) {
+			tp := parseTemplate(t, raw[apps[i].StackName()])
+			wantPolicy := map[bool]string{true: "Delete", false: "Retain"}[tt.destroy]
+			for _, typ := range []string{"AWS::Cognito::UserPool", "AWS::Cognito::IdentityPool", "AWS::S3::Bucket"} {
+				for _, id := range tp.ofType(typ) {
+					if got := tp.Resources[id].DeletionPolicy; got != wantPolicy {
+						t.Errorf("%s %s: DeletionPolicy %q, want %s", typ, id, got, wantPolicy)
+					}
+				}
+			}
+			for _, id := range tp.ofType("AWS::Cognito::UserPool") {
+				if got := tp.Resources[id].Properties["DeletionProtection"]; (got == "ACTIVE") == tt.destroy {
+					t.Errorf("user pool %s: DeletionProtection %v in a stage with removal %s", id, got, tt.stage)
+				}
+			}
+			buckets := tp.ofType("AWS::S3::Bucket")
+			emptiers := tp.ofType("Custom::S3AutoDeleteObjects")
+			if !tt.destroy {
+				for id, r := range tp.Resources {
+					if strings.HasPrefix(r.Type, "Custom::") || strings.Contains(id, "AutoDeleteObjects") {
+						t.Errorf("%s (%s) in a retained stage", id, r.Type)
+					}
+				}
+				return
+			}
+			if len(buckets) == 0 || len(emptiers) != len(buckets) {
+				t.Fatalf("%d Custom::S3AutoDeleteObjects for %d buckets, want one each", len(emptiers), len(buckets))
+			}
+			for _, id := range emptiers {
+				r := tp.Resources[id]
+				ref, _ := r.Properties["BucketName"].(map[string]any)
+				if !slices.Contains(buckets, fmt.Sprint(ref["Ref"])) {
+					t.Errorf("%s empties %v, not one of the buckets %v", id, r.Properties["BucketName"], buckets)
+				}
+				token, _ := r.Properties["ServiceToken"].(map[string]any)["Fn::GetAtt"].([]any)
+				if len(token) != 2 || tp.Resources[fmt.Sprint(token[0])].Type != "AWS::Lambda::Function" {
+					t.Errorf("%s: ServiceToken %v is not a function of the stack", id, r.Properties["ServiceToken"])
+				}
+			}
+			// The provider may list and delete every object version and delete marker (s3:List* covers
+			// ListBucketVersions, s3:DeleteObject* DeleteObjectVersion): a versioned bucket is emptied too.
+			for _, b := range buckets {
+				found := false
+				for _, pid := range tp.ofType("AWS::S3::BucketPolicy") {
+					p := tp.Resources[pid].Properties
+					if fmt.Sprint(p["Bucket"]) != fmt.Sprint(map[string]any{"Ref": b}) {
+						continue
+					}
+					doc := string(mustJSON(t, p["PolicyDocument"]))
+					found = strings.Contains(doc, `"s3:DeleteObject*"`) && strings.Contains(doc, `"s3:List*"`) &&
+						strings.Contains(doc, "CustomS3AutoDeleteObjectsCustomResourceProviderRole")
+				}
+				if !found {
+					t.Errorf("bucket %s: its policy does not let the auto-delete provider list and delete object versions", b)
+				}
+			}
+		})
 	}
 }
 

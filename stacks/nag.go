@@ -51,8 +51,8 @@ var (
 	acceptGuests = acceptance{"AwsSolutions-COG7", "identity pool",
 		"The spec allows guests (%s): signed-out users get the guest role, which holds only what the spec grants guests"}
 	acceptNoBucketAccessLogs = acceptance{"AwsSolutions-S1", "S3 bucket",
-		"No server access logs: they need a second bucket per app that outlives the stack (a destroy stage could not " +
-			"delete it without a Lambda-backed custom resource, which underhood does not create); use CloudTrail data " +
+		"No server access logs: they need a second bucket per app that outlives the stack (a destroy stage empties " +
+			"and deletes the buckets it creates, and logs meant for an audit must not go with them); use CloudTrail data " +
 			"events for object-level audit"}
 	acceptNoPITR = acceptance{"AwsSolutions-DDB3", "DynamoDB table",
 		"The spec turns point-in-time recovery off (%s)"}

@@ -77,11 +77,15 @@ type BucketProps struct {
 	// CorsAllowOrigins empty means no CORS rule (the browser cannot use the bucket).
 	CorsAllowOrigins []string
 	Access           []AccessRule
-	// Removal nil means RETAIN. DESTROY deletes only an empty bucket: no
-	// autoDeleteObjects, which would add a Lambda-backed custom resource.
+	// Removal nil means RETAIN. DESTROY alone deletes only an empty bucket: S3 refuses to delete a
+	// bucket that holds an object or an object version.
 	Removal *awscdk.RemovalPolicy
+	// AutoDeleteObjects (only with Removal DESTROY) empties the bucket, every object version and delete
+	// marker included, before CloudFormation deletes it: CDK's autoDeleteObjects, a Lambda-backed custom
+	// resource (Custom::S3AutoDeleteObjects) per bucket and one provider function and role per stack.
+	AutoDeleteObjects bool
 	// ExistingBucketName references a bucket created elsewhere instead of creating one: Access
-	// and Grant apply to it; BucketName, Versioned, CorsAllowOrigins and Removal do not (the
+	// and Grant apply to it; BucketName, Versioned, CorsAllowOrigins, Removal and AutoDeleteObjects do not (the
 	// bucket's settings belong to the stack that owns it).
 	ExistingBucketName string
 	// Notifications make S3 invoke functions on object events, without a Lambda-backed custom
@@ -160,6 +164,13 @@ func NewBucket(scope constructs.Construct, id string, props *BucketProps) *Bucke
 		removal = awscdk.RemovalPolicy_RETAIN
 	}
 
+	autoDelete := p.AutoDeleteObjects
+	if autoDelete && removal != awscdk.RemovalPolicy_DESTROY {
+		// CDK would throw (a Go panic); report it and keep the objects.
+		b.addError("storage.Bucket: AutoDeleteObjects needs Removal DESTROY: a retained bucket keeps its objects")
+		autoDelete = false
+	}
+
 	bp := &awss3.BucketProps{
 		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
 		Encryption:        awss3.BucketEncryption_S3_MANAGED,
@@ -167,6 +178,7 @@ func NewBucket(scope constructs.Construct, id string, props *BucketProps) *Bucke
 		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
 		Versioned:         jsii.Bool(p.Versioned),
 		RemovalPolicy:     removal,
+		AutoDeleteObjects: jsii.Bool(autoDelete),
 	}
 	if p.BucketName != "" {
 		if msg := bucketNameProblem(p.BucketName); msg != "" {

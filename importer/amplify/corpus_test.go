@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -106,15 +107,11 @@ func importOpts(t testing.TB, dir string, opts Options) (*Result, Options) {
 }
 
 // loadSpec writes the spec next to the project copy and loads it with spec.Load. The corpus holds no
-// function source code (JSON files only), so the source folders the spec names are created empty
-// first, as the project's own src folders would be.
+// function source code (JSON files only), so the source folders the spec names are created first with
+// a stand-in for their handler file, as the project's own src folders would hold it.
 func loadSpec(t testing.TB, dir string, res *Result) *spec.App {
 	t.Helper()
-	for _, src := range res.Sources {
-		if err := os.MkdirAll(filepath.Join(dir, filepath.FromSlash(src)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	spectest.StubSources(t, dir, res.Sources)
 	path := filepath.Join(dir, "app.yaml")
 	if err := os.WriteFile(path, res.Spec, 0o644); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/underhood-dev/underhood/internal/spectest"
 )
 
 // configProject copies an example's spec and sample outputs into a temp folder.
@@ -29,15 +31,13 @@ func configProject(t *testing.T, ex string) (dir, specPath, outputsPath string) 
 			t.Fatal(err)
 		}
 	}
-	// spec.Load checks that function source folders exist; empty ones do.
+	// spec.Load checks that function source folders exist and hold the handler's file; stand-ins do.
 	fns, err := os.ReadDir(filepath.Join("..", "..", "examples", ex, "functions"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, fn := range fns {
-		if err := os.MkdirAll(filepath.Join(dir, "functions", fn.Name()), 0o755); err != nil {
-			t.Fatal(err)
-		}
+		spectest.StubSources(t, dir, []string{"functions/" + fn.Name()})
 	}
 	return dir, filepath.Join(dir, "app.yaml"), filepath.Join(dir, "outputs.sample.json")
 }

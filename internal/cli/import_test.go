@@ -21,6 +21,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -39,7 +40,8 @@ const (
 )
 
 // copyProject copies a corpus project into a fresh temporary folder and returns the copy's path.
-// With sources, it creates an empty src folder for each function, which the corpus (JSON only) lacks.
+// With sources, it creates each function's src folder, which the corpus (JSON only) lacks, with a
+// stand-in for its handler file.
 func copyProject(t *testing.T, name string, sources bool) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), name)
@@ -52,9 +54,7 @@ func copyProject(t *testing.T, name string, sources bool) string {
 			t.Fatal(err)
 		}
 		for _, fn := range fns {
-			if err := os.MkdirAll(filepath.Join(fn, "src"), 0o755); err != nil {
-				t.Fatal(err)
-			}
+			spectest.StubSources(t, fn, []string{"src"})
 		}
 	}
 	return dir

@@ -80,7 +80,7 @@ func runPlan(opts *planOptions, stdout, stderr io.Writer) error {
 		}
 		deployed = body
 	}
-	proposed, err := synthTemplate(app)
+	proposed, err := synthTemplate(app, opts.spec)
 	if err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}

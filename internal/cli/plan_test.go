@@ -326,3 +326,98 @@ func TestPlanNoCredentialsIsQuiet(t *testing.T) {
 		t.Errorf("the SDK printed to stderr before plan's error:\n%s", leaked)
 	}
 }
+
+// TestPlanQuietAfterCDKDeploy: the CDK CLI runs synth with aws:cdk:enable-path-metadata (and asset
+// metadata) in CDK_CONTEXT_JSON, and that is the template cdk deploy deploys. plan, with the same spec,
+// must find no change against it: for photoshare, and for an API split across nested stacks (whose
+// templates the parent names by a hash of their content).
+func TestPlanQuietAfterCDKDeploy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("synthesizes in a separate process")
+	}
+	// Separate processes: CDK reads CDK_CONTEXT_JSON when the jsii kernel (Node) starts.
+	bin := filepath.Join(t.TempDir(), "underhood")
+	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/underhood").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	run := func(env []string, args ...string) (int, string, string) {
+		var stdout, stderr strings.Builder
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), env...)
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if err != nil && !errors.As(err, &exit) {
+			t.Fatal(err)
+		}
+		return cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()
+	}
+	photoshare, err := filepath.Abs("../../examples/photoshare/app.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	split := splitSpec(t)
+	cliContext := `CDK_CONTEXT_JSON={"aws:cdk:enable-path-metadata":true,"aws:cdk:enable-asset-metadata":true,"stage":"prod"}`
+	tests := []struct {
+		name, spec, stack string
+		env               []string // of the synth that stands for cdk deploy's
+		pathMetadata      bool     // whether that template has aws:cdk:path metadata
+	}{
+		{"photoshare, CDK CLI context", photoshare, "photoshare-prod", []string{cliContext}, true},
+		{"photoshare, path metadata only", photoshare, "photoshare-prod", []string{`CDK_CONTEXT_JSON={"aws:cdk:enable-path-metadata":true,"stage":"prod"}`}, true},
+		// cdk deploy --path-metadata false: plan itself synthesizes with it, and the API's Deployment is
+		// named the same either way.
+		{"photoshare, cdk deploy --path-metadata false", photoshare, "photoshare-prod", []string{`CDK_CONTEXT_JSON={"aws:cdk:enable-path-metadata":false,"stage":"prod"}`}, false},
+		{"split API, CDK CLI context", split, "wide-prod", []string{cliContext}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := t.TempDir()
+			code, stdout, stderr := run(append(tt.env, "CDK_OUTDIR="+out), "synth", tt.spec)
+			if code != 0 {
+				t.Fatalf("synth: exit %d\n%s%s", code, stdout, stderr)
+			}
+			deployed := filepath.Join(out, tt.stack+".template.json")
+			body, err := os.ReadFile(deployed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(body), `"aws:cdk:path"`) != tt.pathMetadata {
+				t.Fatalf("aws:cdk:path metadata in the template: %v, want %v: the context did not reach synth", !tt.pathMetadata, tt.pathMetadata)
+			}
+			if tt.stack == "wide-prod" && !strings.Contains(string(body), `"AWS::CloudFormation::Stack"`) {
+				t.Fatal("the split spec's API is not split across nested stacks")
+			}
+			code, stdout, stderr = run(nil, "plan", "--stage", "prod", "--against", deployed, tt.spec)
+			if code != 0 || !strings.Contains(stdout, "No resource changes.") {
+				t.Errorf("plan: exit %d, want 0 and no resource changes\n%s%s", code, stdout, stderr)
+			}
+		})
+	}
+}
+
+// splitSpec writes a spec whose one API (220 routes under two top-level paths, no CORS) is split across
+// two nested stacks, and returns its path.
+func splitSpec(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "functions", "items"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "functions", "items", "index.mjs"), []byte("export const handler = async () => ({ statusCode: 200 });\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("version: 1\napp: wide\nstages: { prod: { removal: retain } }\n")
+	b.WriteString("functions:\n  items: { runtime: nodejs, source: functions/items }\napi:\n  wide:\n    authorization: none\n    routes:\n")
+	for _, top := range []string{"a", "b"} {
+		for i := 0; i < 110; i++ {
+			fmt.Fprintf(&b, "      GET /%s/x%03d: items\n", top, i)
+		}
+	}
+	path := filepath.Join(dir, "app.yaml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}

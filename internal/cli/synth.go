@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/underhood-dev/underhood/spec"
+	"github.com/underhood-dev/underhood/stacks"
 )
 
 type synthOptions struct {
@@ -22,6 +24,8 @@ type synthOptions struct {
 	quiet bool
 	noNag bool
 	spec  string
+	// addToStack adds constructs to the stack before synthesis: tests provoke CDK errors with it.
+	addToStack func(*stacks.AppStack)
 }
 
 func newSynthCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -64,7 +68,14 @@ func runSynth(opts *synthOptions, stdout, stderr io.Writer) error {
 	}
 	// Compare with the previous cloud assembly, if any, and warn about anything plan would block.
 	defer previousAssemblyGuard(appProps, app.StackName(), stderr)()
-	res, err := synthesize(app, appProps, opts.noNag)
+	res, err := synthesize(app, opts.spec, appProps, opts.noNag, opts.addToStack)
+	var failure *synthFailure
+	if errors.As(err, &failure) {
+		for _, l := range failure.lines {
+			fmt.Fprintln(stderr, l)
+		}
+		return &exitError{code: 1, msg: fmt.Sprintf("synthesis of %s failed: CDK raised the error above; nothing can be deployed", app.StackName())}
+	}
 	if err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}
@@ -99,13 +110,6 @@ func contextStage() string {
 		return ""
 	}
 	s, _ := ctx["stage"].(string)
-	return s
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
 	return s
 }
 

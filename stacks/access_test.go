@@ -77,7 +77,13 @@ func TestFunctionCognitoAndGraphQLAccess(t *testing.T) {
 				out := map[string][]string{}
 				role := roleOf(t, tp, fns[fn])
 				for _, st := range statements {
-					if st.where != role {
+					// The role's inline policy, or a policy of its own attached to it (a trigger's grant on
+					// the pool that calls it: inline, it would be a dependency cycle).
+					attached := false
+					if r := tp.Resources[st.where]; r.Type == "AWS::IAM::Policy" {
+						attached = strings.Contains(string(mustJSON(t, r.Properties["Roles"])), `{"Ref":"`+role+`"}`)
+					}
+					if st.where != role && !attached {
 						continue
 					}
 					for _, a := range st.actions {
@@ -126,7 +132,9 @@ func TestFunctionCognitoAndGraphQLAccess(t *testing.T) {
 				fn, name, value string
 			}{
 				{"adminQueries", "AUTH_RADAR7713FA94_USERPOOLID", tt.poolID},
-				{"addToGroup", "AUTH_RADAR7713FA94_USERPOOLID", tt.poolID},
+				// addToGroup handles the created pool's postConfirmation trigger: a variable naming that pool
+				// would be a dependency cycle (the pool names the function), so it reads the event's userPoolId.
+				{"addToGroup", "AUTH_RADAR7713FA94_USERPOOLID", map[bool]string{true: "", false: tt.poolID}[tt.stack == "gen1-dev"]},
 				{"addToGroup", "API_RADAR_GRAPHQLAPIIDOUTPUT", `"` + tt.apiID + `"`},
 				{"addToGroup", "API_RADAR_GRAPHQLAPIENDPOINTOUTPUT", `"` + tt.endpoint + `"`},
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsappsync"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -358,8 +359,21 @@ func (b *builder) functionAccess() {
 		if len(fn.UserPoolAccess) > 0 && b.s.UserPool != nil {
 			// The pool's ARN (an existing pool's too): every listed action is one Cognito authorizes on it.
 			pool := b.s.UserPool.Pool
-			pool.Grant(f, userPoolActions(fn.UserPoolAccess)...)
-			f.AddEnvironment(jsii.String(spec.UserPoolIDEnv(b.app.Auth.UserPool.Name)), pool.UserPoolId(), nil)
+			if b.triggersCreatedPool(fn.Name) {
+				// The pool names this function (LambdaConfig), so the function, or its role's inline
+				// policy, naming the pool would be a dependency cycle CloudFormation refuses. A policy of
+				// its own depends on the role and the pool and nothing depends on it; the function reads
+				// the pool id from each trigger event (userPoolId), as Amplify's triggers do.
+				actions := userPoolActions(fn.UserPoolAccess)
+				awsiam.NewPolicy(b.s.Functions[fn.Name].Construct, jsii.String("UserPoolAccess"), &awsiam.PolicyProps{
+					Roles: &[]awsiam.IRole{b.s.Functions[fn.Name].Role},
+					Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+						Actions: &actions, Resources: &[]*string{pool.UserPoolArn()}})},
+				})
+			} else {
+				pool.Grant(f, userPoolActions(fn.UserPoolAccess)...)
+				f.AddEnvironment(jsii.String(spec.UserPoolIDEnv(b.app.Auth.UserPool.Name)), pool.UserPoolId(), nil)
+			}
 		}
 		for _, g := range fn.GraphQLAccess {
 			api := b.graphQLAPI(g.API)
@@ -392,6 +406,21 @@ func (b *builder) functionTriggers(fn spec.Function) {
 			f.AddStreamSource("Stream"+upperFirst(e.DynamoDB), b.s.Tables[e.DynamoDB].StreamArn())
 		}
 	}
+}
+
+// triggersCreatedPool says whether the function handles a trigger of a user pool this stack creates (an
+// existing pool's triggers are not attached).
+func (b *builder) triggersCreatedPool(name string) bool {
+	up := b.app.Auth.UserPool
+	if up.Existing != nil {
+		return false
+	}
+	for _, t := range up.Triggers {
+		if t.Function == name {
+			return true
+		}
+	}
+	return false
 }
 
 func userPoolActions(names []string) []*string {

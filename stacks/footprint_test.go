@@ -137,7 +137,7 @@ graphql:
   radar: { authorization: [user-pool] }
 functions:
   nightly:
-    runtime: python
+    runtime: nodejs
     source: functions/catalog
     handler: index.handler
     schedule: cron(0 3 * * ? *)

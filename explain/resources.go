@@ -491,7 +491,12 @@ func (e *explainer) function(w *writer, f spec.Function) {
 	for _, g := range f.Access {
 		w.line("- Its role may %s `%s` (`functions.%s.access`).", andList(g.Actions), g.Storage, f.Name)
 	}
-	if len(f.UserPoolAccess) > 0 {
+	switch {
+	case len(f.UserPoolAccess) > 0 && e.app.TriggersCreatedPool(f.Name):
+		w.line("- Its role may call %s on the user pool (`functions.%s.access.userPool`, a policy of its own: the pool "+
+			"invokes it, so an inline grant or a variable naming the pool would be a dependency cycle); it reads the pool id "+
+			"from each trigger event (`userPoolId`).", andList(quoteAll(f.UserPoolAccess)), f.Name)
+	case len(f.UserPoolAccess) > 0:
 		w.line("- Its role may call %s on the user pool (`functions.%s.access.userPool`), and it gets the pool id in `%s`.",
 			andList(quoteAll(f.UserPoolAccess)), f.Name, spec.UserPoolIDEnv(e.up.Name))
 	}

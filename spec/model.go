@@ -72,6 +72,22 @@ type Environment struct {
 	Stage, Account, Region string
 }
 
+// TriggersCreatedPool says whether function fn handles a trigger of a user pool the stack creates (an
+// existing pool's triggers are not attached). Such a function cannot name the pool (an environment
+// variable, an inline grant): the pool names the function, and CloudFormation refuses the cycle. Its
+// grant on the pool is a policy of its own, and it reads the pool id from each trigger event.
+func (a *App) TriggersCreatedPool(fn string) bool {
+	if a.Auth == nil || a.Auth.UserPool == nil || a.Auth.UserPool.Existing != nil {
+		return false
+	}
+	for _, t := range a.Auth.UserPool.Triggers {
+		if t.Function == fn {
+			return true
+		}
+	}
+	return false
+}
+
 // StackName is the CloudFormation stack name: <app>-<stage>.
 func (a *App) StackName() string { return a.Name + "-" + a.Stage }
 

@@ -359,7 +359,7 @@ func (b *builder) functionAccess() {
 		if len(fn.UserPoolAccess) > 0 && b.s.UserPool != nil {
 			// The pool's ARN (an existing pool's too): every listed action is one Cognito authorizes on it.
 			pool := b.s.UserPool.Pool
-			if b.triggersCreatedPool(fn.Name) {
+			if b.app.TriggersCreatedPool(fn.Name) {
 				// The pool names this function (LambdaConfig), so the function, or its role's inline
 				// policy, naming the pool would be a dependency cycle CloudFormation refuses. A policy of
 				// its own depends on the role and the pool and nothing depends on it; the function reads
@@ -406,21 +406,6 @@ func (b *builder) functionTriggers(fn spec.Function) {
 			f.AddStreamSource("Stream"+upperFirst(e.DynamoDB), b.s.Tables[e.DynamoDB].StreamArn())
 		}
 	}
-}
-
-// triggersCreatedPool says whether the function handles a trigger of a user pool this stack creates (an
-// existing pool's triggers are not attached).
-func (b *builder) triggersCreatedPool(name string) bool {
-	up := b.app.Auth.UserPool
-	if up.Existing != nil {
-		return false
-	}
-	for _, t := range up.Triggers {
-		if t.Function == name {
-			return true
-		}
-	}
-	return false
 }
 
 func userPoolActions(names []string) []*string {

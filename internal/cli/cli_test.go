@@ -191,7 +191,8 @@ func TestSynthMissingPackage(t *testing.T) {
 	spec := filepath.Join(dir, "app.yaml")
 
 	exit, _, errs := run("synth", "--quiet", "--no-nag", "--out", filepath.Join(dir, "cdk.out"), spec)
-	want := "error: shop-dev/Functions/hello: function \"hello\": " + filepath.Join(fn, "index.mjs") + ":1:" +
+	// The construct's error is placed on the spec element it was built for (the function's key).
+	want := filepath.Join(dir, "app.yaml") + ":23:3: functions.hello: shop-dev/Functions/hello: function \"hello\": " + filepath.Join(fn, "index.mjs") + ":1:" +
 		strconv.Itoa(strings.Index(code, `"tinycase"`)+1) + ": cannot find package \"tinycase\": it is not installed in " +
 		filepath.Join(fn, "node_modules") + "; install the packages first: cd " + fn + " && npm ci\n"
 	if exit != 1 || !strings.Contains(errs, want) || !strings.Contains(errs, "shop-dev has 1 error(s)") {

@@ -48,7 +48,7 @@ auth:
 functions:
   fnA: { runtime: nodejs, source: functions/catalog, access: { files: [read, write, delete], items: [read], logs: [write, delete] } }
   fnB: { runtime: nodejs, source: functions/catalog, access: { media: [write], items: [delete] } }
-  fnC: { runtime: python, source: functions/catalog, handler: index.handler }
+  fnC: { runtime: nodejs, source: functions/catalog, handler: index.handler }
 storage:
   files:
     type: s3

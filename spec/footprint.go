@@ -132,6 +132,9 @@ type roleAcc struct {
 	// inline policy statements by purpose; shared: statements of the policy every signed-in user's role
 	// holds (the authenticated role and the group roles).
 	stmts map[string][]string
+	// ownPolicies counts the AWS::IAM::Policy documents attached to the role besides its inline policy
+	// (a trigger's grant on the pool that invokes it): each adds a document's frame.
+	ownPolicies int
 }
 
 // Estimate counts what synth would build for app.
@@ -304,6 +307,21 @@ func (e *estimator) storage() {
 			}
 		}
 	}
+	if e.app.Removal == RemovalDestroy {
+		// Each created bucket is emptied on delete (CDK's autoDeleteObjects): a custom resource per
+		// bucket, and one provider function with its role per stack.
+		emptied := 0
+		for _, b := range e.app.Buckets {
+			if b.ExistingName == "" {
+				emptied++
+			}
+		}
+		e.main.add("storage", "Custom::S3AutoDeleteObjects", emptied)
+		if emptied > 0 {
+			e.main.add("storage", "AWS::IAM::Role", 1)
+			e.main.add("storage", "AWS::Lambda::Function", 1)
+		}
+	}
 	for _, t := range e.app.Tables {
 		if t.ExistingName == "" {
 			e.main.add("storage", "AWS::DynamoDB::Table", 1)
@@ -347,6 +365,11 @@ func (e *estimator) functionAccess() {
 				poolID = u.Existing.ID
 			}
 			r.add("userPool", statement(acts, "", e.arn("cognito-idp", "userpool/"+poolID)))
+			if e.app.TriggersCreatedPool(fn.Name) {
+				// A policy of its own (App.TriggersCreatedPool): inline, it would be a dependency cycle.
+				e.main.add("functions", "AWS::IAM::Policy", 1)
+				r.ownPolicies++
+			}
 		}
 		for _, g := range fn.GraphQLAccess {
 			id := ""
@@ -663,7 +686,7 @@ func (e *estimator) finishPolicies() {
 	for _, key := range e.roleOrder {
 		r := e.roles[key]
 		rf := RoleFootprint{Kind: r.kind, Name: r.name, Parts: map[string]int{}}
-		own := policyChars(r.stmts, rf.Parts)
+		own := policyChars(r.stmts, rf.Parts) + r.ownPolicies*(len(`{"Statement":[],"Version":"2012-10-17"}`)-1)
 		if r.kind == RoleAuthenticated {
 			own = 0
 			rf.Parts = map[string]int{}

@@ -1,1 +1,5 @@
-this is not Go
+//go:build (linux
+
+package main
+
+func main() {}

@@ -298,41 +298,30 @@ func (a *rawCustomAttr) decodeNode(d *decoder, n *yaml.Node, path string) bool {
 }
 
 func (s *rawSecret) decodeNode(d *decoder, n *yaml.Node, path string) bool {
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	if n.Kind != yaml.ScalarNode {
-		return false
-	}
-	// Never echo the value: it may be a real secret.
-	s.plaintext = true
-	d.r.at(nodePos(n), path, "secrets are never written in the spec; store the secret in AWS Secrets Manager and reference it: { secretsManager: NAME } (optionally with jsonField)")
-	return true
+	s.plaintext = d.plaintextRef(n, path, "secrets are never written in the spec; store the secret in AWS Secrets Manager and reference it: { secretsManager: NAME } (optionally with jsonField)")
+	return s.plaintext
 }
 
 func (s *rawValueRef) decodeNode(d *decoder, n *yaml.Node, path string) bool {
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	if n.Kind != yaml.ScalarNode {
-		return false
-	}
-	// Never echo the value: it may be a real key.
-	s.plaintext = true
-	d.r.at(nodePos(n), path, "the value itself is never written in the spec; reference where it lives: { stack: STACK, output: KEY } (e.g. Amplify's API stack's GraphQLAPIKeyOutput), { secretsManager: NAME } or { ssm: PARAMETER }")
-	return true
+	s.plaintext = d.plaintextRef(n, path, "the value itself is never written in the spec; reference where it lives: { stack: STACK, output: KEY } (e.g. Amplify's API stack's GraphQLAPIKeyOutput), { secretsManager: NAME } or { ssm: PARAMETER }")
+	return s.plaintext
 }
 
 func (s *rawFunctionSecret) decodeNode(d *decoder, n *yaml.Node, path string) bool {
+	s.plaintext = d.plaintextRef(n, path, "secrets are never written in the spec; store the value in Secrets Manager or SSM Parameter Store and reference it: { secretsManager: NAME } or { ssmParameter: /NAME }")
+	return s.plaintext
+}
+
+// plaintextRef reports a reference written as a plain value, with msg, and says whether it was one
+// (then decoding of the node is done). The value is never echoed: it may be a real secret.
+func (d *decoder) plaintextRef(n *yaml.Node, path, msg string) bool {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
 	if n.Kind != yaml.ScalarNode {
 		return false
 	}
-	// Never echo the value: it may be a real secret.
-	s.plaintext = true
-	d.r.at(nodePos(n), path, "secrets are never written in the spec; store the value in Secrets Manager or SSM Parameter Store and reference it: { secretsManager: NAME } or { ssmParameter: /NAME }")
+	d.r.at(nodePos(n), path, "%s", msg)
 	return true
 }
 

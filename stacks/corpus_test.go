@@ -50,7 +50,7 @@ func importedCorpus(t *testing.T) []*importedProject {
 			continue
 		}
 		src := filepath.Join(corpusDir, e.Name())
-		p := &importedProject{name: e.Name(), src: src, dir: copyTree(t, src)}
+		p := &importedProject{name: e.Name(), src: src, dir: spectest.CopyTree(t, src)}
 		res, err := amplify.Import(p.dir, amplify.Options{})
 		var envErr *amplify.EnvError
 		if errors.As(err, &envErr) {
@@ -78,29 +78,6 @@ func importedCorpus(t *testing.T) []*importedProject {
 	}
 	corpusCache = projects
 	return projects
-}
-
-func copyTree(t *testing.T, src string) string {
-	t.Helper()
-	dst := filepath.Join(t.TempDir(), filepath.Base(src))
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
 }
 
 // readJSON reads a corpus project's JSON file into v; false when the file is not there.

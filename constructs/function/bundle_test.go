@@ -20,6 +20,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/underhood-dev/underhood/constructs/function"
+	"github.com/underhood-dev/underhood/internal/spectest"
 )
 
 const (
@@ -75,30 +76,6 @@ func files(t *testing.T, dir string) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// copyDir copies a fixture into a fresh temporary folder (every test may change its copy).
-func copyDir(t *testing.T, src string) string {
-	t.Helper()
-	dst := filepath.Join(t.TempDir(), filepath.Base(src))
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
 }
 
 // node22 is the Node 22 binary of tools/ (the Lambda runtime's major version).
@@ -272,15 +249,15 @@ func TestNodeSourceMapsOption(t *testing.T) {
 // fix: a package not installed (a fresh clone), a package not in package.json, a handler naming no
 // export or no file, a syntax error.
 func TestNodeBundleErrors(t *testing.T) {
-	noModules := copyDir(t, tsSrc)
+	noModules := spectest.CopyTree(t, tsSrc)
 	if err := os.RemoveAll(filepath.Join(noModules, "node_modules")); err != nil {
 		t.Fatal(err)
 	}
-	unlisted := copyDir(t, tsSrc)
+	unlisted := spectest.CopyTree(t, tsSrc)
 	if err := os.WriteFile(filepath.Join(unlisted, "package.json"), []byte(`{"name": "x"}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	noLock := copyDir(t, tsSrc)
+	noLock := spectest.CopyTree(t, tsSrc)
 	if err := os.Remove(filepath.Join(noLock, "package-lock.json")); err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +315,7 @@ func TestNodeBundleReproducible(t *testing.T) {
 	var bundles [][]byte
 	var paths []string
 	for range 2 {
-		src, buildDir := copyDir(t, tsSrc), t.TempDir()
+		src, buildDir := spectest.CopyTree(t, tsSrc), t.TempDir()
 		paths = append(paths, src, buildDir)
 		r := synthFunctions(t, []function.Props{{Runtime: function.RuntimeNodejs, Source: src, BuildDir: buildDir, Bundle: function.NodeBundle{SourceMap: true}}})[0]
 		if len(r.errs) != 0 {
@@ -465,7 +442,7 @@ func TestPythonRequirements(t *testing.T) {
 	offlinePip(t)
 	var srcs []string
 	for range 2 {
-		src := copyDir(t, pyReq)
+		src := spectest.CopyTree(t, pyReq)
 		for _, f := range []string{"__pycache__/index.cpython-313.pyc", ".venv/pyvenv.cfg", "venv/pyvenv.cfg", "venv/lib/site.py"} {
 			if err := os.MkdirAll(filepath.Dir(filepath.Join(src, f)), 0o755); err != nil {
 				t.Fatal(err)
@@ -528,7 +505,7 @@ func TestPythonRequirements(t *testing.T) {
 // that say what to do; each names the function.
 func TestPythonErrors(t *testing.T) {
 	offlinePip(t)
-	src := copyDir(t, pyReq)
+	src := spectest.CopyTree(t, pyReq)
 	if err := os.WriteFile(filepath.Join(src, "requirements.txt"), []byte("nosuchpackage==1.0\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -566,8 +543,8 @@ func TestBuildDirOverlap(t *testing.T) {
 		src   string
 		build func(src, out string) error
 	}{
-		{"Python", copyDir(t, pyReq), function.BuildPython},
-		{"Node", copyDir(t, tsSrc), func(src, out string) error {
+		{"Python", spectest.CopyTree(t, pyReq), function.BuildPython},
+		{"Node", spectest.CopyTree(t, tsSrc), func(src, out string) error {
 			_, err := function.BundleNode(src, "index.handler", out, function.NodeBundle{})
 			return err
 		}},

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/underhood-dev/underhood/internal/awsrules"
 )
 
 // checkQuotas reports every service quota (quotas.go) the stacks synth would build exceed, from the
@@ -15,14 +17,14 @@ func (v *validator) checkQuotas(app *App) {
 	for _, e := range fp.Errors {
 		v.errorf(e.Path, "even split into nested stacks (one per top-level path segment), these routes keep %d resources in the app stack, "+
 			"where only %d fit under underhood's budget of %d resources (CloudFormation allows %d per stack, a quota AWS does not raise): "+
-			"use fewer top-level path segments, or move routes into another API", e.ParentCost, e.Budget, StackResourceBudget, QuotaStackResources)
+			"use fewer top-level path segments, or move routes into another API", e.ParentCost, e.Budget, StackResourceBudget, awsrules.QuotaStackResources)
 	}
 	for i, a := range fp.APIs {
 		api := &app.APIs[i]
 		if a.Resources <= api.ResourceQuota {
 			continue
 		}
-		if api.ResourceQuota > QuotaAPIResources {
+		if api.ResourceQuota > awsrules.QuotaAPIResources {
 			v.errorf(child(child("api", api.Name), "routes"), "the routes need %d API Gateway resources (the root / and each distinct path part), more than the %d declared in api.%s.quotas.resources: "+
 				"have AWS raise the \"Resources per API\" quota of this API further (Service Quotas, Amazon API Gateway) and declare the new value, or move routes into another API",
 				a.Resources, api.ResourceQuota, api.Name)
@@ -31,55 +33,55 @@ func (v *validator) checkQuotas(app *App) {
 		v.errorf(child(child("api", api.Name), "routes"), "the routes need %d API Gateway resources (the root / and each distinct path part); API Gateway allows %d per REST API by default "+
 			"(quota \"Resources per API\"): move routes into another API, or have AWS raise the quota for this API (Service Quotas, Amazon API Gateway; "+
 			"raised per API, so for every stage's API) and declare it with api.%s.quotas.resources: N",
-			a.Resources, QuotaAPIResources, api.Name)
+			a.Resources, awsrules.QuotaAPIResources, api.Name)
 	}
 
 	main := &fp.Stacks[0]
-	if n := main.Total(); n > QuotaStackResources {
+	if n := main.Total(); n > awsrules.QuotaStackResources {
 		v.errorf("app", "stack %s would hold %d resources (%s); CloudFormation allows %d per stack, a quota AWS does not raise: "+
 			"split the app into two specs (two stacks), or declare fewer functions, storage or APIs (API routes already move into nested stacks on their own)",
-			main.Name, n, sectionList(main.bySection), QuotaStackResources)
+			main.Name, n, sectionList(main.bySection), awsrules.QuotaStackResources)
 	}
 	for _, s := range fp.Stacks[1:] {
 		// Unreachable while restplan.ShardCapacity keeps a nested stack far below the quota; checked so
 		// that a change there cannot slip through.
-		if n := s.Total(); n > QuotaStackResources {
+		if n := s.Total(); n > awsrules.QuotaStackResources {
 			v.errorf(child(child("api", s.API), "routes"), "the nested stack of the routes under %s would hold %d resources; CloudFormation allows %d per stack: spread these routes over more path segments",
-				s.Root, n, QuotaStackResources)
+				s.Root, n, awsrules.QuotaStackResources)
 		}
 	}
-	if main.Outputs > QuotaStackOutputs {
+	if main.Outputs > awsrules.QuotaStackOutputs {
 		v.errorf("app", "stack %s would have %d outputs (Region, the user pool's and identity pool's ids, 2 per API, 1 per bucket and table); "+
 			"CloudFormation allows %d per stack, a quota AWS does not raise: split the app into two specs (two stacks)",
-			main.Name, main.Outputs, QuotaStackOutputs)
+			main.Name, main.Outputs, awsrules.QuotaStackOutputs)
 	}
 	for _, s := range fp.Stacks {
-		if s.Bytes > QuotaTemplateBytes {
+		if s.Bytes > awsrules.QuotaTemplateBytes {
 			where, name := "app", s.Name
 			if s.API != "" {
 				where = child(child("api", s.API), "routes")
 			}
 			v.errorf(where, "the template of stack %s would be about %s bytes; CloudFormation takes templates up to 1 MB (%s bytes), a quota AWS does not raise: "+
 				"split the app into two specs (two stacks), or shorten what fills it (environment values, descriptions)",
-				name, thousands(s.Bytes), thousands(QuotaTemplateBytes))
+				name, thousands(s.Bytes), thousands(awsrules.QuotaTemplateBytes))
 		}
 	}
 	for _, f := range fp.Functions {
-		if f.PolicyBytes <= QuotaLambdaPolicyBytes {
+		if f.PolicyBytes <= awsrules.QuotaLambdaPolicyBytes {
 			continue
 		}
 		v.errorf(child("functions", f.Name), "the function's resource-based policy would hold %d statements (one per API that routes to it, per Cognito trigger it handles, per bucket that notifies it, and for its schedule), "+
 			"up to %s bytes with the longest names AWS generates; Lambda allows 20 KB (%s bytes) per function, a quota AWS does not raise: give some APIs a function of their own",
-			f.Statements, thousands(f.PolicyBytes), thousands(QuotaLambdaPolicyBytes))
+			f.Statements, thousands(f.PolicyBytes), thousands(awsrules.QuotaLambdaPolicyBytes))
 	}
 	for _, r := range fp.Roles {
-		if r.Chars <= QuotaRolePolicyChars {
+		if r.Chars <= awsrules.QuotaRolePolicyChars {
 			continue
 		}
 		path, who, fix := roleTarget(r)
 		v.errorf(path, "the inline policies of %s would reach %s characters (%s) with the longest names AWS generates; IAM allows %s per role "+
 			"(whitespace not counted), a quota AWS does not raise: %s",
-			who, thousands(r.Chars), partList(r.Parts), thousands(QuotaRolePolicyChars), fix)
+			who, thousands(r.Chars), partList(r.Parts), thousands(awsrules.QuotaRolePolicyChars), fix)
 	}
 }
 

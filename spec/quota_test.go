@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/underhood-dev/underhood/internal/awsrules"
 	"github.com/underhood-dev/underhood/internal/restplan"
 	"github.com/underhood-dev/underhood/spec"
 )
@@ -146,11 +147,11 @@ func TestNestedStacksStayUnderTheQuota(t *testing.T) {
 			t.Errorf("%d routes: not split", n)
 		}
 		for _, s := range fp.Stacks[1:] {
-			if s.Total() > restplan.ShardCapacity || s.Bytes > spec.QuotaTemplateBytes {
+			if s.Total() > restplan.ShardCapacity || s.Bytes > awsrules.QuotaTemplateBytes {
 				t.Errorf("%d routes: nested stack %s holds %d resources, about %d bytes", n, s.Name, s.Total(), s.Bytes)
 			}
 		}
-		if total := fp.Stacks[0].Total(); total > spec.QuotaStackResources {
+		if total := fp.Stacks[0].Total(); total > awsrules.QuotaStackResources {
 			t.Errorf("%d routes: the app stack holds %d resources", n, total)
 		}
 	}
@@ -160,7 +161,7 @@ func TestNestedStacksStayUnderTheQuota(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range spec.Estimate(app).Roles {
-		if r.Chars > spec.QuotaRolePolicyChars/2 {
+		if r.Chars > awsrules.QuotaRolePolicyChars/2 {
 			t.Errorf("role %s %s: %d characters for 1000 IAM routes", r.Kind, r.Name, r.Chars)
 		}
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/underhood-dev/underhood/internal/awsrules"
 )
 
 var (
@@ -1105,10 +1107,10 @@ func (v *validator) apis() []API {
 				api.BurstLimit = t.BurstLimit
 			}
 		}
-		api.ResourceQuota = QuotaAPIResources
+		api.ResourceQuota = awsrules.QuotaAPIResources
 		if q := raw.Quotas; q != nil && q.Resources != 0 {
-			if q.Resources < QuotaAPIResources {
-				v.errorf(child(child(ap, "quotas"), "resources"), "%d is below API Gateway's default of %d resources per REST API; declare only a quota AWS has raised for this API, or remove it", q.Resources, QuotaAPIResources)
+			if q.Resources < awsrules.QuotaAPIResources {
+				v.errorf(child(child(ap, "quotas"), "resources"), "%d is below API Gateway's default of %d resources per REST API; declare only a quota AWS has raised for this API, or remove it", q.Resources, awsrules.QuotaAPIResources)
 			} else {
 				api.ResourceQuota = q.Resources
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/underhood-dev/underhood/emit"
+	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -35,7 +36,7 @@ func TestSchemaAmplifyOutputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ex := range examples {
+	for _, ex := range spectest.Examples(t) {
 		t.Run(ex, func(t *testing.T) {
 			out, err := load(t, ex).AmplifyOutputsJSON()
 			if err != nil {

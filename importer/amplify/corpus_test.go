@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -54,27 +53,7 @@ func corpusProjects(t testing.TB) []string {
 // corrupt files without touching the corpus.
 func copyProject(t testing.TB, project string) string {
 	t.Helper()
-	src := filepath.Join(corpusDir(t), project)
-	dst := filepath.Join(t.TempDir(), project)
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
+	return spectest.CopyTree(t, filepath.Join(corpusDir(t), project))
 }
 
 // importProject imports a project copy. A project with several envs and no choice imports its first

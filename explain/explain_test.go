@@ -2,7 +2,6 @@ package explain
 
 import (
 	"bytes"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -30,27 +29,6 @@ func TestGolden(t *testing.T) {
 			app, path := load(t, ex)
 			golden.Check(t, filepath.Join("testdata", ex+".md"), Markdown(app, path))
 		})
-	}
-}
-
-// explain must stay pure Go: importing a CDK package would pull in jsii and Node and make
-// `underhood explain` slow. go list sees the whole import graph, tests excluded.
-func TestNoCDKDependency(t *testing.T) {
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go command not on PATH")
-	}
-	out, err := exec.Command(gobin, "list", "-deps", ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list -deps: %v\n%s", err, out)
-	}
-	for _, pkg := range strings.Fields(string(out)) {
-		if strings.Contains(pkg, "aws-cdk-go") || strings.Contains(pkg, "jsii-runtime-go") || strings.Contains(pkg, "constructs-go") {
-			t.Errorf("explain depends on %s", pkg)
-		}
-	}
-	if !strings.Contains(string(out), "github.com/underhood-dev/underhood/spec") {
-		t.Errorf("go list output does not look right:\n%s", out)
 	}
 }
 

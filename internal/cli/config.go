@@ -91,22 +91,12 @@ func runConfig(opts *configOptions, stdout, stderr io.Writer) error {
 	if !opts.fromStack && (opts.profile != "" || opts.region != "") && !readsSecrets(app) {
 		return &exitError{code: exitUsage, msg: "--profile and --region need --from-stack (or a GraphQL API key in Secrets Manager or SSM)"}
 	}
-	targets := make([]spec.FrontendFile, 0, len(opts.outs))
-	for i := range opts.outs {
-		targets = append(targets, spec.FrontendFile{Format: opts.formats[i], Path: opts.outs[i]})
-	}
-	if len(targets) == 0 {
-		if len(app.Frontend) == 0 {
-			return &exitError{code: exitFailure, msg: opts.spec + ": no frontend: files listed; add some or use --format and --out"}
-		}
-		dir := filepath.Dir(opts.spec)
-		for _, f := range app.Frontend {
-			targets = append(targets, spec.FrontendFile{Format: f.Format, Path: filepath.Join(dir, filepath.FromSlash(f.Path))})
-		}
+	targets, err := configTargets(opts, app)
+	if err != nil {
+		return err
 	}
 
 	var outputs emit.StackOutputs
-	var err error
 	if opts.fromStack {
 		outputs, err = stackOutputs(opts, app)
 	} else {
@@ -124,51 +114,12 @@ func runConfig(opts *configOptions, stdout, stderr io.Writer) error {
 		return &exitError{code: exitFailure, msg: err.Error()}
 	}
 
-	// The wiring module imports amplify_outputs.json, so that file must be written too.
-	hasModule := false
-	for _, t := range targets {
-		switch t.Format {
-		case emit.FormatAmplifyOutputs:
-			cfg.OutputsFile = t.Path
-		case emit.FormatAmplifyConfig:
-			hasModule = true
-		}
+	files, err := renderFiles(cfg, targets)
+	if err != nil {
+		return err
 	}
-	if hasModule && cfg.OutputsFile == "" {
-		return &exitError{code: exitFailure, msg: "amplify-config imports amplify_outputs.json, which no target writes; add { format: amplify-outputs, path: ... } to frontend (or --format amplify-outputs --out PATH)"}
-	}
-
-	// Render everything before writing anything.
-	files := make([]configFile, 0, len(targets))
-	for _, t := range targets {
-		data, err := cfg.Render(t.Format, t.Path)
-		if err != nil {
-			return &exitError{code: exitFailure, msg: fmt.Sprintf("%s: %v", t.Path, err)}
-		}
-		files = append(files, configFile{t.Path, data})
-	}
-
 	if opts.check {
-		stale := 0
-		for _, f := range files {
-			old, err := os.ReadFile(f.path)
-			switch {
-			case errors.Is(err, os.ErrNotExist):
-				fmt.Fprintf(stderr, "%s: missing\n", f.path)
-				stale++
-			case err != nil:
-				fmt.Fprintf(stderr, "%s: %v\n", f.path, err)
-				stale++
-			case !bytes.Equal(old, f.data):
-				fmt.Fprintf(stderr, "%s: differs from what underhood config writes\n", f.path)
-				stale++
-			}
-		}
-		if stale > 0 {
-			return &exitError{code: exitFailure, msg: fmt.Sprintf("%d of %d frontend files are out of date; run underhood config without --check", stale, len(files))}
-		}
-		fmt.Fprintf(stdout, "%d frontend files up to date\n", len(files))
-		return nil
+		return checkFiles(files, stdout, stderr)
 	}
 	if !opts.dropUnknown {
 		if err := refuseUnknownKeys(targets, files, app.Stage, stderr); err != nil {
@@ -181,6 +132,78 @@ func runConfig(opts *configOptions, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", f.path)
 	}
+	return nil
+}
+
+// renderFiles renders every target, before anything is written.
+func renderFiles(cfg *emit.Config, targets []spec.FrontendFile) ([]configFile, error) {
+	// The wiring module imports amplify_outputs.json, so that file must be written too.
+	hasModule := false
+	for _, t := range targets {
+		switch t.Format {
+		case emit.FormatAmplifyOutputs:
+			cfg.OutputsFile = t.Path
+		case emit.FormatAmplifyConfig:
+			hasModule = true
+		}
+	}
+	if hasModule && cfg.OutputsFile == "" {
+		return nil, &exitError{code: exitFailure, msg: "amplify-config imports amplify_outputs.json, which no target writes; add { format: amplify-outputs, path: ... } to frontend (or --format amplify-outputs --out PATH)"}
+	}
+
+	// Render everything before writing anything.
+	files := make([]configFile, 0, len(targets))
+	for _, t := range targets {
+		data, err := cfg.Render(t.Format, t.Path)
+		if err != nil {
+			return nil, &exitError{code: exitFailure, msg: fmt.Sprintf("%s: %v", t.Path, err)}
+		}
+		files = append(files, configFile{t.Path, data})
+	}
+	return files, nil
+}
+
+// configTargets are the files to write: the --format/--out pairs, else the spec's frontend files
+// (relative to the spec's folder).
+func configTargets(opts *configOptions, app *spec.App) ([]spec.FrontendFile, error) {
+	targets := make([]spec.FrontendFile, 0, len(opts.outs))
+	for i := range opts.outs {
+		targets = append(targets, spec.FrontendFile{Format: opts.formats[i], Path: opts.outs[i]})
+	}
+	if len(targets) > 0 {
+		return targets, nil
+	}
+	if len(app.Frontend) == 0 {
+		return nil, &exitError{code: exitFailure, msg: opts.spec + ": no frontend: files listed; add some or use --format and --out"}
+	}
+	dir := filepath.Dir(opts.spec)
+	for _, f := range app.Frontend {
+		targets = append(targets, spec.FrontendFile{Format: f.Format, Path: filepath.Join(dir, filepath.FromSlash(f.Path))})
+	}
+	return targets, nil
+}
+
+// checkFiles (--check) compares the rendered files with those on disk and fails when one differs.
+func checkFiles(files []configFile, stdout, stderr io.Writer) error {
+	stale := 0
+	for _, f := range files {
+		old, err := os.ReadFile(f.path)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			fmt.Fprintf(stderr, "%s: missing\n", f.path)
+			stale++
+		case err != nil:
+			fmt.Fprintf(stderr, "%s: %v\n", f.path, err)
+			stale++
+		case !bytes.Equal(old, f.data):
+			fmt.Fprintf(stderr, "%s: differs from what underhood config writes\n", f.path)
+			stale++
+		}
+	}
+	if stale > 0 {
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("%d of %d frontend files are out of date; run underhood config without --check", stale, len(files))}
+	}
+	fmt.Fprintf(stdout, "%d frontend files up to date\n", len(files))
 	return nil
 }
 

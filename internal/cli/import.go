@@ -95,21 +95,14 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 	if !opts.fromStack && !opts.checkRetained && (opts.profile != "" || opts.region != "") {
 		return &exitError{code: exitUsage, msg: "--profile and --region are for the deployed Amplify stack: they need --from-stack or --check-retained"}
 	}
-	existing := map[string]string{}
-	for _, e := range opts.existing {
-		name, phys, ok := strings.Cut(e, "=")
-		if !ok || name == "" || phys == "" {
-			return &exitError{code: exitUsage, msg: fmt.Sprintf("%s %q: write NAME=BUCKET_OR_TABLE, e.g. %s files=myapp-files-dev", amplify.FlagExisting, e, amplify.FlagExisting)}
-		}
-		existing[name] = phys
+	existing, err := namedValues(amplify.FlagExisting, opts.existing, "BUCKET_OR_TABLE", "files=myapp-files-dev")
+	if err != nil {
+		return err
 	}
-	streams := map[string]string{}
-	for _, e := range opts.streams {
-		name, arn, ok := strings.Cut(e, "=")
-		if !ok || name == "" || arn == "" {
-			return &exitError{code: exitUsage, msg: fmt.Sprintf("%s %q: write NAME=STREAM_ARN, e.g. %s items=arn:aws:dynamodb:eu-west-1:123456789012:table/items-dev/stream/2024-05-01T10:00:00.000", amplify.FlagStream, e, amplify.FlagStream)}
-		}
-		streams[name] = arn
+	streams, err := namedValues(amplify.FlagStream, opts.streams, "STREAM_ARN",
+		"items=arn:aws:dynamodb:eu-west-1:123456789012:table/items-dev/stream/2024-05-01T10:00:00.000")
+	if err != nil {
+		return err
 	}
 	out := opts.out
 	if out == "" {
@@ -151,22 +144,9 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 		}
 	}
 
-	if err := fsutil.WriteFileAtomic(out, res.Spec, 0o644); err != nil {
-		return &exitError{code: exitFailure, msg: fmt.Sprintf("cannot write %s: %v", out, err)}
+	if err := writeImport(out, opts.project, res, stdout); err != nil {
+		return err
 	}
-	// The report, migration plan included, goes to stdout and beside the spec (the plan is followed
-	// over days: it must outlive the terminal).
-	res.SpecFile, res.ProjectArg = out, opts.project
-	var report bytes.Buffer
-	if err := res.WriteReport(&report); err != nil {
-		return &exitError{code: exitFailure, msg: err.Error()}
-	}
-	reportFile := strings.TrimSuffix(out, filepath.Ext(out)) + ".migration.txt"
-	if err := fsutil.WriteFileAtomic(reportFile, report.Bytes(), 0o644); err != nil {
-		return &exitError{code: exitFailure, msg: fmt.Sprintf("cannot write %s: %v", reportFile, err)}
-	}
-	stdout.Write(report.Bytes())
-	fmt.Fprintf(stdout, "\nWrote %s (app %s, stage %s) and the report with the migration plan, %s.\n", out, res.App, res.Stage, reportFile)
 
 	failed := false
 	if _, err := spec.Parse(out, specDir, res.Spec, res.Stage); err != nil {
@@ -188,6 +168,40 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 		return errFailed
 	}
 	return nil
+}
+
+// writeImport writes the spec and the report, migration plan included, which goes to stdout and beside
+// the spec (the plan is followed over days: it must outlive the terminal).
+func writeImport(out, projectArg string, res *amplify.Result, stdout io.Writer) error {
+	if err := fsutil.WriteFileAtomic(out, res.Spec, 0o644); err != nil {
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("cannot write %s: %v", out, err)}
+	}
+	res.SpecFile, res.ProjectArg = out, projectArg
+	var report bytes.Buffer
+	if err := res.WriteReport(&report); err != nil {
+		return &exitError{code: exitFailure, msg: err.Error()}
+	}
+	reportFile := strings.TrimSuffix(out, filepath.Ext(out)) + ".migration.txt"
+	if err := fsutil.WriteFileAtomic(reportFile, report.Bytes(), 0o644); err != nil {
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("cannot write %s: %v", reportFile, err)}
+	}
+	stdout.Write(report.Bytes())
+	fmt.Fprintf(stdout, "\nWrote %s (app %s, stage %s) and the report with the migration plan, %s.\n", out, res.App, res.Stage, reportFile)
+	return nil
+}
+
+// namedValues reads the values of a repeatable NAME=VALUE flag; value names VALUE and example shows one
+// in the usage error.
+func namedValues(flag string, values []string, value, example string) (map[string]string, error) {
+	m := map[string]string{}
+	for _, e := range values {
+		name, v, ok := strings.Cut(e, "=")
+		if !ok || name == "" || v == "" {
+			return nil, &exitError{code: exitUsage, msg: fmt.Sprintf("%s %q: write NAME=%s, e.g. %s %s", flag, e, value, flag, example)}
+		}
+		m[name] = v
+	}
+	return m, nil
 }
 
 // readAmplifyStack reads the env's deployed Amplify stack tree (CloudFormation, read only). With

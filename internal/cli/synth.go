@@ -74,10 +74,10 @@ func runSynth(opts *synthOptions, stdout, stderr io.Writer) error {
 		for _, l := range failure.lines {
 			fmt.Fprintln(stderr, l)
 		}
-		return &exitError{code: 1, msg: fmt.Sprintf("synthesis of %s failed: CDK raised the error above; nothing can be deployed", app.StackName())}
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("synthesis of %s failed: CDK raised the error above; nothing can be deployed", app.StackName())}
 	}
 	if err != nil {
-		return &exitError{code: 1, msg: err.Error()}
+		return &exitError{code: exitFailure, msg: err.Error()}
 	}
 	problems, nagFindings, outDir := res.problems, res.nagFindings, res.dir
 	for _, w := range res.warnings {
@@ -91,7 +91,7 @@ func runSynth(opts *synthOptions, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "%d cdk-nag finding(s): fix the spec setting that causes each, or synthesize with --no-nag "+
 				"(README, Security posture: what underhood accepts and why)\n", nagFindings)
 		}
-		return &exitError{code: 1, msg: fmt.Sprintf("%s has %d error(s); nothing can be deployed", app.StackName(), len(problems))}
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("%s has %d error(s); nothing can be deployed", app.StackName(), len(problems))}
 	}
 	if opts.quiet || os.Getenv("CDK_OUTDIR") != "" {
 		return nil
@@ -117,13 +117,13 @@ func contextStage() string {
 func printSummary(w io.Writer, app *spec.App, templatePath string) error {
 	data, err := os.ReadFile(templatePath)
 	if err != nil {
-		return &exitError{code: 1, msg: err.Error()}
+		return &exitError{code: exitFailure, msg: err.Error()}
 	}
 	var tpl struct {
 		Resources map[string]struct{ Type string } `json:"Resources"`
 	}
 	if err := json.Unmarshal(data, &tpl); err != nil {
-		return &exitError{code: 1, msg: fmt.Sprintf("%s: %v", templatePath, err)}
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("%s: %v", templatePath, err)}
 	}
 	counts := map[string]int{}
 	for _, r := range tpl.Resources {

@@ -18,9 +18,9 @@ import (
 )
 
 type synthOptions struct {
-	stage string
-	out   string
-	quiet bool
+	stage   string
+	out     string
+	quiet   bool
 	noNag   bool
 	noCache bool
 	spec    string

@@ -107,11 +107,11 @@ func (c *Cache) SaveMemo() { c.memo.save() }
 
 // entry is one cached synthesis.
 type entry struct {
-	Format string  `json:"format"`
-	Key    Key     `json:"key"`
-	Items  []item  `json:"items"`
-	Output Output  `json:"output"`
-	Bytes  int64   `json:"bytes"` // total size of the assembly's files
+	Format string `json:"format"`
+	Key    Key    `json:"key"`
+	Items  []item `json:"items"`
+	Output Output `json:"output"`
+	Bytes  int64  `json:"bytes"` // total size of the assembly's files
 }
 
 // item is one file, folder or symlink of the assembly.

@@ -164,9 +164,15 @@ func TestCorruptEntries(t *testing.T) {
 		corrupt func(t *testing.T, c *Cache)
 	}{
 		{"entry is not JSON", func(t *testing.T, c *Cache) { writeFile(t, c.entryPath(key.Sum), `{"format": "underhood synth`, 0o644) }},
-		{"entry of another format", func(t *testing.T, c *Cache) { editEntry(t, c, key, `"format":"underhood synth cache 1"`, `"format":"underhood synth cache 0"`) }},
-		{"entry under another key's name", func(t *testing.T, c *Cache) { editEntry(t, c, key, `"sum":"`+key.Sum+`"`, `"sum":"`+strings.Repeat("d", 64)+`"`) }},
-		{"path leaving the output folder", func(t *testing.T, c *Cache) { editEntry(t, c, key, `"path":"manifest.json"`, `"path":"../escaped.json"`) }},
+		{"entry of another format", func(t *testing.T, c *Cache) {
+			editEntry(t, c, key, `"format":"underhood synth cache 1"`, `"format":"underhood synth cache 0"`)
+		}},
+		{"entry under another key's name", func(t *testing.T, c *Cache) {
+			editEntry(t, c, key, `"sum":"`+key.Sum+`"`, `"sum":"`+strings.Repeat("d", 64)+`"`)
+		}},
+		{"path leaving the output folder", func(t *testing.T, c *Cache) {
+			editEntry(t, c, key, `"path":"manifest.json"`, `"path":"../escaped.json"`)
+		}},
 		{"blob missing", func(t *testing.T, c *Cache) { forEachBlob(t, c, func(p string) { os.Remove(p) }) }},
 		{"blob truncated", func(t *testing.T, c *Cache) {
 			forEachBlob(t, c, func(p string) { os.Chmod(p, 0o644); os.Truncate(p, 3) })

@@ -132,7 +132,9 @@ func TestKeyInputs(t *testing.T) {
 			writeFile(t, p.path("functions/api/util.mjs"), "export {};\n", 0o644)
 		}, true},
 		{"file made executable", func(t *testing.T, p *testProject) { os.Chmod(p.path("functions/api/index.mjs"), 0o755) }, true},
-		{"function's node_modules", func(t *testing.T, p *testProject) { p.appendTo(t, "functions/api/node_modules/dep/index.js", "// patched\n") }, true},
+		{"function's node_modules", func(t *testing.T, p *testProject) {
+			p.appendTo(t, "functions/api/node_modules/dep/index.js", "// patched\n")
+		}, true},
 		{"function's lock file", func(t *testing.T, p *testProject) { p.appendTo(t, "functions/api/package-lock.json", " ") }, true},
 		{"parent folder's lock file", func(t *testing.T, p *testProject) { p.appendTo(t, "package-lock.json", " ") }, true},
 		{"parent node_modules package", func(t *testing.T, p *testProject) {
@@ -141,7 +143,9 @@ func TestKeyInputs(t *testing.T) {
 		{"parent scoped package", func(t *testing.T, p *testProject) { p.appendTo(t, "node_modules/@scope/pkg/package.json", " ") }, true},
 		{"tsconfig.json appears above", func(t *testing.T, p *testProject) { writeFile(t, p.path("tsconfig.json"), "{}", 0o644) }, true},
 		{"Go source", func(t *testing.T, p *testProject) { p.appendTo(t, "functions/worker/main.go", "// v2\n") }, true},
-		{"go.sum", func(t *testing.T, p *testProject) { p.appendTo(t, "functions/worker/go.sum", "example.com/b v1.0.0 h1:bbb=\n") }, true},
+		{"go.sum", func(t *testing.T, p *testProject) {
+			p.appendTo(t, "functions/worker/go.sum", "example.com/b v1.0.0 h1:bbb=\n")
+		}, true},
 		{"Go package of the module outside the function", func(t *testing.T, p *testProject) { p.appendTo(t, "backend/internal/lib/lib.go", "// v2\n") }, true},
 		{"module replaced with a local folder", func(t *testing.T, p *testProject) { p.appendTo(t, "vendored/x/x.go", "// v2\n") }, true},
 		{"go env file", func(t *testing.T, p *testProject) { p.appendTo(t, "goenv", "GOFLAGS=-tags=x\n") }, true},

@@ -38,8 +38,11 @@ func synthesize(app *spec.App, appProps *awscdk.AppProps, skipNag bool) (res syn
 			err = fmt.Errorf("synthesis failed: %v", firstLine(fmt.Sprint(r)))
 		}
 	}()
+	opts := &stacks.Options{BuildDir: buildDir, SkipNag: skipNag}
+	// Go functions compile while NewApp starts Node and loads aws-cdk-lib (the first jsii call).
+	stacks.Prebuild(app, opts)
 	cdkApp := awscdk.NewApp(appProps)
-	stacks.New(cdkApp, app, &stacks.Options{BuildDir: buildDir, SkipNag: skipNag})
+	stacks.New(cdkApp, app, opts)
 	assembly := cdkApp.Synth(nil)
 	res.dir = *assembly.Directory()
 	for _, st := range *assembly.Stacks() {

@@ -56,7 +56,6 @@ api:
 // e2e is a project and the binaries that synthesize it. Node is reached through a wrapper script on
 // PATH that logs every start, so a test sees whether a synth ran the CDK or was served from the cache.
 type e2e struct {
-	t       *testing.T
 	dir     string // the project
 	bin     string // copies of underhood and underhood-synth
 	nodeLog string
@@ -69,7 +68,7 @@ func newE2E(t *testing.T) *e2e {
 	if err != nil {
 		t.Fatal("node is not on PATH; run the tests with scripts/test, which installs the pinned Node")
 	}
-	e := &e2e{t: t, dir: t.TempDir(), bin: t.TempDir()}
+	e := &e2e{dir: t.TempDir(), bin: t.TempDir()}
 	e.nodeLog = filepath.Join(e.bin, "node.log")
 	// Copies, so a test can replace the underhood binary without touching the other tests'.
 	for _, b := range []string{"underhood", "underhood-synth"} {
@@ -116,9 +115,9 @@ type result struct {
 }
 
 // synth runs binary (underhood-synth, or underhood with "synth" first) the way cdk.json does, in the
-// project folder, and fails the test on a non-zero exit.
-func (e *e2e) synth(binary string, args ...string) result {
-	e.t.Helper()
+// project folder; a non-zero exit fails t (with Errorf: synth also runs on other goroutines).
+func (e *e2e) synth(t *testing.T, binary string, args ...string) result {
+	t.Helper()
 	os.Remove(e.nodeLog)
 	if binary == "underhood" {
 		args = append([]string{"synth"}, args...)
@@ -128,7 +127,7 @@ func (e *e2e) synth(binary string, args ...string) result {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		e.t.Fatalf("%s %s: %v\n%s", binary, strings.Join(args, " "), err, stderr.String())
+		t.Errorf("%s %s: %v\n%s", binary, strings.Join(args, " "), err, stderr.String())
 	}
 	_, err := os.Stat(e.nodeLog)
 	return result{stdout.String(), stderr.String(), err == nil}
@@ -187,10 +186,7 @@ func sameTree(t *testing.T, what string, got, want map[string]string) {
 }
 
 func (e *e2e) template(stack string) string {
-	data, err := os.ReadFile(filepath.Join(e.dir, "cdk.out", stack+".template.json"))
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	data, _ := os.ReadFile(filepath.Join(e.dir, "cdk.out", stack+".template.json"))
 	return string(data)
 }
 
@@ -205,117 +201,130 @@ func (e *e2e) entries() int {
 func TestCacheEndToEnd(t *testing.T) {
 	e := newE2E(t)
 	args := []string{"--no-nag", "--out", "cdk.out"}
-
-	// Two synths at once into the same folder: both succeed and leave one entry.
-	var wg sync.WaitGroup
-	results := make([]result, 2)
-	for i := range results {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i] = e.synth("underhood-synth", args...)
-		}()
+	// The steps build on each other (one project, one cache); each is a subtest so a report names it.
+	var first result
+	var cold map[string]string
+	steps := []struct {
+		name string
+		run  func(t *testing.T)
+	}{
+		{"two cold synths at once leave one entry", func(t *testing.T) {
+			var wg sync.WaitGroup
+			results := make([]result, 2)
+			for i := range results {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					results[i] = e.synth(t, "underhood-synth", args...)
+				}()
+			}
+			wg.Wait()
+			first = results[0]
+			if !first.nodeStarted {
+				t.Error("the cold synths did not start Node")
+			}
+			if results[0].stdout != results[1].stdout || !strings.Contains(first.stdout, "cachet-dev (stage dev, removal destroy)") {
+				t.Errorf("the two cold synths printed:\n%s\n---\n%s", results[0].stdout, results[1].stdout)
+			}
+			if n := e.entries(); n != 1 {
+				t.Errorf("%d cache entries after two synths of the same inputs, want 1", n)
+			}
+			cold = readTree(t, filepath.Join(e.dir, "cdk.out"))
+		}},
+		{"the cached path writes what --no-cache writes", func(t *testing.T) {
+			e.synth(t, "underhood", "--no-nag", "--no-cache", "--out", "uncached.out")
+			sameTree(t, "cdk.out against uncached.out", cold, readTree(t, filepath.Join(e.dir, "uncached.out")))
+		}},
+		{"unchanged: underhood-synth hits without Node, same bytes and output", func(t *testing.T) { e.checkHit(t, "underhood-synth", args, first, cold) }},
+		{"unchanged: underhood synth hits without Node, same bytes and output", func(t *testing.T) { e.checkHit(t, "underhood", args, first, cold) }},
+		{"a corrupted entry is synthesized again", func(t *testing.T) {
+			blob := templateBlob(t, e, "cachet-dev")
+			data, _ := os.ReadFile(blob)
+			data[10] ^= 0x20
+			os.Chmod(blob, 0o644)
+			write(t, blob, string(data), 0o644)
+			if r := e.synth(t, "underhood-synth", args...); !r.nodeStarted {
+				t.Error("a corrupted entry was served")
+			}
+			sameTree(t, "cdk.out after the corrupted entry", readTree(t, filepath.Join(e.dir, "cdk.out")), cold)
+		}},
 	}
-	wg.Wait()
-	if !results[0].nodeStarted {
-		t.Fatal("the cold synths did not start Node")
+	for _, st := range steps {
+		t.Run(st.name, st.run)
 	}
-	if results[0].stdout != results[1].stdout || !strings.Contains(results[0].stdout, "cachet-dev (stage dev, removal destroy)") {
-		t.Errorf("the two cold synths printed:\n%s\n---\n%s", results[0].stdout, results[1].stdout)
-	}
-	if n := e.entries(); n != 1 {
-		t.Errorf("%d cache entries after two synths of the same inputs, want 1", n)
-	}
-	cold := readTree(t, filepath.Join(e.dir, "cdk.out"))
-
-	// The cached path writes exactly what a synth without the cache writes.
-	e.synth("underhood", "--no-nag", "--no-cache", "--out", "uncached.out")
-	sameTree(t, "cdk.out (cached path) against uncached.out (--no-cache)", cold, readTree(t, filepath.Join(e.dir, "uncached.out")))
-
-	// Unchanged inputs: no Node, same bytes, same output; through underhood-synth and underhood alike.
-	for _, binary := range []string{"underhood-synth", "underhood"} {
-		hit := e.synth(binary, args...)
-		if hit.nodeStarted {
-			t.Errorf("%s: an unchanged second synth started Node", binary)
-		}
-		if hit.stdout != results[0].stdout || hit.stderr != results[0].stderr {
-			t.Errorf("%s: a hit printed\n%s%s\nthe synth printed\n%s%s", binary, hit.stdout, hit.stderr, results[0].stdout, results[0].stderr)
-		}
-		sameTree(t, binary+": cdk.out after a hit", readTree(t, filepath.Join(e.dir, "cdk.out")), cold)
-	}
-
-	// A corrupted entry is never served: the next synth synthesizes, correctly.
-	blob := templateBlob(t, e, "cachet-dev")
-	data, _ := os.ReadFile(blob)
-	data[10] ^= 0x20
-	os.Chmod(blob, 0o644)
-	write(t, blob, string(data), 0o644)
-	if r := e.synth("underhood-synth", args...); !r.nodeStarted {
-		t.Error("a corrupted entry was served")
-	}
-	sameTree(t, "cdk.out after the corrupted entry", readTree(t, filepath.Join(e.dir, "cdk.out")), cold)
 
 	// Each input changed once: a fresh synthesis (Node starts) whose assembly shows the change, then a hit.
 	changes := []struct {
 		name   string
-		change func()
+		change func(t *testing.T)
 		check  func(prev string) (stack string, ok bool)
 	}{
-		{"spec", func() {
+		{"spec", func(t *testing.T) {
 			write(t, filepath.Join(e.dir, "app.yaml"), strings.Replace(e2eSpec, "source: functions/hello }", "source: functions/hello, memory: 512 }", 1), 0o644)
 		}, func(prev string) (string, bool) {
 			return "cachet-dev", strings.Contains(e.template("cachet-dev"), `"MemorySize": 512`)
 		}},
-		{"function source", func() {
+		{"function source", func(t *testing.T) {
 			write(t, filepath.Join(e.dir, "functions/hello/index.mjs"), "export const handler = async () => ({ statusCode: 204 });\n", 0o644)
 		}, func(prev string) (string, bool) {
 			return "cachet-dev", assetHash(e.template("cachet-dev")) != assetHash(prev)
 		}},
-		{"dependency file", func() {
+		{"dependency file", func(t *testing.T) {
 			write(t, filepath.Join(e.dir, "functions/hello/node_modules/dep/index.js"), "module.exports = 2;\n", 0o644)
 		}, func(prev string) (string, bool) {
 			return "cachet-dev", assetHash(e.template("cachet-dev")) != assetHash(prev)
 		}},
-		{"stage in the CDK context", func() { e.setEnv(`CDK_CONTEXT_JSON={"stage":"prod"}`) }, func(string) (string, bool) {
+		{"stage in the CDK context", func(t *testing.T) { e.setEnv(`CDK_CONTEXT_JSON={"stage":"prod"}`) }, func(string) (string, bool) {
 			_, err := os.Stat(filepath.Join(e.dir, "cdk.out", "cachet-prod.template.json"))
 			return "cachet-prod", err == nil
 		}},
-		{"path metadata in the CDK context", func() {
+		{"path metadata in the CDK context", func(t *testing.T) {
 			e.setEnv(`CDK_CONTEXT_JSON={"stage":"prod","aws:cdk:enable-path-metadata":true}`)
 		}, func(prev string) (string, bool) {
 			return "cachet-prod", !strings.Contains(prev, "aws:cdk:path") && strings.Contains(e.template("cachet-prod"), "aws:cdk:path")
 		}},
-		{"underhood's build", func() {
+		{"underhood's build", func(t *testing.T) {
 			// The same program with one more byte: another build of underhood (it runs the same).
-			f, err := os.OpenFile(filepath.Join(e.bin, "underhood"), os.O_APPEND|os.O_WRONLY, 0)
-			if err != nil {
-				t.Fatal(err)
+			if f, err := os.OpenFile(filepath.Join(e.bin, "underhood"), os.O_APPEND|os.O_WRONLY, 0); err == nil {
+				f.Write([]byte{0})
+				f.Close()
 			}
-			f.Write([]byte{0})
-			f.Close()
 		}, func(prev string) (string, bool) {
 			return "cachet-prod", e.template("cachet-prod") == prev
 		}},
 	}
 	stack := "cachet-dev"
 	for _, c := range changes {
-		prev := e.template(stack)
-		c.change()
-		r := e.synth("underhood-synth", args...)
-		if !r.nodeStarted {
-			t.Errorf("%s changed: served from the cache", c.name)
-			continue
-		}
-		var ok bool
-		if stack, ok = c.check(prev); !ok {
-			t.Errorf("%s changed: the new assembly does not show it", c.name)
-		}
-		after := readTree(t, filepath.Join(e.dir, "cdk.out"))
-		if r := e.synth("underhood-synth", args...); r.nodeStarted {
-			t.Errorf("%s changed: the synth after the fresh one started Node", c.name)
-		}
-		sameTree(t, c.name+": hit after the fresh synth", readTree(t, filepath.Join(e.dir, "cdk.out")), after)
+		t.Run("changed: "+c.name, func(t *testing.T) {
+			prev := e.template(stack)
+			c.change(t)
+			r := e.synth(t, "underhood-synth", args...)
+			if !r.nodeStarted {
+				t.Fatalf("served from the cache")
+			}
+			var ok bool
+			if stack, ok = c.check(prev); !ok {
+				t.Errorf("the new assembly does not show the change")
+			}
+			after := readTree(t, filepath.Join(e.dir, "cdk.out"))
+			if r := e.synth(t, "underhood-synth", args...); r.nodeStarted {
+				t.Errorf("the synth after the fresh one started Node")
+			}
+			sameTree(t, "hit after the fresh synth", readTree(t, filepath.Join(e.dir, "cdk.out")), after)
+		})
 	}
+}
+
+// checkHit runs an unchanged synth: no Node, the cold synth's bytes and output.
+func (e *e2e) checkHit(t *testing.T, binary string, args []string, first result, cold map[string]string) {
+	hit := e.synth(t, binary, args...)
+	if hit.nodeStarted {
+		t.Error("an unchanged second synth started Node")
+	}
+	if hit.stdout != first.stdout || hit.stderr != first.stderr {
+		t.Errorf("a hit printed\n%s%s\nthe synth printed\n%s%s", hit.stdout, hit.stderr, first.stdout, first.stderr)
+	}
+	sameTree(t, "cdk.out after a hit", readTree(t, filepath.Join(e.dir, "cdk.out")), cold)
 }
 
 // templateBlob finds the cache's blob holding the stack's template.

@@ -464,10 +464,10 @@ func hasResource(c constructs.IConstruct) bool {
 // nested stack (a nested stack's resources are its own; the AWS::CloudFormation::Stack resource that
 // stands for it in the parent is counted).
 //
-// It costs two jsii calls whatever the stack's size: one FindAll, then the type of each construct is
-// read from its Go proxy, which jsii-runtime-go makes for the construct's own jsii class. Asking
-// CfnResource.isCfnResource and NestedStack.isNestedStack for every construct took four round trips per
-// construct.
+// It costs two jsii calls (node, findAll), and two more per nested stack, whatever the stack's size: the
+// type of each construct is read from its Go proxy, which jsii-runtime-go makes for the construct's own
+// jsii class. Asking CfnResource.isCfnResource and NestedStack.isNestedStack took up to four round trips
+// per construct.
 func stackResources(stack awscdk.Stack) int {
 	all := *stack.Node().FindAll(constructs.ConstructOrder_PREORDER)
 	inNested := map[constructs.IConstruct]bool{}

@@ -959,7 +959,9 @@ func (e *env) cacheTests(w *strings.Builder) {
 	fmt.Fprintln(w, "| test | what it checks | cases |")
 	fmt.Fprintln(w, "| --- | --- | --- |")
 	for _, s := range suites {
-		out, err := e.cmd("go", "test", "-count=1", "-v", "-run", "^("+s.run+")$", s.pkg).CombinedOutput()
+		c := exec.Command("go", "test", "-count=1", "-v", "-run", "^("+s.run+")$", s.pkg)
+		c.Dir = e.root
+		out, err := c.CombinedOutput()
 		var cases []string
 		for _, line := range strings.Split(string(out), "\n") {
 			line = strings.TrimSpace(line)

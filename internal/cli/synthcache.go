@@ -51,12 +51,14 @@ func openSynthCache(opts *synthOptions, app *spec.App, stdout, stderr io.Writer)
 		return nil, false
 	}
 	c.key, err = c.cache.Key(&c.req, app)
-	c.cache.SaveMemo()
 	if err != nil {
+		c.cache.SaveMemo()
 		c.debugf("synth cache off: %v", err)
 		return nil, false
 	}
-	if out, ok := c.cache.Restore(c.key, c.req.OutDir()); ok {
+	out, ok := c.cache.Restore(c.key, c.req.OutDir())
+	c.cache.SaveMemo()
+	if ok {
 		c.debugf("synth cache hit %s", c.key.Sum)
 		out.Replay(stdout, stderr)
 		return c, true
@@ -131,6 +133,7 @@ func (c *synthCache) publish(err error) error {
 				c.debugf("synth cache not stored: %v", perr)
 			}
 		}
+		c.cache.SaveMemo()
 	}
 	c.close()
 	return err

@@ -30,6 +30,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -201,9 +202,9 @@ func (c *Cache) Restore(key Key, outDir string) (out Output, ok bool) {
 }
 
 // writeItems writes items into outDir the way a synthesis into an existing folder leaves it: every file
-// of the assembly is (re)written, each atomically (temp file + rename), and nothing else is touched. As
-// the CDK does, an asset folder (asset.HASH, named by its content's hash) that is already there is
-// kept: its files are only rewritten when their size differs.
+// of the assembly that does not hold its bytes already is (re)written, each atomically (temp file +
+// rename), and nothing else is touched. As the CDK does, an asset folder (asset.HASH, named by its
+// content's hash) that is already there is kept: its files are only rewritten when their size differs.
 func (c *Cache) writeItems(items []item, outDir string) error {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return err
@@ -227,8 +228,14 @@ func (c *Cache) writeItems(items []item, outDir string) error {
 				return err
 			}
 		case "file":
-			if strings.HasPrefix(it.Path, "asset.") && strings.Contains(it.Path, "/") {
-				if fi, err := os.Lstat(dest); err == nil && fi.Mode().IsRegular() && fi.Size() == it.Size {
+			fi, err := os.Lstat(dest)
+			if err == nil && fi.Mode().IsRegular() && fi.Size() == it.Size {
+				if strings.HasPrefix(it.Path, "asset.") && strings.Contains(it.Path, "/") {
+					continue
+				}
+				// The same bytes already (the usual case when nothing changed): the file is left as it
+				// is. The memo answers for a file it has seen with this metadata, else it is read.
+				if sum, err := c.memo.fileSum(dest); err == nil && fi.Mode().Perm() == it.Mode.Perm() && hex.EncodeToString(sum[:]) == it.Sum {
 					continue
 				}
 			}
@@ -238,6 +245,17 @@ func (c *Cache) writeItems(items []item, outDir string) error {
 		}
 	}
 	return nil
+}
+
+// copyBufs are copyFile's buffers.
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
+
+// copyFile copies f to w in 1 MiB reads; io.Copy would read 32 KiB at a time.
+func copyFile(w io.Writer, f *os.File) error {
+	buf := copyBufs.Get().(*[]byte)
+	defer copyBufs.Put(buf)
+	_, err := io.CopyBuffer(w, struct{ io.Reader }{f}, *buf)
+	return err
 }
 
 // copyBlob writes the blob of it to dest (temp file + rename), checking its content against its name.
@@ -255,7 +273,7 @@ func (c *Cache) copyBlob(it item, dest string) error {
 		return err
 	}
 	h := sha256.New()
-	_, err = io.Copy(io.MultiWriter(tmp, h), src)
+	err = copyFile(io.MultiWriter(tmp, h), src)
 	if err == nil {
 		err = tmp.Chmod(it.Mode.Perm())
 	}

@@ -91,10 +91,10 @@ func ServeHit(req *Request, stdout, stderr io.Writer) bool {
 		return false
 	}
 	key, err := c.Key(req, app)
-	c.SaveMemo()
 	if err != nil {
 		return false
 	}
+	defer c.SaveMemo() // Restore adds the output folder's files to it
 	outDir := req.OutDir()
 	template := filepath.Join(outDir, app.StackName()+".template.json")
 	previous, prevErr := os.ReadFile(template)

@@ -243,6 +243,9 @@ func TestCacheEndToEnd(t *testing.T) {
 			data[10] ^= 0x20
 			os.Chmod(blob, 0o644)
 			write(t, blob, string(data), 0o644)
+			// A template that already holds its bytes is not rewritten (nor read from the cache): the
+			// output folder must lack it for the corrupted copy to matter.
+			os.RemoveAll(filepath.Join(e.dir, "cdk.out"))
 			if r := e.synth(t, "underhood-synth", args...); !r.nodeStarted {
 				t.Error("a corrupted entry was served")
 			}

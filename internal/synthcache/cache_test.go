@@ -131,6 +131,18 @@ func TestRestore(t *testing.T) {
 	if _, ok := c.Restore(Key{Sum: strings.Repeat("b", 64)}, dest); ok {
 		t.Error("hit for a key that was never stored")
 	}
+	// Restored again over itself: files that hold their bytes are left alone (same inode), an edited
+	// one is written again.
+	template := filepath.Join(dest, "app-dev.template.json")
+	before, _ := os.Stat(template)
+	writeFile(t, filepath.Join(dest, "manifest.json"), `{"version":"1","v":"two"}`, 0o644) // same size
+	if _, ok := c.Restore(key, dest); !ok {
+		t.Fatal("no hit the second time")
+	}
+	if after, _ := os.Stat(template); !os.SameFile(before, after) {
+		t.Error("a file that already held its bytes was rewritten")
+	}
+	diffTrees(t, "restored over itself", tree(t, dest), want)
 }
 
 // TestRestoreOverExistingFolder: like a synth into an existing folder, Restore rewrites the assembly's

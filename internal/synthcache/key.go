@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -209,14 +210,19 @@ func lookPath(name, pathEnv string) string {
 		}
 		return ""
 	}
+	names := []string{name}
+	if runtime.GOOS == "windows" && filepath.Ext(name) == "" {
+		names = []string{name + ".exe", name + ".cmd"}
+	}
 	for _, dir := range filepath.SplitList(pathEnv) {
 		if dir == "" {
 			dir = "."
 		}
-		p := filepath.Join(dir, name)
-		if isExecutable(p) {
-			abs, _ := filepath.Abs(p)
-			return abs
+		for _, n := range names {
+			if p := filepath.Join(dir, n); isExecutable(p) {
+				abs, _ := filepath.Abs(p)
+				return abs
+			}
 		}
 	}
 	return ""
@@ -224,7 +230,10 @@ func lookPath(name, pathEnv string) string {
 
 func isExecutable(p string) bool {
 	fi, err := os.Stat(p)
-	return err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0
+	if err != nil || !fi.Mode().IsRegular() {
+		return false
+	}
+	return runtime.GOOS == "windows" || fi.Mode().Perm()&0o111 != 0 // Windows has no execute bits
 }
 
 // function adds one function: its runtime and source tree, and what building it reads besides.

@@ -110,7 +110,13 @@ func (c *Cache) Key(req *Request, app *spec.App) (Key, error) {
 		fill func(d *digest) error
 	}{
 		{"format", func(d *digest) error { d.field(formatVersion); return nil }},
-		{"underhood binary", func(d *digest) error { return h.optional(d, req.Engine) }},
+		// Its content only: underhood-synth names it by the path it found, underhood synth by
+		// os.Executable, which resolves symlinks.
+		{"underhood binary", func(d *digest) error {
+			sum, err := h.memo.fileSum(req.Engine)
+			d.field(fmt.Sprintf("%x", sum))
+			return err
+		}},
 		{"node", func(d *digest) error { return h.tool(d, req, "node", req.getenv("JSII_NODE")) }},
 		{"spec", func(d *digest) error {
 			abs, err := filepath.Abs(req.Spec)

@@ -182,6 +182,14 @@ func TestKeyInputs(t *testing.T) {
 		{"cache folder", func(t *testing.T, p *testProject) { writeFile(t, p.path(".underhood-cache/x"), "x", 0o644) }, false},
 		{"Go module's testdata", func(t *testing.T, p *testProject) { p.appendTo(t, "backend/testdata/fixture.txt", "more\n") }, false},
 		{"unrelated environment variable", func(t *testing.T, p *testProject) { p.setEnv("EDITOR", "vi") }, false},
+		{"underhood binary named through a symlink", func(t *testing.T, p *testProject) {
+			link := p.path("elsewhere/underhood")
+			os.MkdirAll(filepath.Dir(link), 0o755)
+			if err := os.Symlink(p.req.Engine, link); err != nil {
+				t.Fatal(err)
+			}
+			p.req.Engine = link
+		}, false},
 		{"context overflow file moved, same content", func(t *testing.T, p *testProject) {
 			data, _ := os.ReadFile(p.path("overflow/context-overflow.json"))
 			writeFile(t, p.path("overflow2/context-overflow.json"), string(data), 0o644)

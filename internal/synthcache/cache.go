@@ -146,12 +146,25 @@ func (c *Cache) readEntry(key Key) (*entry, error) {
 	return &e, nil
 }
 
-// validItems refuses paths that would leave the output folder.
+// validItems refuses paths that would leave the output folder: absolute, with "..", or below one of the
+// entry's own symlinks (which may point anywhere).
 func validItems(items []item) bool {
+	links := map[string]bool{}
+	for _, it := range items {
+		if it.Kind == "link" {
+			links[it.Path] = true
+		}
+	}
 	for _, it := range items {
 		p := it.Path
-		if p == "" || strings.HasPrefix(p, "/") || slices.Contains(strings.Split(p, "/"), "..") || strings.ContainsRune(p, '\\') {
+		parts := strings.Split(p, "/")
+		if p == "" || strings.HasPrefix(p, "/") || slices.Contains(parts, "..") || strings.ContainsRune(p, '\\') {
 			return false
+		}
+		for i := 1; i < len(parts); i++ {
+			if links[strings.Join(parts[:i], "/")] {
+				return false
+			}
 		}
 		switch it.Kind {
 		case "dir", "link":

@@ -185,6 +185,10 @@ func TestCorruptEntries(t *testing.T) {
 		{"path leaving the output folder", func(t *testing.T, c *Cache) {
 			editEntry(t, c, key, `"path":"manifest.json"`, `"path":"../escaped.json"`)
 		}},
+		{"file below one of the entry's symlinks", func(t *testing.T, c *Cache) {
+			// asset.abc/link.js is a symlink; a file "inside" it would be written wherever it points.
+			editEntry(t, c, key, `"path":"asset.abc/lib/x.js"`, `"path":"asset.abc/link.js/x.js"`)
+		}},
 		{"blob missing", func(t *testing.T, c *Cache) { forEachBlob(t, c, func(p string) { os.Remove(p) }) }},
 		{"blob truncated", func(t *testing.T, c *Cache) {
 			forEachBlob(t, c, func(p string) { os.Chmod(p, 0o644); os.Truncate(p, 3) })

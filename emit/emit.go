@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -75,6 +76,11 @@ type Config struct {
 	// Buckets and Tables are sorted by name, like the spec.
 	Buckets []Bucket
 	Tables  []Table
+	// GraphQL are the GraphQL APIs the app uses (underhood does not create them), in spec order; Gen 1's
+	// aws-exports and amplify_outputs' data take the first.
+	GraphQL []GraphQL
+	// Analytics is the Pinpoint project; nil: none.
+	Analytics *spec.Analytics
 	// OutputsFile is where amplify_outputs.json is written, in the same terms as the paths given to
 	// Render; the amplify-config module imports it by its relative path. Empty: beside the module.
 	OutputsFile string
@@ -86,6 +92,28 @@ type Auth struct {
 	GuestAccess                          bool
 	UserPool                             *spec.UserPool
 	HostedUIDomain                       string // empty: no hosted UI
+	// ResponseType is the OAuth response type of the SPA's app client: code, or token for an existing
+	// implicit-grant client.
+	ResponseType string
+	// Verify are the attributes Cognito verifies (email, phone_number), as aws_cognito_verification_mechanisms.
+	Verify []string
+}
+
+// GraphQL is one AppSync API.
+type GraphQL struct {
+	Name, Endpoint, Region string
+	// Modes are AppSync's authentication types (API_KEY, AMAZON_COGNITO_USER_POOLS, ...), the default first.
+	Modes  []string
+	APIKey string // "" when the API has no api-key mode
+}
+
+// Options are what New needs besides the spec and the outputs.
+type Options struct {
+	// Source is the spec path as given, for the generated files' header.
+	Source string
+	// Secret returns a value the spec references in Secrets Manager or SSM (an API key). Values in stack
+	// outputs are read from the outputs given to New. nil: such a reference is an error.
+	Secret func(ref spec.ValueRef) (string, error)
 }
 
 // API is one REST API.
@@ -144,6 +172,12 @@ type Table struct {
 // New joins the app with its stack's outputs. It fails when the stack or any needed key is missing,
 // naming the stack and every missing key.
 func New(app *spec.App, outputs StackOutputs, source string) (*Config, error) {
+	return NewWith(app, outputs, Options{Source: source})
+}
+
+// NewWith is New with the means to read referenced secrets.
+func NewWith(app *spec.App, outputs StackOutputs, opts Options) (*Config, error) {
+	source := opts.Source
 	stack := app.StackName()
 	out, ok := outputs[stack]
 	if !ok {
@@ -172,6 +206,15 @@ func New(app *spec.App, outputs StackOutputs, source string) (*Config, error) {
 		if app.Auth.UserPool.HostedUI != nil {
 			a.HostedUIDomain = get(spec.OutputHostedUIDomain)
 		}
+		a.ResponseType, a.Verify = "code", app.Auth.UserPool.VerifiedAttributes()
+		if e := app.Auth.UserPool.Existing; e != nil {
+			if e.ResponseType != "" {
+				a.ResponseType = e.ResponseType
+			}
+			if e.AutoVerify != nil {
+				a.Verify = e.AutoVerify
+			}
+		}
 		c.Auth = a
 	}
 	for i := range app.APIs {
@@ -192,7 +235,66 @@ func New(app *spec.App, outputs StackOutputs, source string) (*Config, error) {
 	if len(missing) > 0 {
 		return nil, &MissingOutputError{Stack: stack, Keys: missing}
 	}
+	for _, g := range app.GraphQL {
+		q := GraphQL{Name: g.Name, Endpoint: g.Endpoint, Region: cmpOr(g.Region, c.Region)}
+		for _, m := range g.Authorization {
+			q.Modes = append(q.Modes, spec.AppSyncAuthType(m))
+		}
+		if g.APIKey != nil && slices.Contains(g.Authorization, spec.GraphQLAPIKey) {
+			key, err := resolve(*g.APIKey, outputs, opts.Secret)
+			if err != nil {
+				return nil, fmt.Errorf("GraphQL API %s: its API key: %w", g.Name, err)
+			}
+			q.APIKey = key
+		}
+		c.GraphQL = append(c.GraphQL, q)
+	}
+	if an := app.Analytics; an != nil {
+		c.Analytics = &spec.Analytics{AppID: an.AppID, Region: cmpOr(an.Region, c.Region)}
+	}
 	return c, nil
+}
+
+// resolve reads a referenced value: a stack output from outputs, a secret through secret.
+func resolve(ref spec.ValueRef, outputs StackOutputs, secret func(spec.ValueRef) (string, error)) (string, error) {
+	if ref.Stack != "" {
+		v, ok := outputs[ref.Stack][ref.Output]
+		if !ok {
+			return "", &MissingOutputError{Stack: ref.Stack, Keys: []string{ref.Output}}
+		}
+		return v, nil
+	}
+	if secret == nil {
+		return "", fmt.Errorf("it is in %s, which this run cannot read", refString(ref))
+	}
+	v, err := secret(ref)
+	if err != nil {
+		return "", err
+	}
+	if v == "" {
+		return "", fmt.Errorf("%s is empty", refString(ref))
+	}
+	return v, nil
+}
+
+// refString names where a referenced value lives, for messages.
+func refString(ref spec.ValueRef) string {
+	switch {
+	case ref.SecretsManager != "" && ref.JSONField != "":
+		return "Secrets Manager secret " + ref.SecretsManager + " (field " + ref.JSONField + ")"
+	case ref.SecretsManager != "":
+		return "Secrets Manager secret " + ref.SecretsManager
+	case ref.SSM != "":
+		return "SSM parameter " + ref.SSM
+	}
+	return "output " + ref.Output + " of stack " + ref.Stack
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 // Render produces one frontend file. The file extension picks the variant: aws-exports with .json

@@ -50,11 +50,50 @@ func TestSchemaAmplifyOutputs(t *testing.T) {
 			}
 		})
 	}
+	// A GraphQL API and a Pinpoint project underhood does not create: data and analytics; and what
+	// config wrote for the real SPAs of the importer's fixtures.
+	external := map[string][]byte{}
+	app, err := spec.Parse("app.yaml", t.TempDir(), []byte(externalSpec), "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := emit.New(app, emit.StackOutputs{"ext-dev": {"Region": "eu-west-1", "UserPoolId": "eu-west-1_AbC", "UserPoolClientId": "abc",
+		"IdentityPoolId": "eu-west-1:0f3e5a7c-1111-2222-3333-444455556666"}, "amplify-ext-dev-1-apiradar-X": {"GraphQLAPIKeyOutput": "da2-key"}}, "app.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if external["graphql and analytics"], err = cfg.AmplifyOutputsJSON(); err != nil {
+		t.Fatal(err)
+	}
+	spas, _ := filepath.Glob(filepath.Join("..", "importer", "amplify", "testdata", "spa", "*", "generated", "amplify_outputs.json"))
+	if len(spas) < 5 {
+		t.Fatalf("want the real SPAs' generated amplify_outputs.json, found %d", len(spas))
+	}
+	for _, f := range spas {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		external[f] = data
+	}
+	for name, out := range external {
+		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(v); err != nil {
+			t.Errorf("%s: amplify_outputs.json is not valid: %v", name, err)
+		}
+	}
+	if s := string(external["graphql and analytics"]); !strings.Contains(s, `"data": {`) || !strings.Contains(s, `"amazon_pinpoint": {`) || !strings.Contains(s, `"api_key": "da2-key"`) {
+		t.Errorf("no data or analytics section:\n%s", s)
+	}
 	// The validator must be able to fail: version as a number and an unknown top-level key.
 	for name, bad := range map[string]string{
 		"numeric version": `{"version": 1.5}`,
 		"unknown key":     `{"version": "1.5", "rest": {}}`,
 		"bad mfa":         `{"version": "1.5", "auth": {"aws_region": "r", "user_pool_id": "p", "user_pool_client_id": "c", "mfa_configuration": "ON"}}`,
+		"bad data mode":   `{"version": "1.5", "data": {"aws_region": "r", "url": "u", "default_authorization_type": "api-key", "authorization_types": []}}`,
 	} {
 		v, _ := jsonschema.UnmarshalJSON(strings.NewReader(bad))
 		if sch.Validate(v) == nil {
@@ -343,3 +382,20 @@ func BenchmarkConfig(b *testing.B) {
 		}
 	}
 }
+
+const externalSpec = `
+version: 1
+app: ext
+stages:
+  dev:
+    region: eu-west-1
+    existing:
+      graphql:
+        radar: { endpoint: "https://x.appsync-api.eu-west-1.amazonaws.com/graphql", apiKey: { stack: amplify-ext-dev-1-apiradar-X, output: GraphQLAPIKeyOutput } }
+      analytics: { appId: f489dae7eafa484daf7d93bc3421c7f1 }
+auth:
+  userPool: { signInWith: [username] }
+  identityPool: {}
+graphql:
+  radar: { authorization: [user-pool, api-key, iam] }
+`

@@ -12,8 +12,22 @@ type awsExports struct {
 	ProjectRegion string `json:"aws_project_region"`
 	*gen1Auth
 	CloudLogic []gen1API `json:"aws_cloud_logic_custom,omitempty"`
+	*gen1AppSync
+	*gen1Analytics
 	*gen1Storage
 	*gen1Tables
+}
+
+type gen1AppSync struct {
+	Endpoint string `json:"aws_appsync_graphqlEndpoint"`
+	Region   string `json:"aws_appsync_region"`
+	AuthType string `json:"aws_appsync_authenticationType"`
+	APIKey   string `json:"aws_appsync_apiKey,omitempty"`
+}
+
+type gen1Analytics struct {
+	AppID  string `json:"aws_mobile_analytics_app_id"`
+	Region string `json:"aws_mobile_analytics_app_region"`
 }
 
 type gen1Auth struct {
@@ -85,7 +99,7 @@ func (c *Config) awsExports() *awsExports {
 			MFAConfiguration:       gen1MFA[up.MFA.Mode],
 			MFATypes:               upper(up.MFA.Methods),
 			PasswordProtection:     gen1PasswordSetting{MinLength: up.PasswordPolicy.MinLength, Characters: []string{}},
-			VerificationMechanisms: upper(usernameAttributes(up)),
+			VerificationMechanisms: upper(a.Verify),
 		}
 		if a.IdentityPoolID != "" && !a.GuestAccess {
 			g.MandatorySignIn = "enable"
@@ -115,13 +129,20 @@ func (c *Config) awsExports() *awsExports {
 				Scope:           nonNil(h.Scopes),
 				RedirectSignIn:  strings.Join(h.CallbackURLs, ","),
 				RedirectSignOut: strings.Join(h.LogoutURLs, ","),
-				ResponseType:    "code",
+				ResponseType:    a.ResponseType,
 			}
 		}
 		x.gen1Auth = g
 	}
 	for _, api := range c.APIs {
 		x.CloudLogic = append(x.CloudLogic, gen1API{Name: api.Name, Endpoint: api.Endpoint, Region: c.Region})
+	}
+	if len(c.GraphQL) > 0 {
+		q := c.GraphQL[0]
+		x.gen1AppSync = &gen1AppSync{Endpoint: q.Endpoint, Region: q.Region, AuthType: q.Modes[0], APIKey: q.APIKey}
+	}
+	if an := c.Analytics; an != nil {
+		x.gen1Analytics = &gen1Analytics{AppID: an.AppID, Region: an.Region}
 	}
 	if len(c.Buckets) > 0 {
 		x.gen1Storage = &gen1Storage{Bucket: c.Buckets[0].BucketName, Region: c.Region}

@@ -1,6 +1,7 @@
 package emit
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/underhood-dev/underhood/spec"
@@ -8,10 +9,30 @@ import (
 
 // amplify_outputs.json, schema version 1.5 (/work/shared/schemas/amplify-outputs-v1.5.json).
 type amplifyOutputs struct {
-	Version string       `json:"version"`
-	Auth    *gen2Auth    `json:"auth,omitempty"`
-	Storage *gen2Storage `json:"storage,omitempty"`
-	Custom  *gen2Custom  `json:"custom,omitempty"`
+	Version   string         `json:"version"`
+	Auth      *gen2Auth      `json:"auth,omitempty"`
+	Storage   *gen2Storage   `json:"storage,omitempty"`
+	Data      *gen2Data      `json:"data,omitempty"`
+	Analytics *gen2Analytics `json:"analytics,omitempty"`
+	Custom    *gen2Custom    `json:"custom,omitempty"`
+}
+
+// gen2Data is an AppSync API underhood does not create: amplify-js configures API.GraphQL from it.
+type gen2Data struct {
+	Region      string   `json:"aws_region"`
+	URL         string   `json:"url"`
+	APIKey      string   `json:"api_key,omitempty"`
+	DefaultAuth string   `json:"default_authorization_type"`
+	AuthTypes   []string `json:"authorization_types"` // the other modes, as Gen 2's backend writes them
+}
+
+type gen2Analytics struct {
+	Pinpoint gen2Pinpoint `json:"amazon_pinpoint"`
+}
+
+type gen2Pinpoint struct {
+	Region string `json:"aws_region"`
+	AppID  string `json:"app_id"`
 }
 
 type gen2Auth struct {
@@ -48,7 +69,7 @@ type gen2OAuth struct {
 }
 
 type gen2Group struct {
-	Precedence int `json:"precedence"`
+	Precedence *int `json:"precedence,omitempty"` // unset in Cognito when the spec gives none
 }
 
 type gen2Storage struct {
@@ -95,9 +116,9 @@ func (c *Config) amplifyOutputs() *amplifyOutputs {
 				MinLength: pp.MinLength, RequireNumbers: pp.RequireDigits, RequireLowercase: pp.RequireLowercase,
 				RequireUppercase: pp.RequireUppercase, RequireSymbols: pp.RequireSymbols,
 			},
-			StandardRequiredAttributes: requiredAttributes(up),
-			UsernameAttributes:         usernameAttributes(up),
-			UserVerificationTypes:      usernameAttributes(up),
+			StandardRequiredAttributes: signUpAttributes(up, a.Verify),
+			UsernameAttributes:         gen2UsernameAttributes(up),
+			UserVerificationTypes:      nonNil(a.Verify),
 			UnauthenticatedIdentities:  a.IdentityPoolID != "" && a.GuestAccess,
 			MFAConfiguration:           gen2MFA[up.MFA.Mode],
 			MFAMethods:                 upper(up.MFA.Methods),
@@ -113,7 +134,7 @@ func (c *Config) amplifyOutputs() *amplifyOutputs {
 				Scopes:             nonNil(h.Scopes),
 				RedirectSignInURI:  nonNil(h.CallbackURLs),
 				RedirectSignOutURI: nonNil(h.LogoutURLs),
-				ResponseType:       "code",
+				ResponseType:       a.ResponseType,
 			}
 			for _, p := range h.Providers {
 				if name, ok := gen2Providers[p.Kind]; ok {
@@ -130,6 +151,13 @@ func (c *Config) amplifyOutputs() *amplifyOutputs {
 			s.Buckets = append(s.Buckets, gen2Bucket{Name: b.Name, BucketName: b.BucketName, Region: c.Region, Paths: storagePaths(b.Access)})
 		}
 		o.Storage = s
+	}
+	if len(c.GraphQL) > 0 {
+		q := c.GraphQL[0]
+		o.Data = &gen2Data{Region: q.Region, URL: q.Endpoint, APIKey: q.APIKey, DefaultAuth: q.Modes[0], AuthTypes: nonNil(q.Modes[1:])}
+	}
+	if an := c.Analytics; an != nil {
+		o.Analytics = &gen2Analytics{Pinpoint: gen2Pinpoint{Region: an.Region, AppID: an.AppID}}
 	}
 	if len(c.APIs) > 0 {
 		cu := &gen2Custom{API: object{}}
@@ -229,3 +257,29 @@ func mergeActions(have, actions []string) []string {
 }
 
 func joinModes(modes []string) string { return strings.Join(modes, ",") }
+
+// signUpAttributes are the attributes a sign-up form must ask for: the required ones and those Cognito
+// verifies (it sends their code at sign-up). amplify-js reads Gen 1's aws-exports the same way (its
+// verification mechanisms are required user attributes), so both files configure one sign-up form.
+func signUpAttributes(up *spec.UserPool, verify []string) []string {
+	out := requiredAttributes(up)
+	for _, v := range verify {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// gen2UsernameAttributes are amplify_outputs' username_attributes: email and phone_number as sign-in
+// attributes, or username for a pool that signs in with usernames only (amplify-js then offers a
+// username field, as it does for Gen 1's aws-exports without username attributes).
+func gen2UsernameAttributes(up *spec.UserPool) []string {
+	if out := usernameAttributes(up); len(out) > 0 {
+		return out
+	}
+	if slices.Contains(up.SignInWith, "username") {
+		return []string{"username"}
+	}
+	return nil
+}

@@ -2,7 +2,6 @@ package explain
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/underhood-dev/underhood/spec"
 )
@@ -97,8 +96,7 @@ func (e *explainer) accessTokenRoute(r spec.Route) routeAccess {
 		header:  "`Authorization: <access token>` (the JWT itself).",
 		checked: "API Gateway's Cognito user pool authorizer (signature with the pool's keys, expiry, issuer, scope); the function gets the claims in `requestContext.authorizer.claims`.",
 	}
-	signIn := slices.Contains(r.Scopes, spec.DefaultAccessTokenScope)
-	hosted := e.hasHostedUI() && intersects(r.Scopes, e.hostedScopes())
+	signIn, hosted := e.scopeSources(r.Scopes)
 	switch {
 	case signIn && hosted:
 		a.who = "any signed-in user, through Amplify's `signIn` or the hosted UI (any group or none: the authorizer does not check groups)."

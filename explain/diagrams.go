@@ -318,8 +318,7 @@ func (e *explainer) tokenSequence(mode string, rs []routeRef) Diagram {
 	d := Diagram{Name: mode}
 	if mode == spec.AuthAccessToken {
 		scopes := first.route.Scopes
-		signIn := slices.Contains(scopes, spec.DefaultAccessTokenScope)
-		if signIn || !e.hasHostedUI() {
+		if signIn, _ := e.scopeSources(scopes); signIn || !e.hasHostedUI() {
 			e.srpSignIn(&m, "id token, access token (scope aws.cognito.signin.user.admin), refresh token")
 		} else {
 			e.hostedSignIn(&m, fmt.Sprintf("id token, access token (scope %s), refresh token", strings.Join(e.hostedScopes(), " ")))

@@ -9,6 +9,7 @@ package explain
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -199,44 +200,64 @@ func (e *explainer) browserBuckets() []spec.Bucket {
 	return out
 }
 
-// groupPrecedence returns a group's precedence; ok false for an unknown group.
-func (e *explainer) groupPrecedence(name string) (int, bool) {
-	if e.up == nil {
-		return 0, false
+// rank orders groups as Cognito does: the lower precedence wins, and a group without one ranks after
+// every group that has one.
+func rank(g spec.Group) int {
+	if g.Precedence == nil {
+		return math.MaxInt
 	}
-	for _, g := range e.up.Groups {
-		if g.Name == name {
-			return g.Precedence, true
-		}
-	}
-	return 0, false
+	return *g.Precedence
 }
 
 // outranking lists role-carrying groups not in allowed whose precedence is lower (stronger) than every
 // allowed group's: a member of both gets that group's role as cognito:preferred_role and is refused.
 func (e *explainer) outranking(allowed []string) []string {
-	best := -1
-	for _, a := range allowed {
-		if p, ok := e.groupPrecedence(a); ok && (best < 0 || p < best) {
-			best = p
+	best := math.MaxInt
+	for _, g := range e.groups {
+		if slices.Contains(allowed, g.Name) {
+			best = min(best, rank(g))
 		}
 	}
 	var out []string
 	for _, g := range e.groups {
-		if !slices.Contains(allowed, g.Name) && g.Precedence < best {
+		if !slices.Contains(allowed, g.Name) && rank(g) < best {
 			out = append(out, g.Name)
 		}
 	}
 	return out
 }
 
+// scopeSources says whether any of scopes comes from Amplify's signIn, and whether any comes from the
+// hosted UI: spec.UserPool.ScopeSources, the rule the validator enforces.
+func (e *explainer) scopeSources(scopes []string) (signIn, hosted bool) {
+	for _, s := range scopes {
+		si, h := e.up.ScopeSources(s)
+		signIn, hosted = signIn || si, hosted || h
+	}
+	return signIn, hosted
+}
+
+// region is the stage's declared region, or REGION when the stage deploys wherever the credentials point.
+func (e *explainer) region() string {
+	if e.app.Region == "" {
+		return "REGION"
+	}
+	return e.app.Region
+}
+
+// hostedUIDomain is the hosted UI's host: an existing pool's own domain, else the prefix in the stage's
+// region.
+func (e *explainer) hostedUIDomain() string {
+	if x := e.up.Existing; x != nil && x.Domain != "" {
+		return x.Domain
+	}
+	return e.up.HostedUI.DomainPrefix + ".auth." + e.region() + ".amazoncognito.com"
+}
+
 // executeAPIArn is the resource the IAM policy must allow, the way the restapi construct writes it:
 // {param} segments become *, ANY becomes *.
 func (e *explainer) executeAPIArn(api *spec.API, r spec.Route) string {
-	region, account := e.app.Region, e.app.Account
-	if region == "" {
-		region = "REGION"
-	}
+	region, account := e.region(), e.app.Account
 	if account == "" {
 		account = "ACCOUNT"
 	}
@@ -304,13 +325,4 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
-}
-
-func intersects(a, b []string) bool {
-	for _, x := range a {
-		if slices.Contains(b, x) {
-			return true
-		}
-	}
-	return false
 }

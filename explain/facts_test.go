@@ -1,8 +1,11 @@
 package explain
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/underhood-dev/underhood/spec"
 )
 
 // entry returns the bullet block of one route or storage level in the "Who can call what" section: the
@@ -184,5 +187,113 @@ func TestHostedUIWithoutAdminScope(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("lacks %q in:\n%s", want, got)
 		}
+	}
+}
+
+// TestRetention: in a retain stage explain names every piece of Cognito state the stack keeps and how a
+// deleted stack is recovered; in a destroy stage it says everything goes.
+func TestRetention(t *testing.T) {
+	tests := []struct {
+		example, stage string
+		want, not      []string
+	}{
+		{"photoshare", "prod", []string{
+			"Retained (stage `prod`): deleting the stack, or a change that replaces one of them, leaves the user pool in the account with its users and passwords",
+			"the groups and every membership", "the app client (its id is in every SPA build and refresh token)",
+			"the hosted UI domain `photoshare-prod`", "the identity provider `google`", "the resource server `photos`",
+			"`stages.prod.existing` naming what was kept, `userPool: { id, clientId, domain }`",
+			"Its roles and role attachment are not kept: redeploying with `stages.prod.existing.identityPool`",
+		}, []string{"removal: destroy"}},
+		{"iam-guest", "prod", []string{"the groups and every membership", "`userPool: { id, clientId }`"},
+			[]string{"hosted UI domain `", "identity provider", "resource server"}},
+		{"photoshare", "dev", []string{"Stage `dev` says `removal: destroy`: deleting the stack deletes the user pool, its users and every Cognito resource of it"},
+			[]string{"Retained", "existing"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.example+"/"+tt.stage, func(t *testing.T) {
+			app, err := spec.Load(filepath.Join("..", "examples", tt.example, "app.yaml"), tt.stage)
+			if err != nil {
+				t.Fatal(err)
+			}
+			md := string(Markdown(app, "app.yaml"))
+			_, pool, _ := strings.Cut(md, "### Cognito user pool")
+			pool, _, _ = strings.Cut(pool, "\n### ")
+			_, ids, _ := strings.Cut(md, "### Cognito identity pool")
+			ids, _, _ = strings.Cut(ids, "\n### ")
+			for _, w := range tt.want {
+				if !strings.Contains(pool+ids, w) {
+					t.Errorf("lacks %q in:\n%s%s", w, pool, ids)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(pool+ids, n) {
+					t.Errorf("must not say %q in:\n%s%s", n, pool, ids)
+				}
+			}
+		})
+	}
+}
+
+// TestVerificationAndImmutable: a required email stays verified with username sign-in, immutable
+// custom attributes are named as such, and who may write each custom attribute is said.
+func TestVerificationAndImmutable(t *testing.T) {
+	app, err := spec.Parse("app.yaml", t.TempDir(), []byte(`version: 1
+app: t
+auth:
+  userPool:
+    signInWith: [username]
+    standardAttributes: { email: required }
+    customAttributes: { plan: string, tenant: { type: string, mutable: false }, bio: { type: string, userWritable: true } }
+`), "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(Markdown(app, "app.yaml"))
+	for _, want := range []string{"- Verified: `email`.",
+		"- Immutable `custom:tenant`: set once, when the user is created",
+		"- Users may set `custom:bio` themselves",
+		"- Only administrators and functions write `custom:plan` and `custom:tenant`:"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("lacks %q", want)
+		}
+	}
+}
+
+// A stage that declares its region gets it in every ARN and host explain names; REGION stays only for
+// environment-agnostic stages (the region then comes from the deploying credentials).
+func TestStageRegion(t *testing.T) {
+	tests := []struct {
+		name, example, stage, region string
+		want, not                    []string
+	}{
+		{"declared in the spec", "iam-guest", "prod", "",
+			[]string{"arn:aws:execute-api:eu-west-1:ACCOUNT:API_ID/prod/GET/items", "region eu-west-1"}, []string{"REGION"}},
+		{"hosted UI and ARN", "photoshare", "", "ap-southeast-2",
+			[]string{"`photoshare-dev.auth.ap-southeast-2.amazoncognito.com`", "arn:aws:execute-api:ap-southeast-2:ACCOUNT:API_ID/dev/DELETE/photos/*"},
+			[]string{"REGION"}},
+		{"environment-agnostic", "photoshare", "", "",
+			[]string{"`photoshare-dev.auth.REGION.amazoncognito.com`", "arn:aws:execute-api:REGION:ACCOUNT:"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app, err := spec.Load(filepath.Join("..", "examples", tt.example, "app.yaml"), tt.stage)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.region != "" {
+				app.Region = tt.region
+			}
+			md := string(Markdown(app, "app.yaml"))
+			for _, w := range tt.want {
+				if !strings.Contains(md, w) {
+					t.Errorf("lacks %q", w)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(md, n) {
+					t.Errorf("must not contain %q", n)
+				}
+			}
+		})
 	}
 }

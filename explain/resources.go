@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -32,6 +33,63 @@ func (e *explainer) resources(w *writer) {
 	for _, t := range e.app.Tables {
 		e.table(w, t)
 	}
+	for _, g := range e.app.GraphQL {
+		e.graphQL(w, g)
+	}
+	if an := e.app.Analytics; an != nil {
+		w.line("### Amazon Pinpoint project (referenced)")
+		w.blank()
+		w.line("**What:** the analytics project `%s` in %s, which the SPA's Amplify Analytics sends events to. "+
+			"Referenced, not created: the stack neither creates nor changes it, and `underhood config` writes its id "+
+			"for the SPA (stage `%s`, `existing.analytics`). Sending events needs identity pool credentials whose "+
+			"role may call `mobiletargeting:PutEvents` and `UpdateEndpoint`; the stack grants none, so they stay "+
+			"with the roles Amplify gave them.", an.AppID, an.Region, e.app.Stage)
+		w.blank()
+	}
+}
+
+var appSyncWords = map[string]string{
+	spec.GraphQLAPIKey:   "an API key (the `x-api-key` header)",
+	spec.GraphQLUserPool: "the user pool's tokens (`Authorization` header)",
+	spec.GraphQLIAM:      "a SigV4 signature with identity pool credentials",
+	spec.GraphQLOIDC:     "an OpenID Connect token",
+	spec.GraphQLLambda:   "a token a Lambda authorizer checks",
+}
+
+func (e *explainer) graphQL(w *writer, g spec.GraphQLAPI) {
+	w.line("### AppSync GraphQL API `%s` (referenced)", g.Name)
+	w.blank()
+	w.line("**What:** an AppSync GraphQL API at `%s`. Referenced, not created: it stays where it is (Amplify's "+
+		"stack, typically) with its schema, resolvers and tables; the stack neither creates nor changes it, and "+
+		"`underhood config` writes its endpoint for the SPA (stage `%s`, `existing.graphql.%s`).", g.Endpoint, e.app.Stage, g.Name)
+	var modes []string
+	for _, m := range g.Authorization {
+		modes = append(modes, appSyncWords[m])
+	}
+	w.line("- **Callers authorize with** %s by default%s.", modes[0], map[bool]string{true: ", or " + orList(modes[1:]), false: ""}[len(modes) > 1])
+	if g.APIKey != nil {
+		w.line("- **API key:** not in the spec; `underhood config` reads it from %s and writes it into the SPA's configuration (API keys are meant to ship with the SPA, and they expire).", valueRefWords(g.APIKey))
+	}
+	for _, f := range e.app.Functions {
+		for _, a := range f.GraphQLAccess {
+			if a.API == g.Name {
+				id, endpoint := spec.GraphQLEnv(g.Name)
+				w.line("- Function `%s` may run %s on it (`appsync:GraphQL` on `types/%s/*`), signing with its execution role; it gets `%s` and `%s`.",
+					f.Name, andList(a.Types), strings.Join(a.Types, "/*`, `types/"), id, endpoint)
+			}
+		}
+	}
+	w.blank()
+}
+
+func valueRefWords(r *spec.ValueRef) string {
+	switch {
+	case r.SecretsManager != "":
+		return "the Secrets Manager secret `" + r.SecretsManager + "`"
+	case r.SSM != "":
+		return "the SSM parameter `" + r.SSM + "`"
+	}
+	return "output `" + r.Output + "` of stack `" + r.Stack + "`"
 }
 
 func (e *explainer) userPool(w *writer) {
@@ -66,10 +124,38 @@ func (e *explainer) userPool(w *writer) {
 		mfa = fmt.Sprintf("MFA is %s (%s)", u.MFA.Mode, andList(code(u.MFA.Methods)))
 	}
 	w.line("- Passwords of at least %d characters; %s.", u.PasswordPolicy.MinLength, mfa)
+	if v := u.VerifiedAttributes(); len(v) > 0 {
+		w.line("- Verified: %s. Cognito sends confirmation and password-reset codes only to a verified address, and a "+
+			"changed one takes effect only once the user confirms it.", andList(code(v)))
+	}
+	var fixed, userSet, adminSet []string
+	for _, a := range u.CustomAttributes {
+		name := "`custom:" + a.Name + "`"
+		if !a.Mutable {
+			fixed = append(fixed, name)
+		}
+		if a.UserWritable {
+			userSet = append(userSet, name)
+		} else {
+			adminSet = append(adminSet, name)
+		}
+	}
+	if len(userSet) > 0 {
+		w.line("- Users may set %s themselves (sign-up, `updateUserAttributes`): the app client may write it.", andList(userSet))
+	}
+	if len(adminSet) > 0 {
+		w.line("- Only administrators and functions write %s: the app client may not (`userWritable: true` would let users set it).", andList(adminSet))
+	}
+	if len(fixed) > 0 {
+		w.line("- Immutable %s: set once, when the user is created; nobody can change it afterwards.", andList(fixed))
+	}
 	if len(u.Groups) > 0 {
 		gs := make([]string, len(u.Groups))
 		for i, g := range u.Groups {
-			gs[i] = fmt.Sprintf("`%s` (precedence %d)", g.Name, g.Precedence)
+			gs[i] = fmt.Sprintf("`%s` (no precedence)", g.Name)
+			if g.Precedence != nil {
+				gs[i] = fmt.Sprintf("`%s` (precedence %d)", g.Name, *g.Precedence)
+			}
 		}
 		w.line("- Groups %s. Membership is in the tokens' `cognito:groups` claim. Token authorizers "+
 			"(id or access token) never look at it: only IAM routes can be restricted to a group.", andList(gs))
@@ -86,10 +172,16 @@ func (e *explainer) userPool(w *writer) {
 		if len(providers) > 0 {
 			pw = "; federated sign-in with " + andList(providers)
 		}
-		w.line("- Hosted UI at `%s.auth.REGION.amazoncognito.com`: OAuth 2.0 authorization code flow (with PKCE "+
+		w.line("- Hosted UI at `%s`: OAuth 2.0 authorization code flow (with PKCE "+
 			"in amplify-js' `signInWithRedirect`) back to %s, asking for scopes %s%s. Tokens from this flow carry "+
 			"the requested scopes in the access token, and `aws.cognito.signin.user.admin` only if it is requested.",
-			h.DomainPrefix, andList(code(h.CallbackURLs)), andList(code(h.Scopes)), pw)
+			e.hostedUIDomain(), andList(code(h.CallbackURLs)), andList(code(h.Scopes)), pw)
+		if x := u.Existing; x != nil && x.ResponseType == "token" {
+			w.line("- **Implicit grant:** the existing app client `%s` allows only the OAuth implicit grant (stage `%s`, "+
+				"`responseType: token`): Cognito returns the tokens in the redirect URL's fragment and no refresh token, "+
+				"so users sign in again when they expire. Allow the code grant on the client and remove responseType "+
+				"to use the code flow above.", x.ClientID, e.app.Stage)
+		}
 		if !slices.Contains(h.Scopes, "openid") {
 			w.line("- The hosted UI does not ask for `openid`: its sign-ins get no id token, so they cannot call " +
 				"id-token routes or get identity pool credentials.")
@@ -101,13 +193,13 @@ func (e *explainer) userPool(w *writer) {
 			scopes[i] = rs.Identifier + "/" + s.Name
 		}
 		requested := "the hosted UI asks for none of them, so no token of this app carries them"
-		if intersects(scopes, e.hostedScopes()) {
+		if _, hosted := e.scopeSources(scopes); hosted {
 			requested = "only tokens from the hosted UI's OAuth flow can carry them (Amplify's `signIn` tokens never do)"
 		}
 		w.line("- Resource server `%s` defines custom scopes %s; %s.", rs.Identifier, andList(code(scopes)), requested)
 	}
 	if u.Existing == nil {
-		w.line("- %s", e.removal("user pool", "every user and password: Cognito cannot export password hashes"))
+		w.line("- %s", e.userPoolRemoval())
 	}
 	w.blank()
 }
@@ -147,19 +239,83 @@ func (e *explainer) identityPool(w *writer) {
 		for _, g := range e.groups {
 			w.line("- **`%s` group role**: members of `%s`.", g.Name, g.Name)
 		}
-		w.line("- Token-based role mapping: the group's role ARN is set on the user pool group, so the id token " +
-			"carries it in `cognito:preferred_role` (for a user in several groups, the group with the lowest " +
-			"precedence number) and the identity pool hands out that role instead of the authenticated role. " +
-			"A token without `cognito:preferred_role` (no group, or tied precedences) gets the authenticated role. Because a group member never gets the " +
-			"authenticated role, every group role also carries all of the authenticated role's grants.")
+		if e.up.Existing != nil {
+			names := make([]string, len(e.groups))
+			for i, g := range slices.SortedStableFunc(slices.Values(e.groups), func(a, b spec.Group) int { return cmp.Compare(rank(a), rank(b)) }) {
+				names[i] = "`" + g.Name + "`"
+			}
+			w.line("- Rule-based role mapping: the existing pool's groups are not this stack's, so their role ARN "+
+				"cannot be set; the role attachment has one rule per group on the id token's `cognito:groups` claim, "+
+				"in precedence order (%s; the first match wins, as Cognito's lowest precedence would). A user in no "+
+				"group gets the authenticated role. Because a group member never gets the authenticated role, every "+
+				"group role also carries all of the authenticated role's grants.", strings.Join(names, ", "))
+		} else {
+			w.line("- Token-based role mapping: the group's role ARN is set on the user pool group, so the id token " +
+				"carries it in `cognito:preferred_role` (for a user in several groups, the group with the lowest " +
+				"precedence number; every group has its own, so there is no tie) and the identity pool hands out that " +
+				"role instead of the authenticated role. A user in no group gets the authenticated role. Because a " +
+				"group member never gets the authenticated role, every group role also carries all of the " +
+				"authenticated role's grants.")
+		}
 	} else if e.up != nil && len(e.up.Groups) > 0 {
 		w.line("- `groupRoles` is off: groups get no roles, and every signed-in user gets the authenticated role.")
 	}
 	e.roleGrants(w)
 	if ip.ExistingID == "" {
-		w.line("- %s", e.removal("identity pool", "new identity ids orphan every user's `private/` and `protected/` files"))
+		line := e.removal("identity pool", "new identity ids orphan every user's `private/` and `protected/` files")
+		if e.app.Removal != spec.RemovalDestroy {
+			line += fmt.Sprintf(" Its roles and role attachment are not kept: redeploying with `stages.%s.existing.identityPool` "+
+				"creates them again from the spec.", e.app.Stage)
+		}
+		w.line("- %s", line)
 	}
 	w.blank()
+}
+
+// userPoolRemoval says what deleting the stack (or replacing a resource) does to the user pool and the
+// Cognito state around it, and how a retained stage gets it back.
+func (e *explainer) userPoolRemoval() string {
+	u := e.up
+	if e.app.Removal == spec.RemovalDestroy {
+		return fmt.Sprintf("Stage `%s` says `removal: destroy`: deleting the stack deletes the user pool, its users and every "+
+			"Cognito resource of it (groups, app client, domain, providers, resource servers).", e.app.Stage)
+	}
+	kept := []string{"its users and passwords (Cognito cannot export password hashes)"}
+	if len(u.Groups) > 0 {
+		kept = append(kept, "the groups and every membership (a new group starts empty)")
+	}
+	kept = append(kept, "the app client (its id is in every SPA build and refresh token)")
+	recovery := "`userPool: { id, clientId }`"
+	if h := u.HostedUI; h != nil {
+		kept = append(kept, fmt.Sprintf("the hosted UI domain `%s` (a freed prefix is anyone's to claim)", h.DomainPrefix))
+		recovery = "`userPool: { id, clientId, domain }`"
+		if len(h.Providers) > 0 {
+			names := make([]string, len(h.Providers))
+			for i, p := range h.Providers {
+				names[i] = "`" + p.Name + "`"
+			}
+			kept = append(kept, pluralWord(len(names), "the identity provider", "the identity providers")+" "+andList(names)+
+				" (federated users' accounts are keyed by provider)")
+		}
+	}
+	if len(u.ResourceServers) > 0 {
+		names := make([]string, len(u.ResourceServers))
+		for i, rs := range u.ResourceServers {
+			names[i] = "`" + rs.Identifier + "`"
+		}
+		kept = append(kept, pluralWord(len(names), "the resource server", "the resource servers")+" "+andList(names)+" (the scopes tokens carry)")
+	}
+	return fmt.Sprintf("Retained (stage `%s`): deleting the stack, or a change that replaces one of them, leaves the user "+
+		"pool in the account with %s, all `DeletionPolicy` and `UpdateReplacePolicy` Retain (the pool also has deletion "+
+		"protection). A deleted stack is recovered by deploying again with `stages.%s.existing` naming what was kept, %s.",
+		e.app.Stage, andList(kept), e.app.Stage, recovery)
+}
+
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // removal says what deleting the stack (or the resource from the spec) does to a stateful resource.
@@ -297,14 +453,74 @@ func (e *explainer) function(w *writer, f spec.Function) {
 			}
 		}
 	}
+	if f.Schedule != "" {
+		why = append(why, fmt.Sprintf("runs on the schedule `%s` (an EventBridge rule, UTC)", f.Schedule))
+	}
+	for _, ev := range f.Events {
+		if ev.DynamoDB != "" {
+			why = append(why, fmt.Sprintf("processes the changes of table `%s` (its stream)", ev.DynamoDB))
+		} else {
+			why = append(why, fmt.Sprintf("is called when objects are %s in bucket `%s`%s", orList(ev.On), ev.S3, underPrefix(ev.Prefix)))
+		}
+	}
 	if len(why) == 0 {
-		why = []string{"is declared under `functions`; no route or trigger invokes it"}
+		why = []string{"is declared under `functions`; no route, trigger, schedule or event invokes it"}
 	}
 	w.line("**Why:** it %s.", andList(why))
+	if f.Schedule != "" {
+		w.line("- Schedule: EventBridge invokes it `%s`; the Lambda permission names exactly that rule, so no other rule can.", f.Schedule)
+	}
+	for _, ev := range f.Events {
+		if ev.DynamoDB != "" {
+			w.line("- Stream of `%s`: Lambda polls it from the newest record (batches of up to 100) and may read only that stream; a failing batch is retried in order until it succeeds or its records expire (24 hours).", ev.DynamoDB)
+		} else {
+			w.line("- Bucket `%s`: S3 invokes it on %s%s; the permission is for that bucket in this account only.", ev.S3, andList(s3EventWords(ev.On)), underPrefix(ev.Prefix))
+		}
+	}
+	for _, s := range f.Secrets {
+		kind, name, one, service := "Secrets Manager secret", s.SecretsManager, "secret", "Secrets Manager"
+		if s.SSMParameter != "" {
+			kind, name, one, service = "SSM parameter", s.SSMParameter, "parameter", "Parameter Store"
+		}
+		line := fmt.Sprintf("- Secret `%s`: the %s `%s`. The variable holds its name, never its value (the code reads the value at run time); the role may read that %s only", s.Env, kind, name, one)
+		if s.KMSKey != "" {
+			line += fmt.Sprintf(", and decrypt with key `%s` through %s only", s.KMSKey, service)
+		}
+		w.line("%s.", line)
+	}
 	for _, g := range f.Access {
 		w.line("- Its role may %s `%s` (`functions.%s.access`).", andList(g.Actions), g.Storage, f.Name)
 	}
+	switch {
+	case len(f.UserPoolAccess) > 0 && e.app.TriggersCreatedPool(f.Name):
+		w.line("- Its role may call %s on the user pool (`functions.%s.access.userPool`, a policy of its own: the pool "+
+			"invokes it, so an inline grant or a variable naming the pool would be a dependency cycle); it reads the pool id "+
+			"from each trigger event (`userPoolId`).", andList(quoteAll(f.UserPoolAccess)), f.Name)
+	case len(f.UserPoolAccess) > 0:
+		w.line("- Its role may call %s on the user pool (`functions.%s.access.userPool`), and it gets the pool id in `%s`.",
+			andList(quoteAll(f.UserPoolAccess)), f.Name, spec.UserPoolIDEnv(e.up.Name))
+	}
+	for _, g := range f.GraphQLAccess {
+		w.line("- Its role may run %s on GraphQL API `%s` (referenced; `functions.%s.access.%s`).", andList(g.Types), g.API, f.Name, g.API)
+	}
 	w.blank()
+}
+
+func underPrefix(prefix string) string {
+	if prefix == "" {
+		return ""
+	}
+	return fmt.Sprintf(" under `%s`", prefix)
+}
+
+var s3EventPhrases = map[string]string{spec.S3Created: "every upload or copy (`s3:ObjectCreated:*`)", spec.S3Removed: "every delete (`s3:ObjectRemoved:*`)"}
+
+func s3EventWords(on []string) []string {
+	out := make([]string, len(on))
+	for i, k := range on {
+		out[i] = s3EventPhrases[k]
+	}
+	return out
 }
 
 func (e *explainer) bucket(w *writer, b spec.Bucket) {
@@ -324,6 +540,16 @@ func (e *explainer) bucket(w *writer, b spec.Bucket) {
 		w.line("- No browser access (no `access`): only functions reach it.")
 	}
 	e.storageUsers(w, b.Name)
+	if evs := e.app.BucketEvents(b.Name); len(evs) > 0 {
+		for _, fe := range evs {
+			w.line("- Objects %s%s invoke function `%s`.", orList(fe.Event.On), underPrefix(fe.Event.Prefix), fe.Function)
+		}
+		if b.ExistingName != "" {
+			w.line("- Its notifications belong to the existing bucket, so the stack only lets S3 invoke the functions: after deploying, set them once with `aws s3api put-bucket-notification-configuration --bucket %s --notification-configuration \"$(jq -r '.[\"%s\"].%s' outputs.json)\"` (this replaces the bucket's current notifications).", b.ExistingName, e.app.StackName(), spec.OutputBucketNotifications(b.Name))
+		} else {
+			w.line("- Named `%s-<account>-<region>`: S3 checks its notifications' permissions when they are set, so they must exist before the bucket and name it without referencing it. Declaring events on a bucket already deployed without them renames it, which replaces it (underhood plan blocks that).", spec.EventBucketPrefix(e.app.Name, e.app.Stage, b.Name))
+		}
+	}
 	if b.Versioned {
 		w.line("- Versioned: overwritten and deleted objects keep their old versions.")
 	}
@@ -365,6 +591,13 @@ func (e *explainer) table(w *writer, t spec.Table) {
 	if t.Stream != "" {
 		w.line("- Stream of changes: `%s`.", t.Stream)
 	}
+	for _, f := range e.app.Functions {
+		for _, ev := range f.Events {
+			if ev.DynamoDB == t.Name {
+				w.line("- Its stream invokes function `%s`.", f.Name)
+			}
+		}
+	}
 	if t.TTLAttribute != "" {
 		w.line("- Items expire at the time in `%s`.", t.TTLAttribute)
 	}
@@ -383,4 +616,12 @@ func (e *explainer) storageUsers(w *writer, name string) {
 			}
 		}
 	}
+}
+
+func quoteAll(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = "`" + s + "`"
+	}
+	return out
 }

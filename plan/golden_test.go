@@ -12,10 +12,15 @@ import (
 // The photoshare golden template (prod stage: everything stateful is Retain) is what a real deployed
 // stack looks like; each case mutates it the way a spec edit would.
 const (
-	goldenPool   = "UserPoolDAD9161D"
-	goldenClient = "UserPoolClient43258C81"
-	goldenBucket = "StoragephotoStoreBucketE3550972"
-	goldenTable  = "StoragelikesTableF91615B6"
+	goldenPool     = "UserPoolDAD9161D"
+	goldenClient   = "UserPoolClient43258C81"
+	goldenBucket   = "StoragephotoStoreBucketE3550972"
+	goldenTable    = "StoragelikesTableF91615B6"
+	goldenDomain   = "UserPoolDomainB9359F9B"
+	goldenAdmins   = "UserPoolGroupadmins46FBF1B2"
+	goldenEditors  = "UserPoolGroupeditorsE52BCD28"
+	goldenGoogle   = "UserPoolProviderGoogle0114F25C"
+	goldenPhotosRS = "UserPoolResourceServerphotos1EED9AA4"
 )
 
 func golden(t *testing.T) []byte {
@@ -74,10 +79,42 @@ func TestGoldenMutations(t *testing.T) {
 			// What a renamed construct does: a new logical ID, and every reference follows it.
 			return []byte(strings.ReplaceAll(string(golden(t)), goldenPool, "UserPoolRenamed0A1B2C3D"))
 		}, []want{
-			// The client's UserPoolId now refers to the new pool: a new client too.
+			// Everything with the pool's UserPoolId now refers to the new pool: new ones of each too.
 			{goldenClient, KindReplaced, "UserPoolId"},
 			{goldenPool, KindRenamed, "UserPoolRenamed0A1B2C3D"},
+			{goldenDomain, KindReplaced, "UserPoolId"},
+			{goldenAdmins, KindReplaced, "UserPoolId"},
+			{goldenEditors, KindReplaced, "UserPoolId"},
+			{goldenGoogle, KindReplaced, "UserPoolId"},
+			{goldenPhotosRS, KindReplaced, "UserPoolId"},
 		}},
+		{"rename a group", func(t *testing.T) []byte {
+			return mutateGolden(t, func(rs map[string]any) {
+				g := rs[goldenEditors].(map[string]any)
+				g["Properties"].(map[string]any)["GroupName"] = "curators"
+				rs["UserPoolGroupcurators0A1B2C3D"] = g
+				delete(rs, goldenEditors)
+			})
+		}, []want{{goldenEditors, KindRenamed, "UserPoolGroupcurators0A1B2C3D"}}},
+		{"new hosted UI domain prefix", func(t *testing.T) []byte {
+			return mutateGolden(t, func(rs map[string]any) { propsOf(rs, goldenDomain)["Domain"] = "photoshare-new" })
+		}, []want{{goldenDomain, KindRefused, "(photoshare-prod -> photoshare-new)"}}},
+		{"rename the resource server", func(t *testing.T) []byte {
+			return mutateGolden(t, func(rs map[string]any) {
+				r := rs[goldenPhotosRS].(map[string]any)
+				r["Properties"].(map[string]any)["Identifier"] = "gallery"
+				rs["UserPoolResourceServergallery0A1B2C3D"] = r
+				delete(rs, goldenPhotosRS)
+			})
+		}, []want{{goldenPhotosRS, KindRenamed, "UserPoolResourceServergallery0A1B2C3D"}}},
+		{"rename a scope", func(t *testing.T) []byte {
+			return mutateGolden(t, func(rs map[string]any) {
+				propsOf(rs, goldenPhotosRS)["Scopes"].([]any)[1] = map[string]any{"ScopeName": "upload", "ScopeDescription": "Upload photos"}
+			})
+		}, []want{{goldenPhotosRS, KindBreaks, "scope photos/write is removed"}}},
+		{"remove the identity provider", func(t *testing.T) []byte {
+			return mutateGolden(t, func(rs map[string]any) { delete(rs, goldenGoogle) })
+		}, []want{{goldenGoogle, KindDeleted, "DeletionPolicy Retain keeps it"}}},
 		{"sign in with phone instead of email", func(t *testing.T) []byte {
 			return mutateGolden(t, func(rs map[string]any) { propsOf(rs, goldenPool)["UsernameAttributes"] = []any{"phone_number"} })
 		}, []want{{goldenPool, KindRefused, "UsernameAttributes"}}},

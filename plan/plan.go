@@ -1,6 +1,8 @@
 // Package plan compares the CloudFormation template a stack has now with the one that would replace it,
-// and refuses changes that would lose users' data: deleting, renaming or replacing a user pool, user
-// pool client, identity pool, bucket or table, and changes Cognito or DynamoDB refuse to make in place.
+// and refuses changes that would lose users' data: deleting, renaming or replacing a user pool, its
+// client, groups, hosted UI domain, identity providers or resource servers, an identity pool, bucket or
+// table; changes Cognito or DynamoDB refuse to make in place; and in-place changes that break what
+// deployed clients hold (a resource server's scope removed or renamed).
 //
 // It is pure Go (no CDK, no AWS calls): callers hand it two templates. Templates are JSON (what CDK
 // deploys) or YAML with CloudFormation's short-form tags (what GetTemplate returns for a stack deployed
@@ -44,6 +46,9 @@ const (
 	// KindRefused: the service cannot make the change in place; the update fails and the stack rolls
 	// back. The only way to the new setting is a new resource.
 	KindRefused Kind = "refused"
+	// KindBreaks: the service makes the change, but what deployed clients hold stops working (tokens with
+	// a removed scope, say).
+	KindBreaks Kind = "breaks"
 )
 
 // Stateful lists the resource types whose loss loses users' data, with what would be lost.
@@ -52,6 +57,15 @@ var Stateful = map[string]string{
 		"so users cannot be moved to a new pool with their passwords: all of them would have to sign up or reset their password)",
 	"AWS::Cognito::UserPoolClient": "the app client id every deployed frontend is configured with: signed-in users' refresh " +
 		"tokens stop working and every frontend must be rebuilt with the new id (a client secret, if any, changes too)",
+	"AWS::Cognito::UserPoolGroup": "every membership of the group: Cognito cannot rename a group, and a new group " +
+		"starts empty, so each member must be added to it again (group-only routes and files refuse them until then)",
+	"AWS::Cognito::UserPoolDomain": "the hosted UI domain every SPA build, callback and identity provider redirect URI " +
+		"names: hosted UI sign-in breaks until each is updated, and a freed prefix is anyone's to claim",
+	"AWS::Cognito::UserPoolIdentityProvider": "the link of federated users to their accounts: Cognito names them " +
+		"<provider name>_<id at the provider>, so without the provider they cannot sign in, and under a new name they " +
+		"land in new, empty accounts (new sub, no groups, no attributes)",
+	"AWS::Cognito::UserPoolResourceServer": "the scopes access tokens carry and API methods require: tokens issued " +
+		"with the old scopes stop matching, and every client and API outside this stack that names them must change",
 	"AWS::Cognito::IdentityPool": "every identity id: a new pool hands out new ids, which orphans every user's " +
 		"private/{identityId}/ and protected/{identityId}/ files in S3",
 	"AWS::S3::Bucket":      "every object in the bucket",
@@ -253,10 +267,30 @@ func compareResource(id string, oldR, newR resource) (Change, []Finding) {
 	}
 	if rule.refused != nil {
 		for _, ref := range rule.refused(oldR.Properties, newR.Properties) {
-			fs = append(fs, finding(id, oldR, KindRefused, ref.paths, ref.what))
+			fs = append(fs, ref.finding(id, oldR, KindRefused))
+			if ref.replaces {
+				c.Action = Replaced
+			}
+		}
+	}
+	if rule.breaking != nil {
+		for _, ref := range rule.breaking(oldR.Properties, newR.Properties) {
+			fs = append(fs, ref.finding(id, oldR, KindBreaks))
 		}
 	}
 	return c, fs
+}
+
+// finding turns a refusal into a finding, with its own Lost and Proceed when it has them.
+func (ref refusal) finding(id string, oldR resource, kind Kind) Finding {
+	f := finding(id, oldR, kind, ref.paths, ref.what)
+	if ref.lost != "" {
+		f.Lost = ref.lost
+	}
+	if ref.proceed != "" {
+		f.Proceed = fmt.Sprintf(ref.proceed, id)
+	}
+	return f
 }
 
 // changedReplacementProps lists the replacement-only properties whose values differ.
@@ -323,6 +357,9 @@ func finding(id string, oldR resource, kind Kind, paths []string, what string) F
 	case KindRefused:
 		f.Proceed = "revert the change in the spec; to really change it, create a new " + shortType(oldR.Type) + " next to this one " +
 			"and migrate to it. --allow " + id + " only lets plan pass: the deployment itself would still fail"
+	case KindBreaks:
+		f.Proceed = "revert the change in the spec; or add the new value next to the old one, move every client to it, and " +
+			"remove the old one in a later deploy; or accept the break with --allow " + id
 	}
 	return f
 }

@@ -30,6 +30,10 @@ func props(typ string, p map[string]any, attrs ...string) res {
 const (
 	pool   = "AWS::Cognito::UserPool"
 	client = "AWS::Cognito::UserPoolClient"
+	group  = "AWS::Cognito::UserPoolGroup"
+	domain = "AWS::Cognito::UserPoolDomain"
+	idp    = "AWS::Cognito::UserPoolIdentityProvider"
+	server = "AWS::Cognito::UserPoolResourceServer"
 	idpool = "AWS::Cognito::IdentityPool"
 	bucket = "AWS::S3::Bucket"
 	table  = "AWS::DynamoDB::Table"
@@ -81,6 +85,14 @@ func TestCompareRules(t *testing.T) {
 		"Photos":   props(bucket, map[string]any{"VersioningConfiguration": map[string]any{"Status": "Suspended"}}),
 		"Likes":    ddbTable(nil),
 		"Function": props(fn, map[string]any{"MemorySize": 256}),
+		"Admins": props(group, map[string]any{"UserPoolId": map[string]any{"Ref": "Pool"}, "GroupName": "admins", "Precedence": 1},
+			"DeletionPolicy", "Retain", "UpdateReplacePolicy", "Retain"),
+		"Domain": props(domain, map[string]any{"UserPoolId": map[string]any{"Ref": "Pool"}, "Domain": "app-prod"},
+			"DeletionPolicy", "Retain", "UpdateReplacePolicy", "Retain"),
+		"Google": props(idp, map[string]any{"UserPoolId": map[string]any{"Ref": "Pool"}, "ProviderName": "Google", "ProviderType": "Google",
+			"ProviderDetails": map[string]any{"client_id": "c1"}}),
+		"Api": props(server, map[string]any{"UserPoolId": map[string]any{"Ref": "Pool"}, "Identifier": "api", "Name": "api",
+			"Scopes": list(map[string]any{"ScopeName": "read", "ScopeDescription": "Read"}, map[string]any{"ScopeName": "write", "ScopeDescription": "Write"})}),
 	}
 	type want struct {
 		id     string
@@ -227,6 +239,64 @@ func TestCompareRules(t *testing.T) {
 				p["Schema"] = p["Schema"].([]any)[:1]
 			})
 		}, blocked: true, findings: []want{{"Pool", KindRefused, Modified}, {"Pool", KindRefused, Modified}}},
+
+		// Groups: Cognito cannot rename one, and a new group starts empty.
+		{name: "group renamed", mutate: func(m map[string]res) {
+			m["Staff"] = m["Admins"]
+			m["Staff"]["Properties"].(map[string]any)["GroupName"] = "staff"
+			delete(m, "Admins")
+		}, blocked: true, findings: []want{{"Admins", KindRenamed, Deleted}}, actions: map[string]Action{"Staff": Added}},
+		{name: "group deleted", mutate: func(m map[string]res) { delete(m, "Admins") }, blocked: true,
+			findings: []want{{"Admins", KindDeleted, Deleted}}},
+		{name: "group name changed in place", mutate: func(m map[string]res) { m["Admins"]["Properties"].(map[string]any)["GroupName"] = "staff" },
+			blocked: true, findings: []want{{"Admins", KindReplaced, Replaced}}},
+		{name: "group precedence is updatable", mutate: func(m map[string]res) { m["Admins"]["Properties"].(map[string]any)["Precedence"] = 2 },
+			actions: map[string]Action{"Admins": Modified}},
+		{name: "group added is fine", mutate: func(m map[string]res) {
+			m["Readers"] = props(group, map[string]any{"UserPoolId": map[string]any{"Ref": "Pool"}, "GroupName": "readers"})
+		}, actions: map[string]Action{"Readers": Added}},
+
+		// Hosted UI domain: a new prefix is a new domain, created first; the pool refuses a second one.
+		{name: "domain prefix changed", mutate: func(m map[string]res) { m["Domain"]["Properties"].(map[string]any)["Domain"] = "app-new" },
+			blocked: true, findings: []want{{"Domain", KindRefused, Replaced}}},
+		{name: "domain deleted", mutate: func(m map[string]res) { delete(m, "Domain") }, blocked: true,
+			findings: []want{{"Domain", KindDeleted, Deleted}}},
+
+		// App client: replacing it changes the client id.
+		{name: "client renamed", mutate: func(m map[string]res) { m["Web"] = m["Client"]; delete(m, "Client") }, blocked: true,
+			findings: []want{{"Client", KindRenamed, Deleted}}, actions: map[string]Action{"Web": Added}},
+
+		// Identity providers.
+		{name: "provider replaced", mutate: func(m map[string]res) { m["Google"]["Properties"].(map[string]any)["ProviderName"] = "Google2" },
+			blocked: true, findings: []want{{"Google", KindReplaced, Replaced}}},
+		{name: "provider deleted", mutate: func(m map[string]res) { delete(m, "Google") }, blocked: true,
+			findings: []want{{"Google", KindDeleted, Deleted}}},
+		{name: "provider details are updatable", mutate: func(m map[string]res) {
+			m["Google"]["Properties"].(map[string]any)["ProviderDetails"] = map[string]any{"client_id": "c2"}
+		}, actions: map[string]Action{"Google": Modified}},
+
+		// Resource servers: tokens and API methods name their identifier and scopes.
+		{name: "resource server renamed", mutate: func(m map[string]res) {
+			m["Notes"] = m["Api"]
+			m["Notes"]["Properties"].(map[string]any)["Identifier"] = "notes"
+			delete(m, "Api")
+		}, blocked: true, findings: []want{{"Api", KindRenamed, Deleted}}, actions: map[string]Action{"Notes": Added}},
+		{name: "resource server identifier changed in place", mutate: func(m map[string]res) {
+			m["Api"]["Properties"].(map[string]any)["Identifier"] = "notes"
+		}, blocked: true, findings: []want{{"Api", KindReplaced, Replaced}}},
+		{name: "scope renamed", mutate: func(m map[string]res) {
+			m["Api"]["Properties"].(map[string]any)["Scopes"].([]any)[1] = map[string]any{"ScopeName": "edit", "ScopeDescription": "Write"}
+		}, blocked: true, findings: []want{{"Api", KindBreaks, Modified}}},
+		{name: "two scopes removed", mutate: func(m map[string]res) { m["Api"]["Properties"].(map[string]any)["Scopes"] = list() },
+			blocked: true, findings: []want{{"Api", KindBreaks, Modified}, {"Api", KindBreaks, Modified}}},
+		{name: "scope added and description changed are fine", mutate: func(m map[string]res) {
+			m["Api"]["Properties"].(map[string]any)["Scopes"] = list(
+				map[string]any{"ScopeName": "write", "ScopeDescription": "Write things"},
+				map[string]any{"ScopeName": "read", "ScopeDescription": "Read"},
+				map[string]any{"ScopeName": "admin", "ScopeDescription": "Admin"})
+		}, actions: map[string]Action{"Api": Modified}},
+		{name: "losing Retain on a group warns", mutate: func(m map[string]res) { delete(m["Admins"], "DeletionPolicy") },
+			warning: "Admins (AWS::Cognito::UserPoolGroup) loses DeletionPolicy Retain", actions: map[string]Action{"Admins": Modified}},
 
 		// Identity pools: only deletion and renames matter.
 		{name: "identity pool guest access is updatable", mutate: func(m map[string]res) {
@@ -422,5 +492,54 @@ func TestBadTemplates(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Compare(%q, %q) = %v, want %q", tt.deployed, tt.proposed, err, tt.want)
 		}
+	}
+}
+
+// TestCognitoFindingTexts: the Cognito-specific findings say what is lost and how to proceed in their own
+// words (a domain prefix cannot be swapped in place, a removed scope breaks what clients hold).
+func TestCognitoFindingTexts(t *testing.T) {
+	old := `{"Resources": {
+	  "Domain": {"Type": "AWS::Cognito::UserPoolDomain", "DeletionPolicy": "Retain", "Properties": {"Domain": "app-prod", "UserPoolId": "p"}},
+	  "Api": {"Type": "AWS::Cognito::UserPoolResourceServer", "Properties": {"Identifier": "api", "UserPoolId": "p",
+	    "Scopes": [{"ScopeName": "read", "ScopeDescription": "r"}]}},
+	  "Staff": {"Type": "AWS::Cognito::UserPoolGroup", "Properties": {"GroupName": "staff", "UserPoolId": "p"}}}}`
+	proposed := `{"Resources": {
+	  "Domain": {"Type": "AWS::Cognito::UserPoolDomain", "DeletionPolicy": "Retain", "Properties": {"Domain": "app-new", "UserPoolId": "p"}},
+	  "Api": {"Type": "AWS::Cognito::UserPoolResourceServer", "Properties": {"Identifier": "api", "UserPoolId": "p",
+	    "Scopes": [{"ScopeName": "list", "ScopeDescription": "r"}]}}}}`
+	r, err := Compare([]byte(old), []byte(proposed), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]Finding{}
+	for _, f := range r.Findings {
+		byID[f.LogicalID] = f
+	}
+	tests := []struct {
+		id    string
+		kind  Kind
+		texts []string // in What, Lost and Proceed together
+	}{
+		{"Domain", KindRefused, []string{"(app-prod -> app-new)", "a user pool holds one prefix domain", "frees the prefix app-prod for anyone",
+			"deploy once without the domain", "--allow Domain only lets plan pass"}},
+		{"Api", KindBreaks, []string{"scope api/read is removed (or renamed)", "tokens issued with the old scopes stop matching",
+			"move every client to it", "--allow Api"}},
+		{"Staff", KindDeleted, []string{"Cognito cannot rename a group, and a new group starts empty", "--allow Staff"}},
+	}
+	for _, tt := range tests {
+		f, ok := byID[tt.id]
+		if !ok || f.Kind != tt.kind {
+			t.Errorf("%s: finding %+v, want kind %s", tt.id, f, tt.kind)
+			continue
+		}
+		all := strings.Join(strings.Fields(f.What+" "+f.Lost+" "+f.Proceed), " ")
+		for _, s := range tt.texts {
+			if !strings.Contains(all, s) {
+				t.Errorf("%s: lacks %q in %q", tt.id, s, all)
+			}
+		}
+	}
+	if text := r.String(); !strings.Contains(text, "Api (AWS::Cognito::UserPoolResourceServer): breaks what deployed clients hold") {
+		t.Errorf("label:\n%s", text)
 	}
 }

@@ -113,8 +113,9 @@ func kindLabel(f Finding) string {
 		KindRenamed:  "logical ID changed (rename)",
 		KindReplaced: "replaced",
 		KindRefused:  "update refused by the service",
+		KindBreaks:   "breaks what deployed clients hold",
 	}[f.Kind]
-	if f.Retained && f.Kind != KindRefused {
+	if f.Retained && f.Kind != KindRefused && f.Kind != KindBreaks {
 		label += ", retained but orphaned"
 	}
 	return label

@@ -13,23 +13,37 @@ type rule struct {
 	replacement []string
 	// refused finds changes the service cannot make in place.
 	refused func(old, new map[string]any) []refusal
+	// breaking finds changes the service makes that break what deployed clients hold.
+	breaking func(old, new map[string]any) []refusal
 }
 
 type refusal struct {
 	paths []string
 	what  string
+	// lost and proceed replace the kind's usual texts when set; proceed is a format whose %s is the
+	// logical ID (it must offer --allow).
+	lost, proceed string
+	// replaces: CloudFormation would attempt the change as a replacement.
+	replaces bool
 }
 
 // rules per stateful type. Sources: the CloudFormation template reference and the registry schemas
-// (as bundled in the aws-cdk CLI's service database), and Cognito's "Settings you can't change"
-// (cognito-user-pool-updating). Deliberately absent: UserPoolName and ClientName, which are updatable
+// (as bundled in the aws-cdk CLI's service database), Cognito's "Settings you can't change"
+// (cognito-user-pool-updating) and UpdateUserPoolDomain ("doesn't change the name of your user pool
+// domain": a new prefix is a new domain). Deliberately absent: UserPoolName and ClientName, which are updatable
 // today, and AttributeDefinitions, which is updatable except for the key attributes' types.
 var rules = map[string]*rule{
 	"AWS::Cognito::UserPool":       {refused: userPoolRefused},
 	"AWS::Cognito::UserPoolClient": {replacement: []string{"GenerateSecret", "UserPoolId"}},
-	"AWS::Cognito::IdentityPool":   {},
-	"AWS::S3::Bucket":              {replacement: []string{"BucketName", "BucketNamePrefix", "BucketNamespace", "ObjectLockEnabled"}},
-	"AWS::DynamoDB::Table":         {replacement: []string{"TableName", "KeySchema", "ImportSourceSpecification"}, refused: tableRefused},
+	"AWS::Cognito::UserPoolGroup":  {replacement: []string{"GroupName", "UserPoolId"}},
+	// Domain is replacement-only too, but CloudFormation creates the replacement first and a pool holds
+	// one prefix domain, so the replacement is refused: domainRefused explains it.
+	"AWS::Cognito::UserPoolDomain":           {replacement: []string{"UserPoolId"}, refused: domainRefused},
+	"AWS::Cognito::UserPoolIdentityProvider": {replacement: []string{"ProviderName", "ProviderType", "UserPoolId"}},
+	"AWS::Cognito::UserPoolResourceServer":   {replacement: []string{"Identifier", "UserPoolId"}, breaking: scopesRemoved},
+	"AWS::Cognito::IdentityPool":             {},
+	"AWS::S3::Bucket":                        {replacement: []string{"BucketName", "BucketNamePrefix", "BucketNamespace", "ObjectLockEnabled"}},
+	"AWS::DynamoDB::Table":                   {replacement: []string{"TableName", "KeySchema", "ImportSourceSpecification"}, refused: tableRefused},
 }
 
 // standardAttributes are Cognito's standard (OpenID Connect) attributes; every other Schema entry is a
@@ -49,12 +63,12 @@ func userPoolRefused(old, new map[string]any) []refusal {
 	} {
 		o, n := stringSet(old[p.prop]), stringSet(new[p.prop])
 		if !slices.Equal(o, n) {
-			out = append(out, refusal{[]string{"Properties." + p.prop}, fmt.Sprintf(
+			out = append(out, refusal{paths: []string{"Properties." + p.prop}, what: fmt.Sprintf(
 				"Cognito cannot change %s of an existing user pool ([%s] -> [%s])", p.what, strings.Join(o, ", "), strings.Join(n, ", "))})
 		}
 	}
 	if o, n := caseSensitive(old), caseSensitive(new); o != n {
-		out = append(out, refusal{[]string{"Properties.UsernameConfiguration.CaseSensitive"}, fmt.Sprintf(
+		out = append(out, refusal{paths: []string{"Properties.UsernameConfiguration.CaseSensitive"}, what: fmt.Sprintf(
 			"Cognito cannot change whether usernames are case sensitive (%s -> %s)", o, n)})
 	}
 	out = append(out, schemaRefused(old["Schema"], new["Schema"])...)
@@ -85,11 +99,11 @@ func schemaRefused(oldV, newV any) []refusal {
 		if custom {
 			switch {
 			case inOld && !inNew:
-				out = append(out, refusal{[]string{path}, fmt.Sprintf("custom attribute %s is removed: Cognito cannot remove a custom attribute", name)})
+				out = append(out, refusal{paths: []string{path}, what: fmt.Sprintf("custom attribute %s is removed: Cognito cannot remove a custom attribute", name)})
 			case inOld && inNew && !equal(o, n):
 				var d []string
 				diff(path, o, n, &d)
-				out = append(out, refusal{d, fmt.Sprintf("custom attribute %s changes: Cognito cannot change a custom attribute once created (adding a new one is fine)", name)})
+				out = append(out, refusal{paths: d, what: fmt.Sprintf("custom attribute %s changes: Cognito cannot change a custom attribute once created (adding a new one is fine)", name)})
 			}
 			continue
 		}
@@ -100,13 +114,13 @@ func schemaRefused(oldV, newV any) []refusal {
 			if oReq {
 				verb = "is no longer required"
 			}
-			out = append(out, refusal{[]string{path + ".Required"}, fmt.Sprintf("standard attribute %s %s: Cognito fixes required attributes when the pool is created", name, verb)})
+			out = append(out, refusal{paths: []string{path + ".Required"}, what: fmt.Sprintf("standard attribute %s %s: Cognito fixes required attributes when the pool is created", name, verb)})
 		case oReq && inOld && inNew && !equal(o, n):
 			var d []string
 			diff(path, o, n, &d)
-			out = append(out, refusal{d, fmt.Sprintf("required attribute %s changes: Cognito fixes required attributes when the pool is created", name)})
+			out = append(out, refusal{paths: d, what: fmt.Sprintf("required attribute %s changes: Cognito fixes required attributes when the pool is created", name)})
 		case inOld && inNew && !equal(o["Mutable"], n["Mutable"]):
-			out = append(out, refusal{[]string{path + ".Mutable"}, fmt.Sprintf("attribute %s changes mutability: Cognito cannot change it after creation", name)})
+			out = append(out, refusal{paths: []string{path + ".Mutable"}, what: fmt.Sprintf("attribute %s changes mutability: Cognito cannot change it after creation", name)})
 		}
 	}
 	return out
@@ -134,6 +148,59 @@ func required(attr map[string]any) bool {
 	return s == "true"
 }
 
+// domainRefused: a new prefix means a new domain resource, created before the old one is deleted; Cognito
+// refuses a second prefix domain on the pool, and the stack rolls back.
+func domainRefused(old, new map[string]any) []refusal {
+	o, _ := scalar(old["Domain"])
+	n, _ := scalar(new["Domain"])
+	if equal(old["Domain"], new["Domain"]) {
+		return nil
+	}
+	return []refusal{{
+		replaces: true,
+		paths:    []string{"Properties.Domain"},
+		what: fmt.Sprintf("the hosted UI domain prefix changes (%s -> %s): CloudFormation replaces a domain by creating "+
+			"the new one first, and a user pool holds one prefix domain, so Cognito refuses it and the stack rolls back", o, n),
+		lost: fmt.Sprintf("nothing yet: the update fails; but moving the hosted UI for real frees the prefix %s for anyone "+
+			"to claim and breaks every SPA build, callback and identity provider redirect URI that names it", o),
+		proceed: "revert domainPrefix in the spec; to really move the hosted UI, deploy once without the domain (that " +
+			"deploy deletes it), then with the new prefix, and update every identity provider's redirect URI and " +
+			"rebuild the SPA. --allow %s only lets plan pass: this deployment itself would still fail",
+	}}
+}
+
+// scopesRemoved: a scope removed from a resource server (or renamed, which removes the old name) is gone
+// from new tokens at once, while tokens, clients and API methods still name it.
+func scopesRemoved(old, new map[string]any) []refusal {
+	identifier, _ := scalar(old["Identifier"])
+	have := map[string]bool{}
+	for _, name := range scopeNames(new) {
+		have[name] = true
+	}
+	var out []refusal
+	for _, name := range scopeNames(old) {
+		if !have[name] {
+			out = append(out, refusal{
+				paths: []string{"Properties.Scopes[" + name + "]"},
+				what: fmt.Sprintf("scope %s/%s is removed (or renamed): Cognito stops issuing it, while access tokens "+
+					"already issued, app clients and API methods outside this stack still name it", identifier, name),
+			})
+		}
+	}
+	return out
+}
+
+func scopeNames(props map[string]any) []string {
+	var out []string
+	l, _ := props["Scopes"].([]any)
+	for _, e := range l {
+		name, _ := scalar(lookup(e, "ScopeName"))
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // tableRefused: DynamoDB cannot change a key attribute's type, and local secondary indexes exist only
 // from the table's creation (CloudFormation: "Updates are not supported").
 func tableRefused(old, new map[string]any) []refusal {
@@ -147,13 +214,13 @@ func tableRefused(old, new map[string]any) []refusal {
 		}
 		o, n := oldTypes[k], newTypes[k]
 		if n != "" && o != n {
-			out = append(out, refusal{[]string{"Properties.AttributeDefinitions[" + k + "]"}, fmt.Sprintf(
+			out = append(out, refusal{paths: []string{"Properties.AttributeDefinitions[" + k + "]"}, what: fmt.Sprintf(
 				"key attribute %s changes type (%s -> %s): DynamoDB cannot change a key's type; every item would have to be rewritten into a new table", k, o, n)})
 		}
 	}
 	if !equal(lsiByName(old), lsiByName(new)) {
-		out = append(out, refusal{[]string{"Properties.LocalSecondaryIndexes"},
-			"local secondary indexes change: they can only be created with the table (CloudFormation: \"Updates are not supported\")"})
+		out = append(out, refusal{paths: []string{"Properties.LocalSecondaryIndexes"},
+			what: "local secondary indexes change: they can only be created with the table (CloudFormation: \"Updates are not supported\")"})
 	}
 	return out
 }
@@ -199,6 +266,14 @@ func shortType(typ string) string {
 		return "user pool"
 	case "AWS::Cognito::UserPoolClient":
 		return "user pool client"
+	case "AWS::Cognito::UserPoolGroup":
+		return "user pool group"
+	case "AWS::Cognito::UserPoolDomain":
+		return "user pool domain"
+	case "AWS::Cognito::UserPoolIdentityProvider":
+		return "identity provider"
+	case "AWS::Cognito::UserPoolResourceServer":
+		return "resource server"
 	case "AWS::Cognito::IdentityPool":
 		return "identity pool"
 	case "AWS::S3::Bucket":

@@ -33,6 +33,7 @@ api:
   bench:
     authorization: id-token
     cors: { allowOrigins: [https://app.example.com] }
+    quotas: { resources: 1000 } # 3000 routes use 801 path resources
     routes:
 `)
 	verbs := []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
@@ -66,5 +67,18 @@ func benchmarkRoutes(b *testing.B, n int) {
 		if _, err := spec.Parse("app.yaml", "../examples/iam-guest", data, ""); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkQuotaEstimate1000Routes: the footprint validate checks the quotas with, for the 1000-route IAM
+// API of quota_test.go (groups, guests, compaction), alone.
+func BenchmarkQuotaEstimate1000Routes(b *testing.B) {
+	app, err := spec.Parse("app.yaml", "../examples/iam-guest", iamRoutesSpec(1000), "prod")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		spec.Estimate(app)
 	}
 }

@@ -22,23 +22,16 @@ type nodeDecoder interface {
 }
 
 type decoder struct {
-	r     *reporter
-	vars  map[string]string
-	nodes int
-	stop  bool
+	r    *reporter
+	vars map[string]string
+	stop bool
 }
 
 var varPattern = regexp.MustCompile(`\$\{([^}]*)\}`)
 
 // decode fills v from n, recording positions and reporting every mismatch without stopping.
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, depth int) {
-	if d.stop {
-		return
-	}
-	d.nodes++
-	if d.nodes > maxNodes {
-		d.r.at(nodePos(n), "", "the spec is too large: more than %d YAML nodes (check for runaway aliases)", maxNodes)
-		d.stop = true
+	if !d.spend(n, 1) {
 		return
 	}
 	if depth > maxDepth {
@@ -89,6 +82,21 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, depth int) 
 	default:
 		panic(fmt.Sprintf("spec: unsupported field kind %s", v.Kind())) // a programming error in raw.go
 	}
+}
+
+// spend charges steps to the node budget. Past it, it reports the spec as too large, once, and the
+// decoder stops: aliases and merge keys can make a small file describe an enormous value.
+func (d *decoder) spend(n *yaml.Node, steps int) bool {
+	if d.stop {
+		return false
+	}
+	d.r.work.Nodes += steps
+	if d.r.work.Nodes > maxNodes {
+		d.r.at(nodePos(n), "", "the spec is too large: more than %d YAML nodes (check for runaway aliases)", maxNodes)
+		d.stop = true
+		return false
+	}
+	return true
 }
 
 // mismatch reports a value of the wrong shape or type and remembers that path failed to decode.
@@ -155,6 +163,9 @@ func (d *decoder) pairs(n *yaml.Node, path string, fn func(key string, k, v *yam
 	visited := map[*yaml.Node]bool{n: true}
 	var walk func(n *yaml.Node, merged bool)
 	walk = func(n *yaml.Node, merged bool) {
+		if merged {
+			d.r.work.Merged++
+		}
 		var sources []*yaml.Node
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
@@ -184,7 +195,9 @@ func (d *decoder) pairs(n *yaml.Node, path string, fn func(key string, k, v *yam
 			fn(k.Value, k, v)
 		}
 		for _, src := range sources {
-			if !visited[src] {
+			// Walking a merged mapping is work the document does not show where it is used: a mapping
+			// merging a long chain, used many times, costs chain length times uses.
+			if !visited[src] && d.spend(src, 1+len(src.Content)/2) {
 				visited[src] = true
 				walk(src, true)
 			}
@@ -270,16 +283,45 @@ func (r *rawRoute) decodeNode(d *decoder, n *yaml.Node, path string) bool {
 	return true
 }
 
-func (s *rawSecret) decodeNode(d *decoder, n *yaml.Node, path string) bool {
+func (a *rawCustomAttr) decodeNode(d *decoder, n *yaml.Node, path string) bool {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
 	if n.Kind != yaml.ScalarNode {
 		return false
 	}
-	// Never echo the value: it may be a real secret.
-	s.plaintext = true
-	d.r.at(nodePos(n), path, "secrets are never written in the spec; store the secret in AWS Secrets Manager and reference it: { secretsManager: NAME } (optionally with jsonField)")
+	if s, ok := d.scalar(n, path, "!!str", "an attribute type or a mapping { type, mutable, userWritable }"); ok {
+		a.Type = d.substitute(s, n, path)
+		a.short = true
+	}
+	return true
+}
+
+func (s *rawSecret) decodeNode(d *decoder, n *yaml.Node, path string) bool {
+	s.plaintext = d.plaintextRef(n, path, "secrets are never written in the spec; store the secret in AWS Secrets Manager and reference it: { secretsManager: NAME } (optionally with jsonField)")
+	return s.plaintext
+}
+
+func (s *rawValueRef) decodeNode(d *decoder, n *yaml.Node, path string) bool {
+	s.plaintext = d.plaintextRef(n, path, "the value itself is never written in the spec; reference where it lives: { stack: STACK, output: KEY } (e.g. Amplify's API stack's GraphQLAPIKeyOutput), { secretsManager: NAME } or { ssm: PARAMETER }")
+	return s.plaintext
+}
+
+func (s *rawFunctionSecret) decodeNode(d *decoder, n *yaml.Node, path string) bool {
+	s.plaintext = d.plaintextRef(n, path, "secrets are never written in the spec; store the value in Secrets Manager or SSM Parameter Store and reference it: { secretsManager: NAME } or { ssmParameter: /NAME }")
+	return s.plaintext
+}
+
+// plaintextRef reports a reference written as a plain value, with msg, and says whether it was one
+// (then decoding of the node is done). The value is never echoed: it may be a real secret.
+func (d *decoder) plaintextRef(n *yaml.Node, path, msg string) bool {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind != yaml.ScalarNode {
+		return false
+	}
+	d.r.at(nodePos(n), path, "%s", msg)
 	return true
 }
 

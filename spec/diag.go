@@ -2,11 +2,15 @@ package spec
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
-// Pos is a 1-based position in the spec file.
+// Pos is a 1-based position in the spec file; the zero Pos is the file as a whole (one that cannot be
+// read), printed without a line and column.
 type Pos struct {
 	Line, Col int
 }
@@ -20,7 +24,10 @@ type Diagnostic struct {
 }
 
 func (d Diagnostic) String() string {
-	loc := fmt.Sprintf("%s:%d:%d", d.File, d.Pos.Line, d.Pos.Col)
+	loc := d.File
+	if d.Pos.Line > 0 {
+		loc = fmt.Sprintf("%s:%d:%d", d.File, d.Pos.Line, d.Pos.Col)
+	}
 	// One problem, one line: text taken from the spec (keys, tags) may hold line breaks.
 	msg := oneLine.Replace(d.Msg)
 	if d.Path == "" {
@@ -77,6 +84,7 @@ type reporter struct {
 	// failed holds the paths whose value could not be decoded (wrong type); the validator sees their
 	// zero value and must not report it a second time.
 	failed map[string]bool
+	work   work
 }
 
 func newReporter(file string) *reporter {
@@ -168,4 +176,20 @@ func isIdent(s string) bool {
 		}
 	}
 	return true
+}
+
+// Locate returns where the spec element at path (such as api.photos, or api.photos.routes["GET /photos"])
+// is written in data, or its nearest enclosing element that is: for problems found after validation (a
+// CDK error during synth) to be reported at their place in the spec. Data that is not a spec gives 1:1.
+func Locate(data []byte, path string) Pos {
+	r := newReporter("")
+	var doc yaml.Node
+	if len(data) > MaxFileSize || yaml.Unmarshal(data, &doc) != nil || len(doc.Content) != 1 {
+		return Pos{1, 1}
+	}
+	// The stage only changes values (${stage}), never where keys are.
+	d := &decoder{r: r, vars: map[string]string{"stage": DefaultStage}}
+	var raw rawSpec
+	d.decode(doc.Content[0], reflect.ValueOf(&raw).Elem(), "", 0)
+	return r.lookup(path)
 }

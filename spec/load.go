@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -30,14 +31,26 @@ const MaxFileSize = 4 << 20
 func Load(path, stage string) (*App, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, Diagnostics{{File: path, Pos: Pos{1, 1}, Msg: fmt.Sprintf("cannot read the spec: %v", unwrapPathError(err))}}
+		return nil, readFailure(path, err)
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, Diagnostics{{File: path, Msg: fmt.Sprintf("is a folder, not an app spec; give the spec file in it, e.g. %s", filepath.Join(path, "app.yaml"))}}
+	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return nil, Diagnostics{{File: path, Pos: Pos{1, 1}, Msg: fmt.Sprintf("cannot read the spec: %v", unwrapPathError(err))}}
+		return nil, readFailure(path, err)
 	}
 	return Parse(path, filepath.Dir(path), data, stage)
+}
+
+// readFailure is the problem of a spec that cannot be read at all. It has no position (Pos zero): there
+// is no line in a file that is not there.
+func readFailure(path string, err error) Diagnostics {
+	if errors.Is(err, fs.ErrNotExist) {
+		return Diagnostics{{File: path, Msg: "no such file; give the path of the app spec (underhood init writes a starter app.yaml)"}}
+	}
+	return Diagnostics{{File: path, Msg: fmt.Sprintf("cannot read the spec: %v", unwrapPathError(err))}}
 }
 
 func unwrapPathError(err error) error {
@@ -53,7 +66,20 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // Parse decodes and validates spec data. name is used in diagnostics; dir is the folder that relative
 // paths in the spec (function sources, frontend files) are relative to.
 func Parse(name, dir string, data []byte, stage string) (*App, error) {
-	r := newReporter(name)
+	return parse(newReporter(name), dir, data, stage)
+}
+
+// work counts the steps of one load. Each kind is bounded (the decoder's node budget, the syntax
+// re-parse budget, one visit per node to size the aliases), so no input makes loading slow; the tests
+// check these counts rather than time a load.
+type work struct {
+	Nodes       int // values decoded, aliases followed and merged mappings walked; budget maxNodes
+	Merged      int // mappings walked through merge keys (<<), each charged to Nodes
+	AliasScan   int // nodes visited to size the aliases: each node of the document once
+	SyntaxBytes int // bytes re-parsed to find the line of a syntax error; budget syntaxBudget
+}
+
+func parse(r *reporter, dir string, data []byte, stage string) (*App, error) {
 	fail := func(line int, format string, args ...any) (*App, error) {
 		r.at(Pos{line, 1}, "", format, args...)
 		return nil, r.diags.sorted()
@@ -94,7 +120,7 @@ func Parse(name, dir string, data []byte, stage string) (*App, error) {
 		r.at(nodePos(root), "", "the spec must be a mapping of keys such as version, app, auth, api; found %s%s", describe(root), hint)
 		return nil, r.diags.sorted()
 	}
-	if alias, size := largestAlias(root); size > maxNodes {
+	if alias, size := largestAlias(root, &r.work); size > maxNodes {
 		r.at(nodePos(alias), "", "the alias *%s expands to more than %d YAML nodes (aliases nested in aliases, or an alias inside its own anchor); an app spec needs no such nesting: write the value out", alias.Value, maxNodes)
 		return nil, r.diags.sorted()
 	}
@@ -128,6 +154,11 @@ func Parse(name, dir string, data []byte, stage string) (*App, error) {
 	}
 	v := &validator{r: r, raw: &raw, dir: dir}
 	model := v.validate(stage)
+	if len(r.diags) > 0 {
+		return nil, r.diags.sorted()
+	}
+	// The service quotas need the whole resolved app: checked once everything else holds.
+	v.checkQuotas(model)
 	if len(r.diags) > 0 {
 		return nil, r.diags.sorted()
 	}
@@ -174,6 +205,7 @@ var syntaxHints = map[string]string{
 	"found character that cannot start any token":            "a value starts with a character YAML reserves (such as @ or `); quote the value",
 	"block sequence entries are not allowed in this context": "a \"- \" list item where a value is expected; put the list on its own lines, indented under its key",
 	"exceeded max depth of 10000":                            "values nested more than 10000 levels deep; no app spec nests like this",
+	"did not find expected alphabetic or numeric character":  "a * or & starts a YAML alias or anchor, and none follows; quote the value, e.g. schedule: \"cron(0 3 * * ? *)\"",
 }
 
 // syntaxFail reports a YAML syntax error at the best position that can be recovered from yaml.v3's message.
@@ -186,7 +218,7 @@ func syntaxFail(r *reporter, data []byte, err error) (*App, error) {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
 	if parserProblems[msg] {
-		line = problemLine(data, line+1, msg)
+		line = problemLine(data, line+1, msg, &r.work)
 	}
 	line = max(line, 1)
 	text := lineText(data, line)
@@ -202,11 +234,13 @@ func syntaxFail(r *reporter, data []byte, err error) (*App, error) {
 	return nil, r.diags.sorted()
 }
 
+// syntaxBudget bounds the bytes problemLine re-parses in total.
+const syntaxBudget = 32 << 20
+
 // problemLine finds the line that makes a parser error happen: yaml.v3 names the start of the enclosing
 // block, so parse ever longer prefixes from there until one fails the same way. The work is bounded;
 // past the bound the enclosing block's line is the answer.
-func problemLine(data []byte, from int, msg string) int {
-	const budget = 32 << 20 // bytes parsed in total
+func problemLine(data []byte, from int, msg string, w *work) int {
 	start := 0
 	for l := 1; l < from && start < len(data); l++ {
 		if i := bytes.IndexByte(data[start:], '\n'); i >= 0 {
@@ -216,13 +250,14 @@ func problemLine(data []byte, from int, msg string) int {
 		}
 	}
 	spent := 0
-	for l, end := from, start; end < len(data) && spent < budget; l++ {
+	for l, end := from, start; end < len(data) && spent < syntaxBudget; l++ {
 		if i := bytes.IndexByte(data[end:], '\n'); i >= 0 {
 			end += i + 1
 		} else {
 			end = len(data)
 		}
 		spent += end
+		w.SyntaxBytes += end
 		err := parseAll(data[:end])
 		if err != nil && strings.HasSuffix(err.Error(), msg) {
 			return l
@@ -255,7 +290,7 @@ func lineText(data []byte, line int) string {
 // largestAlias finds the alias that expands to the most nodes, counting what aliases expand to (capped
 // just above maxNodes; an alias inside its own anchor counts as endless). Specs with anchors are small,
 // so this is linear in the document thanks to memoization.
-func largestAlias(root *yaml.Node) (*yaml.Node, int) {
+func largestAlias(root *yaml.Node, w *work) (*yaml.Node, int) {
 	const limit = maxNodes + 1
 	size := map[*yaml.Node]int{}
 	inProgress := map[*yaml.Node]bool{}
@@ -270,6 +305,7 @@ func largestAlias(root *yaml.Node) (*yaml.Node, int) {
 			return limit
 		}
 		inProgress[n] = true
+		w.AliasScan++
 		total := 1
 		if n.Kind == yaml.AliasNode && n.Alias != nil {
 			total += count(n.Alias)

@@ -1,6 +1,9 @@
 package spec
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // The resolved app: validated, defaults applied, every name-keyed collection sorted by name.
 // This is what stacks, the config emitter and explain consume; it has no YAML in it.
@@ -14,17 +17,85 @@ type App struct {
 	Region  string // empty: env-agnostic
 	// LogRetentionDays applies to function logs and API access logs.
 	LogRetentionDays int
+	// Environments lists every declared stage's account and region, sorted by stage (the selected stage
+	// alone when the spec declares none): what must be bootstrapped before a first deploy.
+	Environments []Environment
 
 	Auth      *Auth // nil: no Cognito at all
 	Functions []Function
 	APIs      []API
 	Buckets   []Bucket
 	Tables    []Table
+	// GraphQL are the AppSync APIs the app uses and underhood does not create, by name.
+	GraphQL []GraphQLAPI
+	// Analytics is the Pinpoint project the SPA reports to; nil: none.
+	Analytics *Analytics
 	Frontend  []FrontendFile
+}
+
+// GraphQLAPI is an AppSync GraphQL API that exists outside the stack (Amplify's, typically): the stack
+// never creates or changes it; functions may be granted access, and config writes it for the SPA.
+type GraphQLAPI struct {
+	Name string
+	// Authorization are the API's modes, the default first (GraphQLAPIKey, GraphQLUserPool, ...).
+	Authorization []string
+	ID            string // "" when no function needs it
+	Endpoint      string
+	Region        string // the stage's region
+	APIKey        *ValueRef
+}
+
+// GraphQL authorization modes (the spec's names).
+const (
+	GraphQLAPIKey   = "api-key"
+	GraphQLUserPool = "user-pool"
+	GraphQLIAM      = "iam"
+	GraphQLOIDC     = "oidc"
+	GraphQLLambda   = "lambda"
+)
+
+// ValueRef is where a value lives that the spec never holds: exactly one of a Secrets Manager secret
+// (with an optional JSON field), an SSM parameter, or a stack output.
+type ValueRef struct {
+	SecretsManager, JSONField string
+	SSM                       string
+	Stack, Output             string
+}
+
+// Analytics is an Amazon Pinpoint project.
+type Analytics struct {
+	AppID, Region string
+}
+
+// Environment is where one stage deploys; empty fields come from the deploying credentials.
+type Environment struct {
+	Stage, Account, Region string
+}
+
+// TriggersCreatedPool says whether function fn handles a trigger of a user pool the stack creates (an
+// existing pool's triggers are not attached). Such a function cannot name the pool (an environment
+// variable, an inline grant): the pool names the function, and CloudFormation refuses the cycle. Its
+// grant on the pool is a policy of its own, and it reads the pool id from each trigger event.
+func (a *App) TriggersCreatedPool(fn string) bool {
+	if a.Auth == nil || a.Auth.UserPool == nil || a.Auth.UserPool.Existing != nil {
+		return false
+	}
+	for _, t := range a.Auth.UserPool.Triggers {
+		if t.Function == fn {
+			return true
+		}
+	}
+	return false
 }
 
 // StackName is the CloudFormation stack name: <app>-<stage>.
 func (a *App) StackName() string { return a.Name + "-" + a.Stage }
+
+// SendsSMS reports whether Cognito sends this pool's SMS itself (SMS MFA codes, or phone numbers to verify
+// when users sign in with them), through SNS with the SMS role CDK creates for it.
+func (u *UserPool) SendsSMS() bool {
+	return u.Existing == nil && (slices.Contains(u.MFA.Methods, "sms") || slices.Contains(u.SignInWith, "phone"))
+}
 
 // Removal says what happens to stateful resources when they leave the stack.
 type Removal string
@@ -40,6 +111,8 @@ type Auth struct {
 }
 
 type UserPool struct {
+	// Name names the pool in function environment variables (AUTH_<NAME>_USERPOOLID).
+	Name               string
 	SignInWith         []string // email, phone, username in that order
 	SelfSignUp         bool
 	StandardAttributes []StandardAttribute
@@ -56,10 +129,40 @@ type UserPool struct {
 	Existing *ExistingUserPool
 }
 
+// VerifiedAttributes are the attributes Cognito verifies, in the order email, phone_number: each one users
+// sign in with or the spec requires. Cognito sends confirmation and password-reset codes only to a
+// verified address, and with these attributes listed in UserAttributeUpdateSettings a changed address
+// takes effect only once the user confirms it.
+func (u *UserPool) VerifiedAttributes() []string {
+	var out []string
+	for _, a := range []struct{ signIn, attr string }{{"email", "email"}, {"phone", "phone_number"}} {
+		required := slices.ContainsFunc(u.StandardAttributes, func(s StandardAttribute) bool { return s.Name == a.attr && s.Required })
+		if slices.Contains(u.SignInWith, a.signIn) || required {
+			out = append(out, a.attr)
+		}
+	}
+	return out
+}
+
+// ScopeSources says which sign-in paths of the app can put scope into an access token: Amplify's signIn
+// (SRP with the app client, whose access token carries exactly aws.cognito.signin.user.admin) and the
+// hosted UI's OAuth flow (the scopes it requests). A route requiring a scope with neither can never be
+// called. This is the one definition the validator and explain share. u may be nil (no user pool).
+func (u *UserPool) ScopeSources(scope string) (signIn, hostedUI bool) {
+	if u == nil {
+		return false, false
+	}
+	return scope == DefaultAccessTokenScope, u.HostedUI != nil && slices.Contains(u.HostedUI.Scopes, scope)
+}
+
 type ExistingUserPool struct {
 	ID       string
 	ClientID string // empty: the stack creates an app client on the pool
 	Domain   string // hosted UI host; set when HostedUI is
+	// ResponseType is the OAuth response type the existing client allows: "code" or "token" (implicit).
+	ResponseType string
+	// AutoVerify are the attributes the pool verifies (email, phone_number); nil: the sign-in attributes.
+	AutoVerify []string
 }
 
 type StandardAttribute struct {
@@ -70,6 +173,12 @@ type StandardAttribute struct {
 type CustomAttribute struct {
 	Name string // without custom:
 	Type string // string, number, boolean, datetime
+	// Mutable: the value may change after the user is created. false: it is set once, when the user is
+	// created, and nobody can change it afterwards.
+	Mutable bool
+	// UserWritable: signed-in users may set it through the app client (WriteAttributes). Cognito's
+	// default, without it, is that only administrators and functions write custom attributes.
+	UserWritable bool
 }
 
 type PasswordPolicy struct {
@@ -87,8 +196,10 @@ type EmailSender struct {
 }
 
 type Group struct {
-	Name        string
-	Precedence  int
+	Name string
+	// Precedence is nil when the spec sets none: the group then has no precedence in Cognito (which
+	// ranks it after every group that has one), not 0 (the highest).
+	Precedence  *int
 	Description string
 }
 
@@ -97,6 +208,8 @@ type Trigger struct {
 	Function  string
 }
 
+// HostedUI keeps the spec's order of URLs and scopes (the SPA's configuration lists them in that order,
+// and Gen 1 apps use the first URL); templates sort them.
 type HostedUI struct {
 	DomainPrefix string
 	CallbackURLs []string
@@ -148,10 +261,57 @@ type Function struct {
 	Source      string
 	SourceRoot  string // the spec file's folder, as given to Load
 	Handler     string
+	Bundle      Bundle // nodejs only
 	Memory      int
 	Timeout     time.Duration
 	Environment []EnvVar
 	Access      []StorageGrant
+	// Schedule is an EventBridge schedule expression ("" = none), with single spaces.
+	Schedule string
+	Secrets  []FunctionSecret // sorted by Env
+	Events   []Event          // sorted: dynamodb then s3 events, each by storage name, then prefix
+	// UserPoolAccess are the Cognito actions (without the cognito-idp: prefix, sorted) the function may
+	// call on the app's user pool.
+	UserPoolAccess []string
+	GraphQLAccess  []GraphQLGrant
+}
+
+// GraphQLGrant is what a function may call on one GraphQL API: appsync:GraphQL on these types.
+type GraphQLGrant struct {
+	API   string
+	Types []string // Query, Mutation, Subscription in that order
+}
+
+// FunctionSecret is a secret a function may read: its name goes into the environment variable Env.
+// Exactly one of SecretsManager and SSMParameter is set.
+type FunctionSecret struct {
+	Env            string
+	SecretsManager string // a secret name, or a full secret ARN
+	SSMParameter   string // a parameter name, as written (with or without a leading /)
+	KMSKey         string // customer managed key ARN; "" = the AWS managed key (no grant needed)
+}
+
+// S3 object event kinds of an Event.
+const (
+	S3Created = "created"
+	S3Removed = "removed"
+)
+
+// Event is one event source of a function. Exactly one of DynamoDB and S3 is set.
+type Event struct {
+	DynamoDB string   // table (storage name) whose stream invokes the function
+	S3       string   // bucket (storage name) whose object notifications invoke the function
+	On       []string // S3: created, removed in that order
+	Prefix   string   // S3: key prefix filter ("" = every object)
+}
+
+// Bundle is how a nodejs function is bundled.
+type Bundle struct {
+	// External is what stays out of the bundle: nil means the default (the runtime's AWS SDK), an
+	// empty, non-nil list means nothing.
+	External  []string
+	SourceMap bool
+	Minify    bool
 }
 
 type EnvVar struct {
@@ -184,6 +344,9 @@ type API struct {
 	BurstLimit    int
 	AccessLogs    bool
 	Routes        []Route // sorted by path, then method
+	// ResourceQuota is the API Gateway resources the API may have: QuotaAPIResources, or the raised
+	// quota the spec declares.
+	ResourceQuota int
 }
 
 // Modes lists the distinct authorization modes the API's routes use, sorted.
@@ -243,6 +406,9 @@ type Table struct {
 	PointInTimeRecovery bool
 	Stream              string
 	TTLAttribute        string
+	// ExistingStreamARN is the stream ARN of an existing table (stages.<s>.existing.streams), set when
+	// ExistingName is and the spec gives it.
+	ExistingStreamARN string
 }
 
 type Key struct {

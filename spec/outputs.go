@@ -21,6 +21,12 @@ func OutputAPIAuthorization(api string) string { return "Api" + upperFirst(api) 
 // OutputBucketName is the key of a bucket's name.
 func OutputBucketName(bucket string) string { return "Bucket" + upperFirst(bucket) + "Name" }
 
+// OutputBucketNotifications is the key of the notification configuration to set on an existing bucket
+// whose objects invoke functions (the JSON aws s3api put-bucket-notification-configuration takes).
+func OutputBucketNotifications(bucket string) string {
+	return "Bucket" + upperFirst(bucket) + "Notifications"
+}
+
 // OutputTableName is the key of a table's name.
 func OutputTableName(table string) string { return "Table" + upperFirst(table) + "Name" }
 

@@ -12,6 +12,7 @@ type rawSpec struct {
 	Functions map[string]*rawFunction `yaml:"functions" doc:"Lambda functions, by name."`
 	API       map[string]*rawAPI      `yaml:"api" doc:"API Gateway REST APIs, by name."`
 	Storage   map[string]*rawStorage  `yaml:"storage" doc:"S3 buckets and DynamoDB tables, by name."`
+	GraphQL   map[string]*rawGraphQL  `yaml:"graphql" doc:"AppSync GraphQL APIs that underhood does not create (e.g. kept in Amplify), by name: config writes their settings for the SPA, and functions may be granted access. Each stage gives their ids under existing.graphql."`
 	Frontend  []*rawFrontend          `yaml:"frontend" doc:"Frontend configuration files that underhood config writes."`
 }
 
@@ -24,15 +25,44 @@ type rawStage struct {
 }
 
 type rawExisting struct {
-	UserPool     *rawExistingUserPool     `yaml:"userPool" doc:"An existing Cognito user pool: underhood creates only an app client on it (unless clientId is given) and changes nothing else."`
-	IdentityPool *rawExistingIdentityPool `yaml:"identityPool" doc:"An existing identity pool: underhood creates its roles and role attachment and changes nothing else."`
-	Storage      map[string]string        `yaml:"storage" doc:"Storage name (under storage) to the existing bucket name (s3) or table name (dynamodb)."`
+	UserPool     *rawExistingUserPool           `yaml:"userPool" doc:"An existing Cognito user pool: underhood creates only an app client on it (unless clientId is given) and changes nothing else."`
+	IdentityPool *rawExistingIdentityPool       `yaml:"identityPool" doc:"An existing identity pool: underhood creates its roles and role attachment and changes nothing else."`
+	Storage      map[string]string              `yaml:"storage" doc:"Storage name (under storage) to the existing bucket name (s3) or table name (dynamodb)."`
+	Streams      map[string]string              `yaml:"streams" doc:"Storage name of an existing table (under existing.storage) to its stream ARN (aws dynamodb describe-table --query Table.LatestStreamArn); needed when a function's events read that stream: an existing table's stream ARN cannot be looked up at deploy time."`
+	GraphQL      map[string]*rawExistingGraphQL `yaml:"graphql" doc:"GraphQL API name (under graphql) to the API's id, endpoint and where config reads its API key."`
+	Analytics    *rawExistingAnalytics          `yaml:"analytics" doc:"An Amazon Pinpoint project the SPA sends analytics to (Amplify Gen 1's analytics category); config writes it for the SPA."`
+}
+
+type rawExistingGraphQL struct {
+	ID       string       `yaml:"id" doc:"The AppSync API id (needed when a function has access to the API)."`
+	Endpoint string       `yaml:"endpoint" doc:"The GraphQL endpoint, e.g. https://<host id>.appsync-api.<region>.amazonaws.com/graphql."`
+	APIKey   *rawValueRef `yaml:"apiKey" doc:"Where underhood config reads the API key it writes for the SPA (api-key authorization); never the key itself."`
+}
+
+// rawValueRef says where a value lives that the spec must not hold: a Secrets Manager secret, an SSM
+// parameter, or an output of a deployed stack. A plain string is a plaintext value and is rejected.
+type rawValueRef struct {
+	SecretsManager string `yaml:"secretsManager" doc:"Secrets Manager secret name or ARN."`
+	JSONField      string `yaml:"jsonField" doc:"Field of a JSON secret to use."`
+	SSM            string `yaml:"ssm" doc:"SSM parameter name (a SecureString is decrypted)."`
+	Stack          string `yaml:"stack" doc:"A deployed stack whose output holds the value, e.g. Amplify's API stack (amplify-<project>-<env>-<n>-api<name>-<id>)."`
+	Output         string `yaml:"output" doc:"The output key in stack, e.g. GraphQLAPIKeyOutput."`
+
+	plaintext bool
+}
+
+type rawExistingAnalytics struct {
+	AppID  string `yaml:"appId" doc:"The Amazon Pinpoint project (app) id, 32 hex digits."`
+	Region string `yaml:"region" doc:"The Pinpoint project's region (default: the stage's region)."`
 }
 
 type rawExistingUserPool struct {
 	ID       string `yaml:"id" doc:"User pool id, e.g. eu-west-1_AbCdEf123."`
 	ClientID string `yaml:"clientId" doc:"The SPA's existing app client id; omit it and underhood creates a new app client on the pool."`
 	Domain   string `yaml:"domain" doc:"The pool's hosted UI domain host, e.g. myapp-dev.auth.eu-west-1.amazoncognito.com; required with auth.userPool.hostedUI (a pool has only one Cognito domain)."`
+	// Both describe the existing pool and client for the SPA's configuration; underhood changes neither.
+	ResponseType           string   `yaml:"responseType" doc:"The OAuth flow the existing app client clientId allows: code (default) or token (implicit grant only; config then writes responseType token)." enum:"code,token"`
+	AutoVerifiedAttributes []string `yaml:"autoVerifiedAttributes" doc:"The attributes the existing pool verifies (Cognito AutoVerifiedAttributes); default: the sign-in attributes. config writes them as aws_cognito_verification_mechanisms." enum:"email,phone_number"`
 }
 
 type rawExistingIdentityPool struct {
@@ -45,10 +75,11 @@ type rawAuth struct {
 }
 
 type rawUserPool struct {
+	Name               string                        `yaml:"name" doc:"The pool's name in function environment variables: a function with access to the pool gets AUTH_<NAME>_USERPOOLID (Amplify Gen 1's variable for its auth resource <name>); default userPool."`
 	SignInWith         []string                      `yaml:"signInWith" doc:"How users sign in." enum:"email,phone,username"`
 	SelfSignUp         *bool                         `yaml:"selfSignUp" doc:"Whether users may sign themselves up (default false)."`
 	StandardAttributes map[string]string             `yaml:"standardAttributes" doc:"Standard attributes (Cognito names such as email, phone_number, given_name) and whether they are required or optional." enum:"required,optional"`
-	CustomAttributes   map[string]string             `yaml:"customAttributes" doc:"Custom attributes (without the custom: prefix) and their types." enum:"string,number,boolean,datetime"`
+	CustomAttributes   map[string]*rawCustomAttr     `yaml:"customAttributes" doc:"Custom attributes (without the custom: prefix): their type, or { type, mutable }."`
 	PasswordPolicy     *rawPasswordPolicy            `yaml:"passwordPolicy" doc:"Password rules (default: 8 characters, all character classes required)."`
 	MFA                *rawMFA                       `yaml:"mfa" doc:"Multi-factor authentication."`
 	EmailSender        *rawEmailSender               `yaml:"emailSender" doc:"Send Cognito email through Amazon SES (required for email MFA)."`
@@ -56,6 +87,15 @@ type rawUserPool struct {
 	Triggers           map[string]string             `yaml:"triggers" doc:"Cognito Lambda triggers: operation name to the function (under functions) that handles it."`
 	HostedUI           *rawHostedUI                  `yaml:"hostedUI" doc:"Optional Cognito hosted UI domain with the OAuth authorization code flow and social or OIDC providers."`
 	ResourceServers    map[string]*rawResourceServer `yaml:"resourceServers" doc:"OAuth resource servers with custom scopes, by identifier."`
+}
+
+// rawCustomAttr is a type name (plan: string) or a mapping (tenant: { type: string, mutable: false }).
+type rawCustomAttr struct {
+	Type         string `yaml:"type" doc:"The attribute's type." enum:"string,number,boolean,datetime"`
+	Mutable      *bool  `yaml:"mutable" doc:"Whether the value may change after the user is created (default true), by an administrator, a function or (with userWritable) the user. false: set once when the user is created; nobody can change it afterwards (Cognito cannot change this setting later either)."`
+	UserWritable bool   `yaml:"userWritable" doc:"Whether signed-in users may set it themselves through the app (sign-up, updateUserAttributes): the app client's WriteAttributes. Default false, as Cognito's own default: a value like a plan or a tenant must not be chosen by the user."`
+
+	short bool // written as the type name alone
 }
 
 type rawPasswordPolicy struct {
@@ -77,7 +117,7 @@ type rawEmailSender struct {
 }
 
 type rawGroup struct {
-	Precedence  *int   `yaml:"precedence" doc:"Lower wins when a user is in several groups (0 or more)."`
+	Precedence  *int   `yaml:"precedence" doc:"Lower wins when a user is in several groups (0 or more). Required, and different for every group, with identityPool.groupRoles."`
 	Description string `yaml:"description" doc:"Shown in the Cognito console."`
 }
 
@@ -118,13 +158,48 @@ type rawIdentityPool struct {
 }
 
 type rawFunction struct {
-	Runtime     string              `yaml:"runtime" doc:"go (built locally for provided.al2023 arm64), nodejs or python." enum:"go,nodejs,python"`
-	Source      string              `yaml:"source" doc:"Source folder, relative to the spec file."`
-	Handler     string              `yaml:"handler" doc:"Handler (default index.handler for nodejs and python; bootstrap for go)."`
-	Memory      int                 `yaml:"memory" doc:"Memory in MB, 128 to 10240 (default 256)."`
-	Timeout     string              `yaml:"timeout" doc:"Timeout such as 10s or 1m, at most 15m (default 10s)."`
-	Environment map[string]string   `yaml:"environment" doc:"Environment variables."`
-	Access      map[string][]string `yaml:"access" doc:"Least-privilege grants: storage name to actions." enum:"read,write,delete"`
+	Runtime     string                        `yaml:"runtime" doc:"go (built locally for provided.al2023 arm64), nodejs or python." enum:"go,nodejs,python"`
+	Source      string                        `yaml:"source" doc:"Source folder, relative to the spec file."`
+	Handler     string                        `yaml:"handler" doc:"Handler (default index.handler for nodejs and python; bootstrap for go)."`
+	Bundle      *rawBundle                    `yaml:"bundle" doc:"nodejs only: how esbuild bundles the handler and its imports."`
+	Memory      int                           `yaml:"memory" doc:"Memory in MB, 128 to 10240 (default 256)."`
+	Timeout     string                        `yaml:"timeout" doc:"Timeout such as 10s or 1m, at most 15m (default 10s)."`
+	Environment map[string]string             `yaml:"environment" doc:"Environment variables."`
+	Access      rawAccess                     `yaml:"access" doc:"Least-privilege grants: a storage name to [read, write, delete]; a graphql API name to [query, mutation, subscription] (appsync:GraphQL on those types); userPool to Cognito actions on the app's user pool (e.g. [AdminGetUser, ListUsers])."`
+	Schedule    string                        `yaml:"schedule" doc:"Run the function on a schedule: an EventBridge expression, rate(5 minutes) or cron(0 3 * * ? *) (UTC). Creates an EventBridge rule and a permission for exactly that rule."`
+	Secrets     map[string]*rawFunctionSecret `yaml:"secrets" doc:"Environment variable name to a secret the function may read: it gets the secret's name (never its value) in that variable and a read grant on exactly that secret or parameter."`
+	Events      []*rawEvent                   `yaml:"events" doc:"What else invokes the function: a DynamoDB table's stream ({ dynamodb: TABLE }) or S3 object notifications ({ s3: BUCKET, on: [created, removed], prefix: public/ })."`
+}
+
+// rawFunctionSecret is a reference to a secret a function reads at run time. A plain string here is a
+// plaintext secret and is rejected.
+type rawFunctionSecret struct {
+	SecretsManager string `yaml:"secretsManager" doc:"Secrets Manager secret name, or its full ARN."`
+	SSMParameter   string `yaml:"ssmParameter" doc:"SSM Parameter Store parameter name (String or SecureString), e.g. /myapp/prod/apiKey."`
+	KMSKey         string `yaml:"kmsKey" doc:"ARN of the customer managed KMS key that encrypts it; omit it for the AWS managed key (aws/secretsmanager, aws/ssm), which needs no grant. The function may then decrypt with that key through that service only."`
+
+	plaintext bool
+}
+
+// rawEvent is one event source of a function.
+type rawEvent struct {
+	DynamoDB string   `yaml:"dynamodb" doc:"A dynamodb storage name: its stream invokes the function (the table needs stream)."`
+	S3       string   `yaml:"s3" doc:"An s3 storage name: its object notifications invoke the function."`
+	On       []string `yaml:"on" doc:"s3: the object events: created (any upload or copy), removed (any delete)." enum:"created,removed"`
+	Prefix   string   `yaml:"prefix" doc:"s3: only objects whose key starts with this, e.g. public/ (default: every object)."`
+}
+
+type rawBundle struct {
+	External  *[]string `yaml:"external" doc:"Imports left out of the bundle and loaded at run time, from the runtime or a layer; * is a wildcard (default [\"@aws-sdk/*\"], the AWS SDK v3 of nodejs22.x; [] bundles everything)."`
+	SourceMap bool      `yaml:"sourceMap" doc:"Ship a source map and run Node with --enable-source-maps, so stack traces name the original files (default false)."`
+	Minify    bool      `yaml:"minify" doc:"Minify the bundle (default false)."`
+}
+
+// rawAccess is a function's grants, by storage name, graphql API name or userPool.
+type rawAccess map[string][]string
+
+type rawGraphQL struct {
+	Authorization []string `yaml:"authorization" doc:"The API's authorization modes, the default first: api-key, user-pool (Cognito user pool tokens), iam (identity pool credentials), oidc, lambda." enum:"api-key,user-pool,iam,oidc,lambda"`
 }
 
 type rawAPI struct {
@@ -134,6 +209,11 @@ type rawAPI struct {
 	Throttle      *rawThrottle         `yaml:"throttle" doc:"Stage throttling."`
 	AccessLogs    *bool                `yaml:"accessLogs" doc:"Stage access logs to CloudWatch Logs (default true; needs the account's API Gateway CloudWatch role)."`
 	Routes        map[string]*rawRoute `yaml:"routes" doc:"Routes written \"VERB /path\" to a function name or a route object."`
+	Quotas        *rawAPIQuotas        `yaml:"quotas" doc:"Service quotas AWS has raised for this API; validate checks the routes against the defaults otherwise."`
+}
+
+type rawAPIQuotas struct {
+	Resources int `yaml:"resources" doc:"API Gateway resources per REST API (the root and every distinct path part; default 300). Declare it once AWS has raised the quota for this API (Service Quotas, Amazon API Gateway, Resources per API): AWS raises it per API, so for every stage's API."`
 }
 
 type rawCors struct {
@@ -191,5 +271,5 @@ type rawIndex struct {
 
 type rawFrontend struct {
 	Format string `yaml:"format" doc:"aws-exports, amplify-outputs or amplify-config." enum:"aws-exports,amplify-outputs,amplify-config"`
-	Path   string `yaml:"path" doc:"Output path, relative to the spec file."`
+	Path   string `yaml:"path" doc:"Output path relative to the spec's folder; may leave it (../web/src/aws-exports.js) but not the repository. ${stage} gives each stage its own file."`
 }

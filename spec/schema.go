@@ -37,6 +37,32 @@ func schemaFor(t reflect.Type, doc, enum string) map[string]any {
 		obj := objectSchema(t)
 		return map[string]any{"description": doc, "oneOf": []any{
 			map[string]any{"type": "string", "description": "The function that handles the route."}, obj}}
+	case reflect.TypeOf(rawCustomAttr{}):
+		obj := objectSchema(t)
+		obj["required"] = []string{"type"}
+		return map[string]any{"oneOf": []any{
+			map[string]any{"type": "string", "description": "The attribute's type.", "enum": attrTypes}, obj}}
+	case reflect.TypeOf(rawFunctionSecret{}):
+		obj := objectSchema(t)
+		obj["oneOf"] = []any{
+			map[string]any{"required": []string{"secretsManager"}},
+			map[string]any{"required": []string{"ssmParameter"}},
+		}
+		return withDoc(obj, doc)
+	case reflect.TypeOf(rawEvent{}):
+		obj := objectSchema(t)
+		obj["oneOf"] = []any{
+			map[string]any{"required": []string{"dynamodb"}},
+			map[string]any{"required": []string{"s3", "on"}},
+		}
+		return withDoc(obj, doc)
+	case reflect.TypeOf(rawAccess{}):
+		return map[string]any{"description": doc, "type": "object",
+			"properties": map[string]any{UserPoolAccessKey: map[string]any{
+				"description": "Cognito actions on the app's user pool.", "type": "array",
+				"items": map[string]any{"type": "string", "enum": CognitoUserPoolActions}}},
+			"additionalProperties": map[string]any{"type": "array", "items": map[string]any{"type": "string",
+				"enum": append([]string{"read", "write", "delete"}, GraphQLTypeActions()...)}}}
 	case reflect.TypeOf(rawSecret{}):
 		obj := objectSchema(t)
 		obj["required"] = []string{"secretsManager"}
@@ -70,6 +96,13 @@ func schemaFor(t reflect.Type, doc, enum string) map[string]any {
 		s["type"] = "boolean"
 	}
 	return s
+}
+
+func withDoc(obj map[string]any, doc string) map[string]any {
+	if doc != "" {
+		obj["description"] = doc
+	}
+	return obj
 }
 
 func objectSchema(t reflect.Type) map[string]any {

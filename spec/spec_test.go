@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,6 +16,8 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
+
+var stageFlag = regexp.MustCompile(`\A# --stage (\S+)\n`)
 
 // TestInvalidSpecs loads every spec under testdata/invalid and compares the error output with its
 // .golden file. Each spec must fail, and every line must carry FILE:LINE:COL.
@@ -31,13 +35,27 @@ func TestInvalidSpecs(t *testing.T) {
 			if strings.Contains(file, "stage-") {
 				stage = "staging"
 			}
+			// A fixture may name the stage it is loaded for in its first line: "# --stage NAME".
+			if data, err := os.ReadFile(file); err == nil {
+				if m := stageFlag.FindSubmatch(data); m != nil {
+					stage = string(m[1])
+				}
+			}
 			app, err := spec.Load(file, stage)
 			if err == nil {
 				t.Fatalf("loaded without error: %+v", app)
 			}
 			got := err.Error() + "\n"
+			// A spec that cannot be read at all (a folder, a symlink loop) has no line to point at: its one
+			// problem is FILE: message. Every other problem is FILE:LINE:COL: message.
+			_, readErr := os.ReadFile(file)
 			for _, line := range strings.Split(strings.TrimSpace(got), "\n") {
-				if !strings.HasPrefix(line, file+":") || strings.Count(line, ":") < 3 {
+				switch {
+				case readErr != nil:
+					if !strings.HasPrefix(line, file+": ") {
+						t.Errorf("line lacks FILE: %q", line)
+					}
+				case !strings.HasPrefix(line, file+":") || strings.Count(line, ":") < 3:
 					t.Errorf("line lacks FILE:LINE:COL: %q", line)
 				}
 			}
@@ -137,6 +155,19 @@ func TestReorderedSpecSameModel(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s reordered: %v", name, err)
 		}
+		// The hosted UI's URLs and scopes keep the spec's order (the SPA's configuration lists them so):
+		// reversed in the YAML, reversed in the model. Nothing else may differ.
+		if h := want.Auth.UserPool.HostedUI; h != nil {
+			g := got.Auth.UserPool.HostedUI
+			for _, l := range []struct{ got, want []string }{{g.CallbackURLs, h.CallbackURLs}, {g.LogoutURLs, h.LogoutURLs}, {g.Scopes, h.Scopes}} {
+				rev := slices.Clone(l.want)
+				slices.Reverse(rev)
+				if !slices.Equal(l.got, rev) {
+					t.Errorf("%s: reversed list %v resolves to %v, want %v (spec order)", name, l.want, l.got, rev)
+				}
+			}
+			g.CallbackURLs, g.LogoutURLs, g.Scopes = h.CallbackURLs, h.LogoutURLs, h.Scopes
+		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: reordered spec resolves differently", name)
 		}
@@ -187,5 +218,34 @@ func TestTenMegabyteSpec(t *testing.T) {
 	want, _ := os.ReadFile(golden)
 	if got != string(want) {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestLocate: a spec element's field path leads to where it is written; an element the spec does not
+// write leads to the nearest one that is.
+func TestLocate(t *testing.T) {
+	data, err := os.ReadFile("../examples/photoshare/app.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path string
+		want spec.Pos
+	}{
+		{"api.photos", spec.Pos{Line: 53, Col: 3}},
+		{`api.photos.routes["DELETE /photos/{id}"]`, spec.Pos{Line: 61, Col: 7}},
+		{"functions.photos", spec.Pos{Line: 41, Col: 3}},
+		{"auth.userPool", spec.Pos{Line: 14, Col: 3}},
+		{"api.photos.routes[\"PUT /nowhere\"]", spec.Pos{Line: 57, Col: 5}}, // routes:
+		{"storage.nothing", spec.Pos{Line: 63, Col: 1}},
+		{"", spec.Pos{Line: 1, Col: 1}},
+	}
+	for _, tt := range tests {
+		if got := spec.Locate(data, tt.path); got != tt.want {
+			t.Errorf("Locate(%s) = %v, want %v", tt.path, got, tt.want)
+		}
+	}
+	if got := spec.Locate([]byte("{ not yaml"), "api.photos"); got != (spec.Pos{Line: 1, Col: 1}) {
+		t.Errorf("Locate on broken YAML = %v, want 1:1", got)
 	}
 }

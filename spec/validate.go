@@ -10,6 +10,9 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+
+	"github.com/underhood-dev/underhood/internal/awsrules"
 )
 
 var (
@@ -24,6 +27,7 @@ var (
 	// API Gateway (and CDK) accept only these characters in a literal path part.
 	pathSegmentLiteral = regexp.MustCompile(`^[a-zA-Z0-9._:$-]+$`)
 	pathSegmentParam   = regexp.MustCompile(`^\{([a-zA-Z_][a-zA-Z0-9_]*)(\+?)\}$`)
+	colonParam         = regexp.MustCompile(`^:([a-zA-Z_][a-zA-Z0-9_]*)$`)
 	keySpecPattern     = regexp.MustCompile(`^([a-zA-Z_][a-zA-Z0-9_.-]*):(string|number|binary)$`)
 	accountPattern     = regexp.MustCompile(`^[0-9]{12}$`)
 	regionPattern      = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$`)
@@ -60,7 +64,10 @@ type validator struct {
 
 	userPool     *rawUserPool
 	identityPool *rawIdentityPool
+	up           *UserPool    // the resolved user pool, once auth is validated
 	existing     *rawExisting // the selected stage's
+	stageName    string       // the selected stage
+	repoRoot     string       // found on first use: the folder holding .git above dir, "." when none
 }
 
 // errorf reports a problem at path, unless the value there already failed to decode (its zero value
@@ -99,19 +106,26 @@ func (v *validator) validate(stage string) *App {
 		v.errorf("app", "%q is not a valid app name: use 1 to 40 lowercase letters, digits and hyphens, starting with a letter", raw.App)
 	}
 	app.Name = raw.App
+	v.stageName = stage
 	v.stage(app, stage)
 
 	if raw.Auth != nil {
 		app.Auth = v.auth(raw.Auth)
 	}
 	app.Functions = v.functions()
+	v.s3Overlaps()
 	app.Buckets, app.Tables = v.storage()
+	app.GraphQL = v.graphql(app)
+	if e := v.existing; e != nil && e.Analytics != nil {
+		app.Analytics = &Analytics{AppID: e.Analytics.AppID, Region: cmpOr(e.Analytics.Region, app.Region)}
+	}
 	app.APIs = v.apis()
 	app.Frontend = v.frontend()
 	return app
 }
 
 func (v *validator) stage(app *App, stage string) {
+	v.stageName = stage
 	if !stageNamePattern.MatchString(stage) {
 		v.r.at(Pos{1, 1}, "", "stage %q is not a valid stage name: use 1 to 20 lowercase letters, digits and hyphens, starting with a letter", stage)
 		return
@@ -139,9 +153,18 @@ func (v *validator) stage(app *App, stage string) {
 		}
 		if s.Existing != nil {
 			v.checkExisting(child(p, "existing"), s)
+			v.checkStreams(child(p, "existing"), s)
 		}
 	}
+	for _, name := range sortedKeys(v.raw.Stages) {
+		env := Environment{Stage: name}
+		if s := v.raw.Stages[name]; s != nil {
+			env.Account, env.Region = s.Account, s.Region
+		}
+		app.Environments = append(app.Environments, env)
+	}
 	if len(v.raw.Stages) == 0 {
+		app.Environments = []Environment{{Stage: stage}}
 		return
 	}
 	s, ok := v.raw.Stages[stage]
@@ -188,7 +211,7 @@ var (
 func (v *validator) checkExisting(p string, s *rawStage) {
 	e := s.Existing
 	auth := v.raw.Auth
-	if s.Region == "" && (e.UserPool != nil || e.IdentityPool != nil || len(e.Storage) > 0) {
+	if s.Region == "" && (e.UserPool != nil || e.IdentityPool != nil || len(e.Storage) > 0 || len(e.GraphQL) > 0 || e.Analytics != nil) {
 		v.errorf(p, "existing resources live in one region; set region on this stage (the region of the ids below)")
 	}
 	sameRegion := func(path, what, idRegion string) {
@@ -223,6 +246,20 @@ func (v *validator) checkExisting(p string, s *rawStage) {
 		case u.Domain == "" && hosted:
 			v.missing(up, "domain", "missing domain: auth.userPool.hostedUI is set and an existing pool already has its Cognito domain (a pool has one, and underhood cannot add another); give its host, e.g. domain: myapp-dev.auth.eu-west-1.amazoncognito.com")
 		}
+		if u.ResponseType != "" && v.enum(child(up, "responseType"), "OAuth response type", u.ResponseType, []string{"code", "token"}) {
+			switch {
+			case !hosted:
+				v.errorf(child(up, "responseType"), "auth.userPool has no hostedUI, so no OAuth flow is configured; remove responseType")
+			case u.ResponseType == "token" && u.ClientID == "":
+				v.errorf(child(up, "responseType"), "token describes an existing implicit-grant app client, and there is no clientId: the client underhood creates allows the code flow only; remove responseType or give the existing clientId")
+			}
+		}
+		for i, a := range u.AutoVerifiedAttributes {
+			ap := index(child(up, "autoVerifiedAttributes"), i)
+			if v.enum(ap, "auto-verified attribute", a, []string{"email", "phone_number"}) && slices.Contains(u.AutoVerifiedAttributes[:i], a) {
+				v.errorf(ap, "%q is listed twice", a)
+			}
+		}
 	}
 	if ip := e.IdentityPool; ip != nil {
 		ipp := child(p, "identityPool")
@@ -241,6 +278,19 @@ func (v *validator) checkExisting(p string, s *rawStage) {
 		}
 		if e.UserPool == nil || e.UserPool.ClientID == "" {
 			v.errorf(ipp, "an existing identity pool only accepts tokens from the app clients it lists, and underhood cannot change that list; also give existing.userPool with its id and the clientId the identity pool trusts")
+		}
+	}
+	v.checkExistingGraphQL(p, s)
+	if a := e.Analytics; a != nil {
+		ap := child(p, "analytics")
+		switch {
+		case a.AppID == "":
+			v.missing(ap, "appId", "missing appId: the Pinpoint project id (aws_mobile_analytics_app_id in Gen 1's aws-exports.js)")
+		case !pinpointAppIDPattern.MatchString(a.AppID):
+			v.errorf(child(ap, "appId"), "%q is not a Pinpoint project id (32 hexadecimal digits)", a.AppID)
+		}
+		if a.Region != "" && !regionPattern.MatchString(a.Region) {
+			v.errorf(child(ap, "region"), "%q is not an AWS region name such as eu-west-1", a.Region)
 		}
 	}
 	sp := child(p, "storage")
@@ -272,6 +322,7 @@ func (v *validator) auth(a *rawAuth) *Auth {
 	v.userPool, v.identityPool = a.UserPool, a.IdentityPool
 	if a.UserPool != nil {
 		out.UserPool = v.userPoolModel(a.UserPool)
+		v.up = out.UserPool
 	}
 	if a.IdentityPool != nil {
 		ip := a.IdentityPool
@@ -285,7 +336,8 @@ func (v *validator) auth(a *rawAuth) *Auth {
 	}
 	if e := v.existing; e != nil {
 		if e.UserPool != nil && out.UserPool != nil {
-			out.UserPool.Existing = &ExistingUserPool{ID: e.UserPool.ID, ClientID: e.UserPool.ClientID, Domain: e.UserPool.Domain}
+			out.UserPool.Existing = &ExistingUserPool{ID: e.UserPool.ID, ClientID: e.UserPool.ClientID, Domain: e.UserPool.Domain,
+				ResponseType: cmpOr(e.UserPool.ResponseType, "code"), AutoVerify: e.UserPool.AutoVerifiedAttributes}
 		}
 		if e.IdentityPool != nil && out.IdentityPool != nil {
 			out.IdentityPool.ExistingID = e.IdentityPool.ID
@@ -299,7 +351,10 @@ func (v *validator) auth(a *rawAuth) *Auth {
 
 func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 	const p = "auth.userPool"
-	out := &UserPool{SelfSignUp: u.SelfSignUp != nil && *u.SelfSignUp}
+	out := &UserPool{Name: cmpOr(u.Name, UserPoolAccessKey), SelfSignUp: u.SelfSignUp != nil && *u.SelfSignUp}
+	if u.Name != "" && !poolNamePattern.MatchString(u.Name) {
+		v.errorf(child(p, "name"), "%q is not a valid name: letters and digits, starting with a letter (it becomes AUTH_<NAME>_USERPOOLID)", u.Name)
+	}
 
 	signIn := u.SignInWith
 	if len(signIn) == 0 {
@@ -343,9 +398,22 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 			v.errorf(ap, "%q is not a valid custom attribute name: 1 to 20 letters, digits and underscores, starting with a letter (no custom: prefix)", name)
 			continue
 		}
-		typ := u.CustomAttributes[name]
-		if v.enum(ap, "attribute type", typ, attrTypes) {
-			out.CustomAttributes = append(out.CustomAttributes, CustomAttribute{Name: name, Type: typ})
+		raw := u.CustomAttributes[name]
+		if raw == nil {
+			v.errorf(ap, "is empty; give its type (%s), or a mapping { type, mutable, userWritable }", oneOf(attrTypes))
+			continue
+		}
+		tp := ap
+		if !raw.short {
+			tp = child(ap, "type")
+		}
+		if raw.Type == "" && !raw.short {
+			v.missing(ap, "type", "missing type: one of %s", oneOf(attrTypes))
+			continue
+		}
+		if v.enum(tp, "attribute type", raw.Type, attrTypes) {
+			out.CustomAttributes = append(out.CustomAttributes, CustomAttribute{Name: name, Type: raw.Type,
+				Mutable: raw.Mutable == nil || *raw.Mutable, UserWritable: raw.UserWritable})
 		}
 	}
 
@@ -408,23 +476,7 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 		out.EmailSender = &EmailSender{From: es.From, SESRegion: es.SESRegion}
 	}
 
-	for _, name := range sortedKeys(u.Groups) {
-		gp := child(child(p, "groups"), name)
-		if !groupPattern.MatchString(name) {
-			v.errorf(gp, "%q is not a valid group name: letters, digits, _ and -, starting with a letter", name)
-		}
-		g := Group{Name: name}
-		if raw := u.Groups[name]; raw != nil {
-			if raw.Precedence != nil {
-				if *raw.Precedence < 0 {
-					v.errorf(child(gp, "precedence"), "must be 0 or more (lower wins)")
-				}
-				g.Precedence = *raw.Precedence
-			}
-			g.Description = raw.Description
-		}
-		out.Groups = append(out.Groups, g)
-	}
+	v.groups(u, out)
 
 	for _, op := range sortedKeys(u.Triggers) {
 		tp := child(child(p, "triggers"), op)
@@ -466,6 +518,53 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 	return out
 }
 
+// groups resolves the groups. With group roles, Cognito's precedence decides which role a member of
+// several groups gets (cognito:preferred_role, or the identity pool's rules for an existing pool), so
+// every group needs one and no two may be equal: on a tie Cognito sets no preferred role and the member
+// silently gets the authenticated role.
+func (v *validator) groups(u *rawUserPool, out *UserPool) {
+	const p = "auth.userPool.groups"
+	groupRoles := v.identityPool != nil && v.identityPool.GroupRoles
+	highest := -1
+	for _, g := range u.Groups {
+		if g != nil && g.Precedence != nil {
+			highest = max(highest, *g.Precedence)
+		}
+	}
+	byPrecedence := map[int]string{}
+	for _, name := range sortedKeys(u.Groups) {
+		gp := child(p, name)
+		if !groupPattern.MatchString(name) {
+			v.errorf(gp, "%q is not a valid group name: letters, digits, _ and -, starting with a letter", name)
+		}
+		g := Group{Name: name}
+		raw := u.Groups[name]
+		if raw != nil {
+			g.Description = raw.Description
+		}
+		switch {
+		case raw != nil && raw.Precedence != nil:
+			pr := *raw.Precedence
+			g.Precedence = &pr
+			if pr < 0 {
+				v.errorf(child(gp, "precedence"), "must be 0 or more (lower wins)")
+			} else if other, tie := byPrecedence[pr]; tie && groupRoles {
+				v.errorf(child(gp, "precedence"), "group %q has precedence %d too: for a member of both groups Cognito puts "+
+					"no role in cognito:preferred_role, so the identity pool gives them the authenticated role and "+
+					"group-only routes and files refuse them (403); give every group its own precedence", other, pr)
+			} else if !tie {
+				byPrecedence[pr] = name
+			}
+		case groupRoles && !v.r.decodeFailed(child(gp, "precedence")):
+			highest++
+			v.errorf(gp, "missing precedence: with auth.identityPool.groupRoles a member of several groups gets the "+
+				"role of the group with the lowest precedence, and groups without one tie, which leaves the member "+
+				"with only the authenticated role; give every group its own precedence, e.g. precedence: %d", highest)
+		}
+		out.Groups = append(out.Groups, g)
+	}
+}
+
 func hasStandard(u *UserPool, name string) bool {
 	for _, a := range u.StandardAttributes {
 		if a.Name == name {
@@ -492,7 +591,9 @@ func (v *validator) knownScopes() []string {
 
 func (v *validator) hostedUI(h *rawHostedUI, pool *UserPool) *HostedUI {
 	const p = "auth.userPool.hostedUI"
-	out := &HostedUI{DomainPrefix: h.DomainPrefix, CallbackURLs: sortedSet(h.CallbackURLs), LogoutURLs: sortedSet(h.LogoutURLs)}
+	// URLs and scopes keep the spec's order: the SPA's configuration lists them so, and Gen 1 apps use
+	// the first redirect URL (redirectSignIn.split(",")[0]).
+	out := &HostedUI{DomainPrefix: h.DomainPrefix, CallbackURLs: orderedSet(h.CallbackURLs), LogoutURLs: orderedSet(h.LogoutURLs)}
 	switch {
 	case h.DomainPrefix == "":
 		v.missing(p, "domainPrefix", "missing domainPrefix: the hosted UI lives at <domainPrefix>.auth.<region>.amazoncognito.com; add e.g. domainPrefix: myapp-${stage}")
@@ -524,7 +625,7 @@ func (v *validator) hostedUI(h *rawHostedUI, pool *UserPool) *HostedUI {
 			v.errorf(index(child(p, "scopes"), i), "unknown scope %q; use one of %s or declare it under auth.userPool.resourceServers%s", s, oneOf(known), didYouMean(s, known))
 		}
 	}
-	out.Scopes = sortedSet(scopes)
+	out.Scopes = orderedSet(scopes)
 	for _, name := range sortedKeys(h.Providers) {
 		pp := child(child(p, "providers"), name)
 		raw := h.Providers[name]
@@ -660,9 +761,15 @@ func (v *validator) functions() []Function {
 		case filepath.IsAbs(raw.Source):
 			v.errorf(child(fp, "source"), "must be relative to the spec file so the repo builds anywhere")
 		default:
-			if st, err := os.Stat(filepath.Join(v.dir, raw.Source)); err != nil || !st.IsDir() {
+			src := filepath.Join(v.dir, raw.Source)
+			if st, err := os.Stat(src); err != nil || !st.IsDir() {
 				v.errorf(child(fp, "source"), "folder %q does not exist next to the spec; create it or fix the path", raw.Source)
+			} else {
+				v.handlerFile(fp, raw, fn.Handler, src)
 			}
+		}
+		if raw.Bundle != nil {
+			fn.Bundle = v.bundle(child(fp, "bundle"), raw.Runtime, raw.Bundle)
 		}
 		if raw.Memory != 0 {
 			if raw.Memory < 128 || raw.Memory > 10240 {
@@ -685,22 +792,46 @@ func (v *validator) functions() []Function {
 			if !envNamePattern.MatchString(k) {
 				v.errorf(child(child(fp, "environment"), k), "%q is not a valid environment variable name", k)
 			}
-			if strings.HasPrefix(k, "AWS_") || strings.HasPrefix(k, "UNDERHOOD_") || strings.HasPrefix(k, "STORAGE_") {
+			if reservedEnvPrefix(k) {
 				v.errorf(child(child(fp, "environment"), k), "names starting with AWS_, UNDERHOOD_ or STORAGE_ are reserved (Lambda and underhood set them)")
 			}
 			fn.Environment = append(fn.Environment, EnvVar{Name: k, Value: raw.Environment[k]})
 		}
-		for _, s := range sortedKeys(raw.Access) {
-			ap := child(child(fp, "access"), s)
-			if _, ok := v.raw.Storage[s]; !ok {
-				v.errorf(ap, "storage %q is not defined under storage%s", s, didYouMean(s, sortedKeys(v.raw.Storage)))
-				continue
-			}
-			fn.Access = append(fn.Access, StorageGrant{Storage: s, Actions: v.actionList(ap, raw.Access[s])})
+		v.functionAccess(fp, &fn, raw.Access)
+		if raw.Schedule != "" {
+			fn.Schedule = v.schedule(child(fp, "schedule"), raw.Schedule)
 		}
+		fn.Secrets = v.functionSecrets(fp, raw)
+		fn.Events = v.functionEvents(fp, raw)
 		out = append(out, fn)
 	}
 	return out
+}
+
+// bundle checks a nodejs function's bundle settings; esbuild takes one "*" per external path.
+func (v *validator) bundle(path, runtime string, raw *rawBundle) Bundle {
+	if runtime == "go" || runtime == "python" {
+		v.errorf(path, "only nodejs functions are bundled (go is compiled, python ships its folder with its requirements.txt installed); remove bundle")
+	}
+	b := Bundle{SourceMap: raw.SourceMap, Minify: raw.Minify}
+	if raw.External == nil {
+		return b
+	}
+	b.External = []string{}
+	for i, e := range *raw.External {
+		ep := index(child(path, "external"), i)
+		switch {
+		case strings.TrimSpace(e) == "":
+			v.errorf(ep, "is empty; give a package name such as sharp, or a pattern such as @aws-sdk/*")
+		case strings.ContainsFunc(e, unicode.IsSpace):
+			v.errorf(ep, "%q contains a space; give a package name such as sharp, or a pattern such as @aws-sdk/*", e)
+		case strings.Count(e, "*") > 1:
+			v.errorf(ep, "%q has more than one * wildcard; esbuild allows one (@scope/*, *.node)", e)
+		default:
+			b.External = append(b.External, e)
+		}
+	}
+	return b
 }
 
 // caseClash reports names of one section that differ only in case: they would share logical IDs
@@ -749,6 +880,9 @@ func (v *validator) storage() ([]Bucket, []Table) {
 	for _, name := range sortedKeys(v.raw.Storage) {
 		sp := child("storage", name)
 		v.checkName(sp, "storage", name)
+		if name == UserPoolAccessKey {
+			v.errorf(sp, "%q is reserved: functions' access names the user pool with it; rename the storage", name)
+		}
 		raw := v.raw.Storage[name]
 		if raw == nil {
 			v.errorf(sp, "is empty; give type: s3 or type: dynamodb")
@@ -773,6 +907,9 @@ func (v *validator) storage() ([]Bucket, []Table) {
 			t := v.table(sp, name, raw)
 			if v.existing != nil {
 				t.ExistingName = v.existing.Storage[name]
+				if t.ExistingName != "" {
+					t.ExistingStreamARN = v.existing.Streams[name]
+				}
 			}
 			tables = append(tables, t)
 		case "":
@@ -955,7 +1092,7 @@ func (v *validator) apis() []API {
 		if len(raw.Scopes) > 0 && raw.Authorization != AuthAccessToken {
 			v.errorf(child(ap, "scopes"), "scopes apply to access-token authorization only: an id token carries no scopes")
 		}
-		api.Scopes = v.scopes(child(ap, "scopes"), raw.Scopes, []string{DefaultAccessTokenScope})
+		api.Scopes = v.scopes(child(ap, "scopes"), raw.Scopes, []string{DefaultAccessTokenScope}, raw.Authorization == AuthAccessToken)
 		if raw.Cors != nil {
 			api.CorsOrigins = v.origins(child(ap, "cors"), raw.Cors)
 		}
@@ -970,6 +1107,14 @@ func (v *validator) apis() []API {
 				api.BurstLimit = t.BurstLimit
 			}
 		}
+		api.ResourceQuota = awsrules.QuotaAPIResources
+		if q := raw.Quotas; q != nil && q.Resources != 0 {
+			if q.Resources < awsrules.QuotaAPIResources {
+				v.errorf(child(child(ap, "quotas"), "resources"), "%d is below API Gateway's default of %d resources per REST API; declare only a quota AWS has raised for this API, or remove it", q.Resources, awsrules.QuotaAPIResources)
+			} else {
+				api.ResourceQuota = q.Resources
+			}
+		}
 		if len(raw.Routes) == 0 {
 			v.errorf(ap, "no routes; add routes: { \"GET /items\": myFunction }")
 		}
@@ -980,11 +1125,24 @@ func (v *validator) apis() []API {
 	return out
 }
 
-func (v *validator) scopes(path string, list, def []string) []string {
+// scopes validates the scopes a route or API requires. With apply (the scopes are an access-token
+// authorizer's), each must also be one a sign-in of this app can put in an access token: API Gateway
+// would otherwise refuse every caller.
+func (v *validator) scopes(path string, list, def []string, apply bool) []string {
 	known := v.knownScopes()
 	for i, s := range list {
 		if !slices.Contains(known, s) {
 			v.errorf(index(path, i), "unknown scope %q; use one of %s or declare it under auth.userPool.resourceServers%s", s, oneOf(known), didYouMean(s, known))
+			continue
+		}
+		if signIn, hosted := v.up.ScopeSources(s); apply && v.up != nil && !signIn && !hosted {
+			hostedWords := "there is no hosted UI, the only way to other scopes; add auth.userPool.hostedUI with it in scopes"
+			if h := v.up.HostedUI; h != nil {
+				hostedWords = fmt.Sprintf("the hosted UI requests only %s; add it to auth.userPool.hostedUI.scopes", oneOf(h.Scopes))
+			}
+			v.errorf(index(path, i), "no sign-in of this app yields an access token with scope %q, so API Gateway would refuse "+
+				"every caller: Amplify's signIn tokens carry only %q, and %s, or require a scope the app's sign-in gives",
+				s, DefaultAccessTokenScope, hostedWords)
 		}
 	}
 	if len(list) == 0 {
@@ -1065,7 +1223,7 @@ func (v *validator) routes(ap string, api *API, raw *rawAPI) []Route {
 			v.errorf(child(rp, "scopes"), "scopes apply to access-token routes only")
 		}
 		if route.Authorization == AuthAccessToken {
-			route.Scopes = v.scopes(child(rp, "scopes"), r.Scopes, api.Scopes)
+			route.Scopes = v.scopes(child(rp, "scopes"), r.Scopes, api.Scopes, true)
 		}
 		route.Groups = sortedSet(r.Groups)
 		out = append(out, route)
@@ -1226,6 +1384,15 @@ func (v *validator) routeKey(rp, key string, api *API, params map[string]string)
 					ok = false
 				}
 				params[prefix] = seg
+			case colonParam.MatchString(seg):
+				// Express-style routers write /notes/:id; API Gateway would match only the literal text ":id".
+				fixed := slices.Clone(segs)
+				for j, s := range fixed {
+					fixed[j] = colonParam.ReplaceAllString(s, "{$1}")
+				}
+				v.errorf(rp, "path segment %q is a literal to API Gateway, which writes path parameters in braces; did you mean %q?",
+					seg, method+" /"+strings.Join(fixed, "/"))
+				return "", "", false
 			case pathSegmentLiteral.MatchString(seg):
 			default:
 				v.errorf(rp, "path segment %q may contain only letters, digits and - . _ : $ (parameters are written {name})", seg)
@@ -1238,6 +1405,39 @@ func (v *validator) routeKey(rp, key string, api *API, params map[string]string)
 }
 
 // ---- frontend
+
+// insideRepository reports whether rel, relative to the spec's folder, stays inside the repository: the
+// nearest folder above the spec holding .git (a folder, or a file in a git worktree), else the spec's
+// folder itself. So infra/app.yaml may write ../web/src/aws-exports.js, but nothing outside the repository.
+func (v *validator) insideRepository(rel string) bool {
+	clean := filepath.Clean(filepath.FromSlash(rel))
+	if clean != ".." && !strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+		return true
+	}
+	if v.repoRoot == "" {
+		v.repoRoot = "."
+		if abs, err := filepath.Abs(v.dir); err == nil {
+			for d := abs; ; d = filepath.Dir(d) {
+				if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+					v.repoRoot = d
+					break
+				}
+				if filepath.Dir(d) == d {
+					break
+				}
+			}
+		}
+	}
+	if v.repoRoot == "." {
+		return false
+	}
+	abs, err := filepath.Abs(filepath.Join(v.dir, clean))
+	if err != nil {
+		return false
+	}
+	r, err := filepath.Rel(v.repoRoot, abs)
+	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
+}
 
 func (v *validator) frontend() []FrontendFile {
 	var out []FrontendFile
@@ -1256,8 +1456,10 @@ func (v *validator) frontend() []FrontendFile {
 		switch {
 		case f.Path == "":
 			v.missing(fp, "path", "missing path, relative to this file")
-		case filepath.IsAbs(f.Path) || strings.HasPrefix(filepath.Clean(f.Path), ".."):
-			v.errorf(child(fp, "path"), "must stay inside the spec's folder (relative, no ..)")
+		case filepath.IsAbs(f.Path) || filepath.VolumeName(f.Path) != "":
+			v.errorf(child(fp, "path"), "must be relative to the spec's folder (such as web/src/aws-exports.js or ../web/src/aws-exports.js): an absolute path is another place on every machine")
+		case !v.insideRepository(f.Path):
+			v.errorf(child(fp, "path"), "%q leads out of the repository (the folder holding .git above the spec; the spec's own folder when there is none): frontend files must stay inside it", f.Path)
 		case seen[filepath.Clean(f.Path)]:
 			v.errorf(child(fp, "path"), "%q is written twice", f.Path)
 		}

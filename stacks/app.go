@@ -3,10 +3,13 @@
 package stacks
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsappsync"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -20,7 +23,8 @@ import (
 
 // Options are the synth-time settings that are not part of the spec.
 type Options struct {
-	// BuildDir is where Go functions are compiled; "" uses a temporary folder per function.
+	// BuildDir is where functions are built (a folder per function, emptied first); "" uses a
+	// temporary folder per function.
 	BuildDir string
 	// SkipNag leaves out the cdk-nag AwsSolutions checks (and the suppressions in nag.go). By default
 	// every stack is checked and each unsuppressed finding is an error annotation, which fails synth.
@@ -36,6 +40,8 @@ type AppStack struct {
 	APIs         map[string]*restapi.RestAPI
 	Buckets      map[string]*storage.Bucket
 	Tables       map[string]*storage.Table
+	// GraphQL are references to the spec's GraphQL APIs that functions may call (nothing is created).
+	GraphQL map[string]awsappsync.IGraphqlApi
 }
 
 // New adds the stack <app>-<stage> for app to scope.
@@ -64,10 +70,12 @@ func New(scope constructs.Construct, app *spec.App, opts *Options) *AppStack {
 		APIs:      map[string]*restapi.RestAPI{},
 		Buckets:   map[string]*storage.Bucket{},
 		Tables:    map[string]*storage.Table{},
+		GraphQL:   map[string]awsappsync.IGraphqlApi{},
 	}
 	awscdk.Tags_Of(s.Stack).Add(jsii.String("underhood:app"), jsii.String(app.Name), nil)
 	awscdk.Tags_Of(s.Stack).Add(jsii.String("underhood:stage"), jsii.String(app.Stage), nil)
 	b := &builder{app: app, opts: opts, s: s}
+	defer b.reraise()
 	// Order matters only for references: triggers need functions, the identity pool needs the user pool,
 	// storage grants need identity pool roles, APIs need all of them.
 	b.functions()
@@ -82,6 +90,7 @@ func New(scope constructs.Construct, app *spec.App, opts *Options) *AppStack {
 		awscdk.NewCfnWaitConditionHandle(s.Stack, jsii.String("NothingToCreate"), nil)
 	}
 	if !opts.SkipNag {
+		b.building = nil
 		applyNag(b)
 	}
 	return s
@@ -91,6 +100,10 @@ type builder struct {
 	app  *spec.App
 	opts *Options
 	s    *AppStack
+
+	graphQLScope constructs.Construct // holds the GraphQL API references, made on first use
+	// building is the spec element whose constructs are being made (nil: none), for reraise.
+	building *ElementError
 }
 
 func (b *builder) removal() *awscdk.RemovalPolicy {
@@ -111,6 +124,7 @@ func (b *builder) functions() {
 		for _, e := range fn.Environment {
 			env = append(env, function.EnvVar{Name: e.Name, Value: e.Value})
 		}
+		b.at("functions."+fn.Name, scope, fn.Name)
 		b.s.Functions[fn.Name] = function.NewFunction(scope, fn.Name, &function.Props{
 			Runtime:      function.Runtime(fn.Runtime),
 			Source:       functionSource(fn),
@@ -121,6 +135,11 @@ func (b *builder) functions() {
 			LogRetention: retention(b.app.LogRetentionDays),
 			Description:  "underhood " + b.app.Name + " function " + fn.Name,
 			BuildDir:     functionBuildDir(fn, b.opts),
+			Bundle: function.NodeBundle{
+				External:  fn.Bundle.External,
+				SourceMap: fn.Bundle.SourceMap,
+				Minify:    fn.Bundle.Minify,
+			},
 		})
 	}
 }
@@ -140,8 +159,9 @@ func (b *builder) auth() {
 			RequireDigits:    u.PasswordPolicy.RequireDigits,
 			RequireSymbols:   u.PasswordPolicy.RequireSymbols,
 		},
-		MFA:     auth.MFAMode(u.MFA.Mode),
-		Removal: b.removal(),
+		MFA:        auth.MFAMode(u.MFA.Mode),
+		Removal:    b.removal(),
+		AutoVerify: u.VerifiedAttributes(),
 	}
 	for _, s := range u.SignInWith {
 		props.SignInWith = append(props.SignInWith, auth.SignIn(s))
@@ -153,7 +173,7 @@ func (b *builder) auth() {
 		props.StandardAttributes = append(props.StandardAttributes, auth.StandardAttribute{Name: at.Name, Required: at.Required, Mutable: true})
 	}
 	for _, at := range u.CustomAttributes {
-		props.CustomAttributes = append(props.CustomAttributes, auth.CustomAttribute{Name: at.Name, Type: at.Type, Mutable: true})
+		props.CustomAttributes = append(props.CustomAttributes, auth.CustomAttribute{Name: at.Name, Type: at.Type, Mutable: at.Mutable, UserWritable: at.UserWritable})
 	}
 	if e := u.EmailSender; e != nil {
 		props.EmailSender = &auth.EmailSender{From: e.From, SESRegion: e.SESRegion}
@@ -175,7 +195,9 @@ func (b *builder) auth() {
 		props.Existing = &auth.ExistingPool{ID: e.ID, ClientID: e.ClientID, Domain: e.Domain}
 	}
 	if h := u.HostedUI; h != nil {
-		props.HostedUI = &auth.HostedUI{DomainPrefix: h.DomainPrefix, CallbackURLs: h.CallbackURLs, LogoutURLs: h.LogoutURLs, Scopes: h.Scopes}
+		// The spec keeps the order of URLs and scopes for the SPA's configuration; the template sorts
+		// them, so reordering a spec changes nothing deployed.
+		props.HostedUI = &auth.HostedUI{DomainPrefix: h.DomainPrefix, CallbackURLs: sortedSet(h.CallbackURLs), LogoutURLs: sortedSet(h.LogoutURLs), Scopes: sortedSet(h.Scopes)}
 		for _, p := range h.Providers {
 			props.Providers = append(props.Providers, auth.IdentityProvider{
 				Kind: p.Kind, Name: p.Name, ClientID: p.ClientID, TeamID: p.TeamID, KeyID: p.KeyID,
@@ -184,6 +206,7 @@ func (b *builder) auth() {
 			})
 		}
 	}
+	b.at("auth.userPool", b.s.Stack, "UserPool")
 	b.s.UserPool = auth.NewUserPool(b.s.Stack, "UserPool", props)
 
 	ip := a.IdentityPool
@@ -202,13 +225,15 @@ func (b *builder) auth() {
 	if ip.GroupRoles {
 		groups := slices.Clone(u.Groups)
 		if ipProps.MapGroupsByClaim {
-			// Rules are evaluated in order, first match wins: the group Cognito prefers comes first.
-			slices.SortStableFunc(groups, func(a, b spec.Group) int { return a.Precedence - b.Precedence })
+			// Rules are evaluated in order, first match wins: the group Cognito prefers comes first. The
+			// validator makes every precedence explicit and distinct with group roles.
+			slices.SortStableFunc(groups, func(a, b spec.Group) int { return cmp.Compare(*a.Precedence, *b.Precedence) })
 		}
 		for _, g := range groups {
 			ipProps.Groups = append(ipProps.Groups, auth.GroupRole{Name: g.Name, Group: b.s.UserPool.Group(g.Name)})
 		}
 	}
+	b.at("auth.identityPool", b.s.Stack, "IdentityPool")
 	b.s.IdentityPool = auth.NewIdentityPool(b.s.Stack, "IdentityPool", ipProps)
 }
 
@@ -225,7 +250,16 @@ func (b *builder) storage() {
 	}
 	scope := constructs.NewConstruct(b.s.Stack, jsii.String("Storage"))
 	for _, bk := range b.app.Buckets {
-		props := &storage.BucketProps{Versioned: bk.Versioned, CorsAllowOrigins: bk.CorsOrigins, Removal: b.removal(), ExistingBucketName: bk.ExistingName}
+		b.at("storage."+bk.Name, scope, bk.Name)
+		props := &storage.BucketProps{Versioned: bk.Versioned, CorsAllowOrigins: bk.CorsOrigins, Removal: b.removal(), ExistingBucketName: bk.ExistingName,
+			// A destroy stage must be deletable with files in its buckets: S3 refuses to delete a bucket
+			// that holds any object or version, and the stack would end in DELETE_FAILED.
+			AutoDeleteObjects: b.app.Removal == spec.RemovalDestroy}
+		props.Notifications = b.notifications(bk.Name)
+		if len(props.Notifications) > 0 && bk.ExistingName == "" {
+			// Known before the bucket exists, so the permissions S3 checks need not reference it.
+			props.BucketName = spec.EventBucketPrefix(b.app.Name, b.app.Stage, bk.Name) + "-" + *awscdk.Aws_ACCOUNT_ID() + "-" + *awscdk.Aws_REGION()
+		}
 		for _, a := range bk.Access {
 			props.Access = append(props.Access, storage.AccessRule{
 				Level: storage.Level(a.Level), Who: storage.Who(a.Who), Group: a.Group,
@@ -246,6 +280,9 @@ func (b *builder) storage() {
 		if t.SortKey != nil {
 			props.SortKey = &storage.Key{Name: t.SortKey.Name, Type: t.SortKey.Type}
 		}
+		if t.ExistingName != "" {
+			props.ExistingStreamARN = t.ExistingStreamARN
+		}
 		for _, ix := range t.Indexes {
 			idx := storage.Index{Name: ix.Name, PartitionKey: storage.Key{Name: ix.PartitionKey.Name, Type: ix.PartitionKey.Type}}
 			if ix.SortKey != nil {
@@ -253,8 +290,22 @@ func (b *builder) storage() {
 			}
 			props.Indexes = append(props.Indexes, idx)
 		}
+		b.at("storage."+t.Name, scope, t.Name)
 		b.s.Tables[t.Name] = storage.NewTable(scope, t.Name, props)
 	}
+}
+
+// notifications lists the functions a bucket's object events invoke, in the model's order.
+func (b *builder) notifications(bucket string) []storage.Notification {
+	var out []storage.Notification
+	for _, fe := range b.app.BucketEvents(bucket) {
+		n := storage.Notification{Name: upperFirst(fe.Function), Function: b.s.Functions[fe.Function].Fn, Prefix: fe.Event.Prefix}
+		for _, on := range fe.Event.On {
+			n.Events = append(n.Events, storage.ObjectEvent(on))
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 // grantee maps who (guest, authenticated, owner, group) to the identity pool principal that gets the grant.
@@ -285,12 +336,14 @@ func storageActions(actions []string) []storage.Action {
 // origins its APIs allow (with a proxy integration the function must answer CORS itself).
 func (b *builder) functionAccess() {
 	for _, fn := range b.app.Functions {
+		b.at("functions."+fn.Name, b.s.Functions[fn.Name], "Function")
 		f := b.s.Functions[fn.Name].Fn
 		for _, g := range fn.Access {
 			key := envKey(g.Storage)
 			if bk, ok := b.s.Buckets[g.Storage]; ok {
 				bk.Grant(f, storageActions(g.Actions)...)
-				f.AddEnvironment(jsii.String("STORAGE_"+key+"_BUCKETNAME"), bk.Bucket.BucketName(), nil)
+				// By name when known: a bucket that notifies this function must not be referenced by it.
+				f.AddEnvironment(jsii.String("STORAGE_"+key+"_BUCKETNAME"), bk.Name(), nil)
 			}
 			if t, ok := b.s.Tables[g.Storage]; ok {
 				t.Grant(f, storageActions(g.Actions)...)
@@ -298,10 +351,91 @@ func (b *builder) functionAccess() {
 				f.AddEnvironment(jsii.String("STORAGE_"+key+"_ARN"), t.Table.TableArn(), nil)
 			}
 		}
+		if len(fn.UserPoolAccess) > 0 && b.s.UserPool != nil {
+			// The pool's ARN (an existing pool's too): every listed action is one Cognito authorizes on it.
+			pool := b.s.UserPool.Pool
+			if b.app.TriggersCreatedPool(fn.Name) {
+				// The pool names this function (LambdaConfig), so the function, or its role's inline
+				// policy, naming the pool would be a dependency cycle CloudFormation refuses. A policy of
+				// its own depends on the role and the pool and nothing depends on it; the function reads
+				// the pool id from each trigger event (userPoolId), as Amplify's triggers do.
+				actions := userPoolActions(fn.UserPoolAccess)
+				awsiam.NewPolicy(b.s.Functions[fn.Name].Construct, jsii.String("UserPoolAccess"), &awsiam.PolicyProps{
+					Roles: &[]awsiam.IRole{b.s.Functions[fn.Name].Role},
+					Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+						Actions: &actions, Resources: &[]*string{pool.UserPoolArn()}})},
+				})
+			} else {
+				pool.Grant(f, userPoolActions(fn.UserPoolAccess)...)
+				f.AddEnvironment(jsii.String(spec.UserPoolIDEnv(b.app.Auth.UserPool.Name)), pool.UserPoolId(), nil)
+			}
+		}
+		for _, g := range fn.GraphQLAccess {
+			api := b.graphQLAPI(g.API)
+			for _, typ := range g.Types {
+				api.Grant(f, awsappsync.IamResource_OfType(jsii.String(typ)), jsii.String("appsync:GraphQL"))
+			}
+			idVar, endpointVar := spec.GraphQLEnv(g.API)
+			f.AddEnvironment(jsii.String(idVar), api.ApiId(), nil)
+			f.AddEnvironment(jsii.String(endpointVar), jsii.String(b.graphQL(g.API).Endpoint), nil)
+		}
 		if origins := originsFor(b.app, fn.Name); len(origins) > 0 {
 			f.AddEnvironment(jsii.String("UNDERHOOD_ALLOWED_ORIGINS"), jsii.String(strings.Join(origins, ",")), nil)
 		}
+		b.functionTriggers(fn)
 	}
+}
+
+// functionTriggers adds what a function reads (secrets) and what invokes it besides routes and
+// Cognito: its schedule and table streams (S3 notifications are the bucket's, see storage).
+func (b *builder) functionTriggers(fn spec.Function) {
+	f := b.s.Functions[fn.Name]
+	for _, s := range fn.Secrets {
+		f.AddSecret(function.Secret{Env: s.Env, SecretsManager: s.SecretsManager, SSMParameter: s.SSMParameter, KMSKey: s.KMSKey})
+	}
+	if fn.Schedule != "" {
+		f.AddSchedule("Schedule", fn.Schedule)
+	}
+	for _, e := range fn.Events {
+		if e.DynamoDB != "" {
+			f.AddStreamSource("Stream"+upperFirst(e.DynamoDB), b.s.Tables[e.DynamoDB].StreamArn())
+		}
+	}
+}
+
+func userPoolActions(names []string) []*string {
+	out := make([]*string, len(names))
+	for i, n := range names {
+		out[i] = jsii.String("cognito-idp:" + n)
+	}
+	return out
+}
+
+func (b *builder) graphQL(name string) *spec.GraphQLAPI {
+	for i := range b.app.GraphQL {
+		if b.app.GraphQL[i].Name == name {
+			return &b.app.GraphQL[i]
+		}
+	}
+	return nil
+}
+
+// graphQLAPI is a reference to a GraphQL API outside the stack (one per API, made on first use): its
+// grants name arn:<partition>:appsync:<stack region>:<stack account>:apis/<id>/types/<Type>/*.
+func (b *builder) graphQLAPI(name string) awsappsync.IGraphqlApi {
+	if api, ok := b.s.GraphQL[name]; ok {
+		return api
+	}
+	g := b.graphQL(name)
+	if b.graphQLScope == nil {
+		b.graphQLScope = constructs.NewConstruct(b.s.Stack, jsii.String("GraphQL"))
+	}
+	arn := awscdk.Stack_Of(b.s.Stack).FormatArn(&awscdk.ArnComponents{Service: jsii.String("appsync"), Resource: jsii.String("apis"), ResourceName: jsii.String(g.ID)})
+	api := awsappsync.GraphqlApi_FromGraphqlApiAttributes(b.graphQLScope, jsii.String(name), &awsappsync.GraphqlApiAttributes{
+		GraphqlApiId: jsii.String(g.ID), GraphqlApiArn: arn,
+	})
+	b.s.GraphQL[name] = api
+	return api
 }
 
 // originsFor is the sorted union of the CORS origins of every API that routes to fn.
@@ -324,6 +458,7 @@ func (b *builder) apis() {
 	}
 	scope := constructs.NewConstruct(b.s.Stack, jsii.String("Apis"))
 	for _, api := range b.app.APIs {
+		b.at("api."+api.Name, scope, api.Name)
 		accessLogs := api.AccessLogs
 		props := &restapi.RestAPIProps{
 			Name:                 b.app.StackName() + "-" + api.Name,
@@ -356,8 +491,8 @@ func (b *builder) apis() {
 }
 
 // stackBudget is the resource count underhood keeps a stack under: CloudFormation refuses more than 500,
-// and the margin absorbs what the estimate in routeBudget misses.
-const stackBudget = 450
+// and the margin absorbs what the estimate in routeBudget misses. spec.Estimate splits the same way.
+const stackBudget = spec.StackResourceBudget
 
 // routeBudget is how many route resources (Resource, Method, CORS OPTIONS) the API may add to the app
 // stack before its routes move to nested stacks: the budget minus what the stack holds now and what the
@@ -399,6 +534,7 @@ func (b *builder) invokers(r spec.Route) []restapi.Grantee {
 }
 
 func (b *builder) outputs() {
+	b.building = nil
 	out := func(key string, value *string, desc string) {
 		awscdk.NewCfnOutput(b.s.Stack, jsii.String(key), &awscdk.CfnOutputProps{Value: value, Description: jsii.String(desc)})
 	}
@@ -419,6 +555,9 @@ func (b *builder) outputs() {
 	}
 	for _, bk := range b.app.Buckets {
 		out(spec.OutputBucketName(bk.Name), b.s.Buckets[bk.Name].Bucket.BucketName(), "S3 bucket "+bk.Name)
+		if n := b.s.Buckets[bk.Name].NotificationConfiguration(); n != nil {
+			out(spec.OutputBucketNotifications(bk.Name), n, "Set once on the existing bucket "+bk.ExistingName+": aws s3api put-bucket-notification-configuration --bucket "+bk.ExistingName+" --notification-configuration '<this value>'")
+		}
 	}
 	for _, t := range b.app.Tables {
 		out(spec.OutputTableName(t.Name), b.s.Tables[t.Name].Table.TableName(), "DynamoDB table "+t.Name)
@@ -426,6 +565,14 @@ func (b *builder) outputs() {
 }
 
 func envKey(name string) string { return strings.ToUpper(name) }
+
+// upperFirst makes a spec name part of a construct ID: photos -> Photos.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
 
 func sortedSet(list []string) []string {
 	out := slices.Clone(list)

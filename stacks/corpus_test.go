@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/underhood-dev/underhood/importer/amplify"
+	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -49,7 +50,7 @@ func importedCorpus(t *testing.T) []*importedProject {
 			continue
 		}
 		src := filepath.Join(corpusDir, e.Name())
-		p := &importedProject{name: e.Name(), src: src, dir: copyTree(t, src)}
+		p := &importedProject{name: e.Name(), src: src, dir: spectest.CopyTree(t, src)}
 		res, err := amplify.Import(p.dir, amplify.Options{})
 		var envErr *amplify.EnvError
 		if errors.As(err, &envErr) {
@@ -60,15 +61,7 @@ func importedCorpus(t *testing.T) []*importedProject {
 		}
 		p.res = res
 		// The corpus holds no function code (JSON only): a one-line handler stands in for each src folder.
-		for _, src := range res.Sources {
-			dir := filepath.Join(p.dir, filepath.FromSlash(src))
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(dir, "index.js"), []byte("exports.handler = async () => ({ statusCode: 200 });\n"), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		spectest.StubSources(t, p.dir, res.Sources)
 		path := filepath.Join(p.dir, "app.yaml")
 		if err := os.WriteFile(path, res.Spec, 0o644); err != nil {
 			t.Fatal(err)
@@ -85,29 +78,6 @@ func importedCorpus(t *testing.T) []*importedProject {
 	}
 	corpusCache = projects
 	return projects
-}
-
-func copyTree(t *testing.T, src string) string {
-	t.Helper()
-	dst := filepath.Join(t.TempDir(), filepath.Base(src))
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
 }
 
 // readJSON reads a corpus project's JSON file into v; false when the file is not there.
@@ -427,4 +397,129 @@ func TestCorpusTables(t *testing.T) {
 	if checked < 5 {
 		t.Errorf("only %d tables checked", checked)
 	}
+}
+
+// TestCorpusTriggersAndSecrets: what invoked a corpus function in Amplify invokes it in the stack, and
+// its Gen 1 secrets are readable, read independently of the importer from the project files: a
+// bucket's triggerFunction gets an S3 permission scoped to that bucket and the bucket's notification
+// configuration (an existing bucket: the stack output to set on it); a function's secretNames give an
+// ssm:GetParameter grant on exactly /amplify/<appId>/<env>/AMPLIFY_<function>_<NAME>.
+func TestCorpusTriggersAndSecrets(t *testing.T) {
+	triggers, secrets := 0, 0
+	for _, p := range importedCorpus(t) {
+		fnID := func(name string) string {
+			for _, id := range p.tpl.ofType("AWS::Lambda::Function") {
+				if p.tpl.Resources[id].Properties["Description"] == "underhood "+p.app.Name+" function "+amplifySpecName(name) {
+					return id
+				}
+			}
+			t.Fatalf("%s: no function %s", p.name, name)
+			return ""
+		}
+		dirs, _ := filepath.Glob(filepath.Join(p.src, "amplify/backend/storage/*"))
+		for _, dir := range dirs {
+			var in struct {
+				TriggerFunction string `json:"triggerFunction"`
+			}
+			if !readJSON(t, filepath.Join(dir, "cli-inputs.json"), &in) {
+				readJSON(t, filepath.Join(dir, "parameters.json"), &in)
+			}
+			if in.TriggerFunction == "" || in.TriggerFunction == "NONE" {
+				continue
+			}
+			triggers++
+			fn := fnID(in.TriggerFunction)
+			bucket := amplifySpecName(filepath.Base(dir))
+			var perms []string
+			for _, id := range p.tpl.ofType("AWS::Lambda::Permission") {
+				pr := p.tpl.Resources[id].Properties
+				if pr["Principal"] == "s3.amazonaws.com" && render(pr["FunctionName"]) == "<"+fn+".Arn>" && render(pr["SourceAccount"]) == "<AWS::AccountId>" {
+					perms = append(perms, render(pr["SourceArn"]))
+				}
+			}
+			if len(perms) != 1 {
+				t.Errorf("%s: S3 permissions for %s: %v, want one", p.name, in.TriggerFunction, perms)
+				continue
+			}
+			if out, ok := p.tpl.Outputs[spec.OutputBucketNotifications(bucket)]; ok {
+				if !strings.Contains(render(out["Value"]), "<"+fn+".Arn>") || !strings.HasSuffix(perms[0], ":::"+bucketOf(p.app, bucket)) {
+					t.Errorf("%s: existing bucket %s: output %v, permission for %s", p.name, bucket, out, perms[0])
+				}
+				continue
+			}
+			found := false
+			for _, id := range p.tpl.ofType("AWS::S3::Bucket") {
+				props := p.tpl.Resources[id].Properties
+				if "arn:<AWS::Partition>:s3:::"+render(props["BucketName"]) != perms[0] {
+					continue
+				}
+				found = true
+				got, _ := json.Marshal(props["NotificationConfiguration"])
+				for _, ev := range []string{"s3:ObjectCreated:*", "s3:ObjectRemoved:*"} {
+					if !strings.Contains(string(got), `{"Event":"`+ev+`","Function":{"Fn::GetAtt":["`+fn+`","Arn"]}}`) {
+						t.Errorf("%s: bucket %s does not send %s to %s: %s", p.name, bucket, ev, in.TriggerFunction, got)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%s: no bucket named as the permission %s says", p.name, perms[0])
+			}
+		}
+		fnDirs, _ := filepath.Glob(filepath.Join(p.src, "amplify/backend/function/*"))
+		for _, dir := range fnDirs {
+			var params struct {
+				SecretNames []string `json:"secretNames"`
+			}
+			if !readJSON(t, filepath.Join(dir, "function-parameters.json"), &params) || len(params.SecretNames) == 0 {
+				continue
+			}
+			var tpi map[string]struct {
+				AWS struct {
+					AmplifyAppID string `json:"AmplifyAppId"`
+				} `json:"awscloudformation"`
+				Categories struct {
+					Function map[string]map[string]string `json:"function"`
+				} `json:"categories"`
+			}
+			readJSON(t, filepath.Join(p.src, "amplify/team-provider-info.json"), &tpi)
+			env := p.res.Env
+			appID := tpi[env].Categories.Function[filepath.Base(dir)]["secretsPathAmplifyAppId"]
+			if appID == "" {
+				appID = tpi[env].AWS.AmplifyAppID
+			}
+			fn := fnID(filepath.Base(dir))
+			grants := strings.Join(p.tpl.grants(t, p.tpl.roleOf(t, fn)), "\n")
+			for _, s := range params.SecretNames {
+				secrets++
+				want := "ssm:GetParameter,ssm:GetParameters on arn:<AWS::Partition>:ssm:" + p.app.Region + ":<AWS::AccountId>:parameter/amplify/" + appID + "/" + env + "/AMPLIFY_" + filepath.Base(dir) + "_" + s
+				if !strings.Contains(grants+"\n", want+"\n") {
+					t.Errorf("%s: %s lacks the grant\n  %s\nhas\n  %s", p.name, filepath.Base(dir), want, grants)
+				}
+			}
+		}
+	}
+	t.Logf("%d S3 triggers and %d function secrets checked", triggers, secrets)
+	if triggers < 2 || secrets < 1 {
+		t.Errorf("only %d triggers and %d secrets in the corpus", triggers, secrets)
+	}
+}
+
+// amplifySpecName is the importer's rule for spec names: the letters and digits of the Amplify name.
+func amplifySpecName(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+func bucketOf(app *spec.App, name string) string {
+	for _, b := range app.Buckets {
+		if b.Name == name {
+			return b.ExistingName
+		}
+	}
+	return ""
 }

@@ -3,6 +3,7 @@ package stacks_test
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -275,6 +276,9 @@ func TestExampleIAMGrants(t *testing.T) {
 func TestExampleCORSAndPermissions(t *testing.T) {
 	for name, tp := range exampleTemplates(t) {
 		apis := tp.ofType("AWS::ApiGateway::RestApi")
+		if len(apis) == 0 {
+			t.Errorf("%s: no REST API; the CORS and permission checks check nothing", name)
+		}
 		// Gateway-made errors must carry CORS headers, or the browser shows a CORS error instead.
 		for _, typ := range []string{"DEFAULT_4XX", "DEFAULT_5XX"} {
 			n := 0
@@ -318,20 +322,79 @@ func TestExampleCORSAndPermissions(t *testing.T) {
 	}
 }
 
+// cognitoState are the Cognito resource types whose loss users notice; a retain stage keeps them all.
+var cognitoState = []string{"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient", "AWS::Cognito::UserPoolDomain",
+	"AWS::Cognito::UserPoolGroup", "AWS::Cognito::UserPoolIdentityProvider", "AWS::Cognito::UserPoolResourceServer",
+	"AWS::Cognito::IdentityPool"}
+
+// statefulTypes are the stateful resource types whose count a spec declares, in the order the tests
+// check them.
+var statefulTypes = []string{"AWS::Cognito::UserPool", "AWS::Cognito::IdentityPool", "AWS::S3::Bucket", "AWS::DynamoDB::Table"}
+
+// stateful counts the stateful resources of each type an app's stack creates, read from its spec (what
+// it references as existing, it does not create).
+func stateful(app *spec.App) map[string]int {
+	want := map[string]int{}
+	if a := app.Auth; a != nil {
+		if a.UserPool != nil && a.UserPool.Existing == nil {
+			want["AWS::Cognito::UserPool"]++
+		}
+		if a.IdentityPool != nil && a.IdentityPool.ExistingID == "" {
+			want["AWS::Cognito::IdentityPool"]++
+		}
+	}
+	for _, b := range app.Buckets {
+		if b.ExistingName == "" {
+			want["AWS::S3::Bucket"]++
+		}
+	}
+	for _, tb := range app.Tables {
+		if tb.ExistingName == "" {
+			want["AWS::DynamoDB::Table"]++
+		}
+	}
+	return want
+}
+
+// statefulIDs returns the logical IDs of a type, failing when the template does not hold the number the
+// spec declares (for the types whose count the spec gives): a loop over them must never pass by
+// checking nothing.
+func statefulIDs(t *testing.T, name string, tp *template, app *spec.App, typ string) []string {
+	t.Helper()
+	ids := tp.ofType(typ)
+	if slices.Contains(statefulTypes, typ) {
+		if want := stateful(app)[typ]; len(ids) != want {
+			t.Errorf("%s: %d %s, the spec declares %d", name, len(ids), typ, want)
+		}
+	}
+	return ids
+}
+
 func TestExampleStatefulRetained(t *testing.T) {
-	stateful := []string{"AWS::Cognito::UserPool", "AWS::Cognito::IdentityPool", "AWS::S3::Bucket", "AWS::DynamoDB::Table"}
+	checked := map[string]int{}
 	for name, tp := range exampleTemplates(t) {
-		for _, typ := range stateful {
-			for _, id := range tp.ofType(typ) {
+		app := loadExample(t, name, "prod", nil)
+		for _, typ := range append(slices.Clone(statefulTypes), cognitoState...) {
+			for _, id := range statefulIDs(t, name, tp, app, typ) {
+				checked[typ]++
 				r := tp.Resources[id]
 				if r.DeletionPolicy != "Retain" || r.UpdateReplacePolicy != "Retain" {
 					t.Errorf("%s: %s %s has DeletionPolicy %q UpdateReplacePolicy %q in a retain stage", name, typ, id, r.DeletionPolicy, r.UpdateReplacePolicy)
 				}
 			}
 		}
+		if clients := tp.ofType("AWS::Cognito::UserPoolClient"); len(clients) == 0 && app.Auth != nil && app.Auth.UserPool != nil {
+			t.Errorf("%s: no app client; the SPA checks below check nothing", name)
+		}
 		for _, id := range tp.ofType("AWS::Cognito::UserPool") {
 			if got := tp.Resources[id].Properties["DeletionProtection"]; got != "ACTIVE" {
 				t.Errorf("%s: user pool DeletionProtection %v, want ACTIVE", name, got)
+			}
+		}
+		// Every AWS::Cognito::UserPool* type, whatever CDK adds in the future, is state.
+		for id, r := range tp.Resources {
+			if strings.HasPrefix(r.Type, "AWS::Cognito::UserPool") && !slices.Contains(cognitoState, r.Type) {
+				t.Errorf("%s: %s is a %s, which the retention rule does not know", name, id, r.Type)
 			}
 		}
 		for _, id := range tp.ofType("AWS::S3::Bucket") {
@@ -367,23 +430,127 @@ func TestExampleStatefulRetained(t *testing.T) {
 			}
 		}
 	}
+	for _, typ := range append(slices.Clone(statefulTypes), cognitoState...) {
+		if checked[typ] == 0 {
+			t.Errorf("no example has a %s; its retention is checked nowhere", typ)
+		}
+	}
 }
 
-// TestDevStageDestroys: only an explicit stage setting lets stateful data go.
+// TestDevStageDestroys: only an explicit stage setting lets stateful data go, and in a destroy stage no
+// Cognito resource is retained.
 func TestDevStageDestroys(t *testing.T) {
-	app := loadExample(t, "iam-guest", "dev", nil)
-	tp := parseTemplate(t, synthApps(t, []*spec.App{app})[app.StackName()])
-	for _, typ := range []string{"AWS::Cognito::UserPool", "AWS::Cognito::IdentityPool", "AWS::S3::Bucket"} {
-		for _, id := range tp.ofType(typ) {
-			if got := tp.Resources[id].DeletionPolicy; got != "Delete" {
-				t.Errorf("%s %s: DeletionPolicy %q in a destroy stage, want Delete", typ, id, got)
+	var apps []*spec.App
+	for _, name := range examples {
+		apps = append(apps, loadExample(t, name, "dev", nil))
+	}
+	raw := synthApps(t, apps)
+	checked := map[string]int{}
+	for _, app := range apps {
+		tp := parseTemplate(t, raw[app.StackName()])
+		for _, typ := range statefulTypes {
+			for _, id := range statefulIDs(t, app.Name, tp, app, typ) {
+				checked[typ]++
+				if got := tp.Resources[id].DeletionPolicy; got != "Delete" {
+					t.Errorf("%s: %s %s: DeletionPolicy %q in a destroy stage, want Delete", app.Name, typ, id, got)
+				}
+			}
+		}
+		for _, typ := range cognitoState {
+			for _, id := range tp.ofType(typ) {
+				if r := tp.Resources[id]; r.DeletionPolicy == "Retain" || r.UpdateReplacePolicy == "Retain" {
+					t.Errorf("%s: %s %s is retained in a destroy stage", app.Name, typ, id)
+				}
+			}
+		}
+		for _, id := range tp.ofType("AWS::Cognito::UserPool") {
+			if got := tp.Resources[id].Properties["DeletionProtection"]; got == "ACTIVE" {
+				t.Errorf("%s: user pool %s keeps deletion protection in a destroy stage", app.Name, id)
 			}
 		}
 	}
-	for _, id := range tp.ofType("AWS::Cognito::UserPool") {
-		if got := tp.Resources[id].Properties["DeletionProtection"]; got == "ACTIVE" {
-			t.Errorf("user pool %s keeps deletion protection in a destroy stage", id)
+	for _, typ := range statefulTypes {
+		if checked[typ] == 0 {
+			t.Errorf("no example has a %s in a destroy stage; the test checks nothing for it", typ)
 		}
+	}
+}
+
+// TestDestroyStagesEmptyBuckets: a destroy stage can really be deleted: each bucket is emptied first (CDK's Custom::S3AutoDeleteObjects: S3 refuses to delete a
+// bucket holding an object or an object version), and a retained stage has no such mechanism at all.
+func TestDestroyStagesEmptyBuckets(t *testing.T) {
+	tests := []struct {
+		example, stage string
+		destroy        bool
+	}{
+		{"iam-guest", "dev", true}, // its bucket is versioned
+		{"photoshare", "dev", true},
+		{"iam-guest", "prod", false},
+		{"photoshare", "prod", false},
+	}
+	var apps []*spec.App
+	for _, tt := range tests {
+		apps = append(apps, loadExample(t, tt.example, tt.stage, nil))
+	}
+	raw := synthApps(t, apps)
+	for i, tt := range tests {
+		t.Run(tt.example+" "+tt.stage, func(t *testing.T) {
+			tp := parseTemplate(t, raw[apps[i].StackName()])
+			wantPolicy := map[bool]string{true: "Delete", false: "Retain"}[tt.destroy]
+			for _, typ := range []string{"AWS::Cognito::UserPool", "AWS::Cognito::IdentityPool", "AWS::S3::Bucket"} {
+				for _, id := range tp.ofType(typ) {
+					if got := tp.Resources[id].DeletionPolicy; got != wantPolicy {
+						t.Errorf("%s %s: DeletionPolicy %q, want %s", typ, id, got, wantPolicy)
+					}
+				}
+			}
+			for _, id := range tp.ofType("AWS::Cognito::UserPool") {
+				if got := tp.Resources[id].Properties["DeletionProtection"]; (got == "ACTIVE") == tt.destroy {
+					t.Errorf("user pool %s: DeletionProtection %v in a stage with removal %s", id, got, tt.stage)
+				}
+			}
+			buckets := tp.ofType("AWS::S3::Bucket")
+			emptiers := tp.ofType("Custom::S3AutoDeleteObjects")
+			if !tt.destroy {
+				for id, r := range tp.Resources {
+					if strings.HasPrefix(r.Type, "Custom::") || strings.Contains(id, "AutoDeleteObjects") {
+						t.Errorf("%s (%s) in a retained stage", id, r.Type)
+					}
+				}
+				return
+			}
+			if len(buckets) == 0 || len(emptiers) != len(buckets) {
+				t.Fatalf("%d Custom::S3AutoDeleteObjects for %d buckets, want one each", len(emptiers), len(buckets))
+			}
+			for _, id := range emptiers {
+				r := tp.Resources[id]
+				ref, _ := r.Properties["BucketName"].(map[string]any)
+				if !slices.Contains(buckets, fmt.Sprint(ref["Ref"])) {
+					t.Errorf("%s empties %v, not one of the buckets %v", id, r.Properties["BucketName"], buckets)
+				}
+				token, _ := r.Properties["ServiceToken"].(map[string]any)["Fn::GetAtt"].([]any)
+				if len(token) != 2 || tp.Resources[fmt.Sprint(token[0])].Type != "AWS::Lambda::Function" {
+					t.Errorf("%s: ServiceToken %v is not a function of the stack", id, r.Properties["ServiceToken"])
+				}
+			}
+			// The provider may list and delete every object version and delete marker (s3:List* covers
+			// ListBucketVersions, s3:DeleteObject* DeleteObjectVersion): a versioned bucket is emptied too.
+			for _, b := range buckets {
+				found := false
+				for _, pid := range tp.ofType("AWS::S3::BucketPolicy") {
+					p := tp.Resources[pid].Properties
+					if fmt.Sprint(p["Bucket"]) != fmt.Sprint(map[string]any{"Ref": b}) {
+						continue
+					}
+					doc := string(mustJSON(t, p["PolicyDocument"]))
+					found = strings.Contains(doc, `"s3:DeleteObject*"`) && strings.Contains(doc, `"s3:List*"`) &&
+						strings.Contains(doc, "CustomS3AutoDeleteObjectsCustomResourceProviderRole")
+				}
+				if !found {
+					t.Errorf("bucket %s: its policy does not let the auto-delete provider list and delete object versions", b)
+				}
+			}
+		})
 	}
 }
 

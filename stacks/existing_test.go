@@ -138,9 +138,18 @@ func TestExistingPoolNewClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := parseTemplate(t, synthApps(t, []*spec.App{app})["adopt-prod"])
-	client := p.Resources[only(t, p, "AWS::Cognito::UserPoolClient")].Properties
+	clientRes := p.Resources[only(t, p, "AWS::Cognito::UserPoolClient")]
+	client := clientRes.Properties
 	if client["UserPoolId"] != "eu-west-1_AbC123xyz" || client["GenerateSecret"] != false {
 		t.Errorf("client = %v", client)
+	}
+	// Its id goes into every SPA build: a retain stage keeps it. The pool's providers map attributes this
+	// stack cannot see, so the client keeps Cognito's default write attributes.
+	if clientRes.DeletionPolicy != "Retain" || clientRes.UpdateReplacePolicy != "Retain" {
+		t.Errorf("client on the existing pool: DeletionPolicy %q UpdateReplacePolicy %q, want Retain", clientRes.DeletionPolicy, clientRes.UpdateReplacePolicy)
+	}
+	if w, ok := client["WriteAttributes"]; ok {
+		t.Errorf("client on the existing pool has WriteAttributes %v", w)
 	}
 	if !contains(client["AllowedOAuthFlows"], "code") || !contains(client["CallbackURLs"], "http://localhost:5173/") {
 		t.Errorf("client OAuth settings missing: %v", client)

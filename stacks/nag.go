@@ -51,8 +51,8 @@ var (
 	acceptGuests = acceptance{"AwsSolutions-COG7", "identity pool",
 		"The spec allows guests (%s): signed-out users get the guest role, which holds only what the spec grants guests"}
 	acceptNoBucketAccessLogs = acceptance{"AwsSolutions-S1", "S3 bucket",
-		"No server access logs: they need a second bucket per app that outlives the stack (a destroy stage could not " +
-			"delete it without a Lambda-backed custom resource, which underhood does not create); use CloudTrail data " +
+		"No server access logs: they need a second bucket per app that outlives the stack (a destroy stage empties " +
+			"and deletes the buckets it creates, and logs meant for an audit must not go with them); use CloudTrail data " +
 			"events for object-level audit"}
 	acceptNoPITR = acceptance{"AwsSolutions-DDB3", "DynamoDB table",
 		"The spec turns point-in-time recovery off (%s)"}
@@ -73,6 +73,9 @@ var (
 	acceptSMSRole = acceptance{"AwsSolutions-IAM5", "user pool SMS role",
 		"Cognito sends SMS (verification and MFA codes, %s) through SNS to phone numbers, which have no ARN: " +
 			"sns:Publish needs Resource \"*\" (the role trusts only cognito-idp with this pool's external id)"}
+	acceptFunctionGraphQL = acceptance{"AwsSolutions-IAM5", "function role (its inline policy)",
+		"The spec gives this function access to a GraphQL API (%s): appsync:GraphQL on <api>/types/<Type>/*, every " +
+			"field of the granted operation types only, as Amplify Gen 1 granted it"}
 	acceptFunctionStorage = acceptance{"AwsSolutions-IAM5", "function role (its inline policy)",
 		"The spec gives this function access to the storage (%s): every object of the bucket (<bucket>/*) or every " +
 			"index of the table (<table>/index/*), with only the actions listed"}
@@ -167,9 +170,9 @@ func acceptWildcards(b *builder) {
 	if ip := s.IdentityPool; ip != nil {
 		var levels, routes, compacted []string
 		for _, bk := range app.Buckets {
-			bucket := s.Buckets[bk.Name].Bucket
+			bucket := s.Buckets[bk.Name]
 			for _, prefix := range []string{"public/", "protected/", "private/", "protected/${cognito-identity.amazonaws.com:sub}/", "private/${cognito-identity.amazonaws.com:sub}/"} {
-				levels = append(levels, flat(bucket.ArnForObjects(jsii.String(prefix+"*"))))
+				levels = append(levels, flat(bucket.ObjectsArn(prefix+"*")))
 			}
 		}
 		for _, api := range app.APIs {
@@ -219,12 +222,22 @@ func acceptWildcards(b *builder) {
 		for _, g := range fn.Access {
 			var want []string
 			if bk, ok := s.Buckets[g.Storage]; ok {
-				want = append(want, flat(bk.Bucket.ArnForObjects(jsii.String("*"))))
+				want = append(want, flat(bk.ObjectsArn("*")))
 			}
 			if t, ok := s.Tables[g.Storage]; ok {
 				want = append(want, flat(jsii.String(*t.Table.TableArn()+"/index/*")))
 			}
 			acceptFindings(p, acceptFunctionStorage, fmt.Sprintf("functions.%s.access.%s", fn.Name, g.Storage), intersect(found, want))
+		}
+		for _, g := range fn.GraphQLAccess {
+			var want []string
+			for _, typ := range g.Types {
+				// The ARN awsappsync.IamResource_OfType(typ) grants (CDK's resourceArns of the reference).
+				want = append(want, flat(stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("appsync"),
+					Resource: jsii.String("apis/" + b.graphQL(g.API).ID), ResourceName: jsii.String("types/" + typ + "/*"),
+					ArnFormat: awscdk.ArnFormat_SLASH_RESOURCE_NAME})))
+			}
+			acceptFindings(p, acceptFunctionGraphQL, fmt.Sprintf("functions.%s.access.%s: %s", fn.Name, g.API, strings.Join(g.Types, ", ")), intersect(found, want))
 		}
 	}
 }

@@ -78,7 +78,9 @@ func scaleRoutes() []scaleRoute {
 	return out
 }
 
-func scaleYAML(routes []scaleRoute) []byte {
+// scaleYAML writes the scale spec: routes on API big, whose default authorization is auth (routes with
+// iam set override it), with CORS or without.
+func scaleYAML(routes []scaleRoute, auth string, cors bool) []byte {
 	var b strings.Builder
 	b.WriteString("version: 1\napp: scale\nstages:\n  prod: { removal: retain }\n")
 	b.WriteString("auth:\n  userPool:\n    signInWith: [email]\n    groups: { admins: { precedence: 0 }, editors: { precedence: 1 } }\n")
@@ -86,7 +88,11 @@ func scaleYAML(routes []scaleRoute) []byte {
 	for f := 0; f < scaleFunctions; f++ {
 		fmt.Fprintf(&b, "  fn%02d: { runtime: nodejs, source: functions/catalog }\n", f)
 	}
-	b.WriteString("api:\n  big:\n    authorization: access-token\n    cors: { allowOrigins: [\"https://app.example\"] }\n    routes:\n")
+	fmt.Fprintf(&b, "api:\n  big:\n    authorization: %s\n", auth)
+	if cors {
+		b.WriteString("    cors: { allowOrigins: [\"https://app.example\"] }\n")
+	}
+	b.WriteString("    routes:\n")
 	for i, r := range routes {
 		fmt.Fprintf(&b, "      %s %s: { function: fn%02d", r.verb, r.path, i%scaleFunctions)
 		if r.iam {
@@ -135,7 +141,12 @@ func synthAll(t *testing.T, app *spec.App) map[string]*template {
 
 func parseScale(t *testing.T, routes []scaleRoute) *spec.App {
 	t.Helper()
-	app, err := spec.Parse("app.yaml", filepath.Join("..", "examples", "iam-guest"), scaleYAML(routes), "prod")
+	return parseScaleSpec(t, scaleYAML(routes, "access-token", true))
+}
+
+func parseScaleSpec(t *testing.T, data []byte) *spec.App {
+	t.Helper()
+	app, err := spec.Parse("app.yaml", filepath.Join("..", "examples", "iam-guest"), data, "prod")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,17 +162,151 @@ func TestScale1000Routes(t *testing.T) {
 	tpls := synthAll(t, parseScale(t, routes))
 	t.Logf("1000 routes, %d functions: synth %.1fs", scaleFunctions, time.Since(start).Seconds())
 
+	parent, methods, names := checkScaleAssembly(t, tpls)
+	// 1000 route methods, one OPTIONS per path (10 per segment: 40 routes, 4 verbs each) and the root's OPTIONS.
+	if want := 1000 + scaleSegments*10 + 1; methods != want {
+		t.Errorf("%d methods across all stacks, want %d", methods, want)
+	}
+
+	checkScaleGrants(t, parent, routes)
+
+	// Adding a route keeps every logical ID of every stack (the Deployment is new by design).
+	grown := append(append([]scaleRoute(nil), routes...), scaleRoute{verb: "PATCH", path: "/r07/{id}/a3", iam: true, groups: []string{"admins"}})
+	start = time.Now()
+	after := synthAll(t, parseScale(t, grown))
+	t.Logf("1001 routes, second synth in the same process: %.1fs", time.Since(start).Seconds())
+	for _, n := range names {
+		a := after[n]
+		if a == nil {
+			t.Errorf("%s disappeared after adding a route", n)
+			continue
+		}
+		for id, r := range tpls[n].Resources {
+			if r.Type == "AWS::ApiGateway::Deployment" {
+				continue
+			}
+			if got, ok := a.Resources[id]; !ok || got.Type != r.Type {
+				t.Errorf("%s: %s (%s) is gone after adding a route", n, id, r.Type)
+			}
+		}
+	}
+	// The added route is on an existing path: it costs its Method and nothing else.
+	total := func(m map[string]*template) (n int) {
+		for _, tp := range m {
+			n += len(tp.Resources)
+		}
+		return n
+	}
+	if grew := total(after) - total(tpls); grew != 1 {
+		t.Errorf("adding a route on an existing path added %d resources, want 1 (its Method)", grew)
+	}
+	if len(after) != len(tpls) {
+		t.Errorf("%d templates after adding a route, %d before", len(after), len(tpls))
+	}
+	t.Run("cfn-lint", func(t *testing.T) { cfnLint(t, rawTemplates(tpls)) })
+}
+
+// TestScale1000RoutesWithoutCORS: an API without cors, split across nested stacks, synthesizes with
+// cdk-nag in each authorization mode. IAM: the scale routes with every segment IAM (group-only subtrees,
+// group-only writes, a guest route). Token modes and none: every route with the API's authorization. No
+// route is on "/", so the root's one method is the closed OPTIONS CDK's RestApi needs (AWS_IAM, MOCK).
+func TestScale1000RoutesWithoutCORS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("synthesizes 1000 routes four times")
+	}
+	tests := []struct {
+		auth string
+		iam  bool
+	}{
+		{"iam", true},
+		{"id-token", false},
+		{"access-token", false},
+		{"none", false},
+	}
+	linted := map[string][]byte{}
+	for _, tt := range tests {
+		t.Run(tt.auth, func(t *testing.T) {
+			routes := scaleRoutes()
+			for i := range routes {
+				routes[i].iam = tt.iam
+				if !tt.iam {
+					routes[i].groups, routes[i].guest = nil, false
+				}
+			}
+			start := time.Now()
+			tpls := synthAll(t, parseScaleSpec(t, scaleYAML(routes, tt.auth, false)))
+			t.Logf("1000 %s routes without CORS: synth %.1fs, %d templates", tt.auth, time.Since(start).Seconds(), len(tpls))
+			parent, methods, names := checkScaleAssembly(t, tpls)
+			if want := 1000 + 1; methods != want {
+				t.Errorf("%d methods across all stacks, want %d (the routes and the root's OPTIONS)", methods, want)
+			}
+			wantType := map[string]string{"iam": "AWS_IAM", "id-token": "COGNITO_USER_POOLS", "access-token": "COGNITO_USER_POOLS", "none": "NONE"}[tt.auth]
+			for _, n := range names {
+				tp := tpls[n]
+				for _, id := range tp.ofType("AWS::ApiGateway::Method") {
+					p := tp.Resources[id].Properties
+					integ, _ := p["Integration"].(map[string]any)
+					if p["HttpMethod"] == "OPTIONS" {
+						if tp != parent || p["AuthorizationType"] != "AWS_IAM" || integ["Type"] != "MOCK" {
+							t.Errorf("%s: OPTIONS method %s is not the root's closed one: %v", n, id, p)
+						}
+						continue
+					}
+					if p["AuthorizationType"] != wantType || integ["Type"] != "AWS_PROXY" {
+						t.Errorf("%s: method %s is %v with a %v integration, want %s with AWS_PROXY", n, id, p["AuthorizationType"], integ["Type"], wantType)
+					}
+					_, scoped := p["AuthorizationScopes"]
+					if scoped != (tt.auth == "access-token") {
+						t.Errorf("%s: method %s has AuthorizationScopes %v (%s API)", n, id, p["AuthorizationScopes"], tt.auth)
+					}
+				}
+			}
+			if tt.iam {
+				checkScaleGrants(t, parent, routes)
+			}
+			// cfn-lint takes about 2.5 s per template of this size: every template of the IAM variant,
+			// and of the others the app stack and one nested stack (their methods differ from the IAM
+			// variant's only in the authorization properties).
+			nested := 0
+			for _, n := range names {
+				if strings.Contains(n, ".nested.") {
+					nested++
+				}
+				if tt.iam || !strings.Contains(n, ".nested.") || nested == 1 {
+					linted[tt.auth+"-"+n] = tpls[n].raw
+				}
+			}
+		})
+	}
+	t.Run("cfn-lint", func(t *testing.T) { cfnLint(t, linted) })
+}
+
+// rawTemplates returns the JSON of each template by file name.
+func rawTemplates(tpls map[string]*template) map[string][]byte {
+	out := map[string][]byte{}
+	for n, tp := range tpls {
+		out[n] = tp.raw
+	}
+	return out
+}
+
+// checkScaleAssembly checks what holds for every scale app's assembly: CloudFormation's per-template
+// limits, cdk-nag on the nested stacks, no helper functions or custom resources, one Lambda permission
+// per function, IAM's policy size limits. It returns the app stack's template, the number of methods
+// across all templates, and the template names sorted.
+func checkScaleAssembly(t *testing.T, tpls map[string]*template) (parent *template, methods int, names []string) {
+	t.Helper()
 	parentName := "scale-prod.template.json"
-	parent := tpls[parentName]
+	parent = tpls[parentName]
 	if parent == nil {
 		t.Fatalf("no %s among %d templates", parentName, len(tpls))
 	}
-	names := make([]string, 0, len(tpls))
+	names = make([]string, 0, len(tpls))
 	for n := range tpls {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	methods, perms, fns, maxParams := 0, 0, 0, 0
+	perms, fns, maxParams := 0, 0, 0
 	for _, n := range names {
 		tp := tpls[n]
 		t.Logf("%-70s %3d resources", n, len(tp.Resources))
@@ -199,10 +344,6 @@ func TestScale1000Routes(t *testing.T) {
 	if len(tpls) < 2 {
 		t.Errorf("1000 routes in %d template(s); the API should be split across nested stacks", len(tpls))
 	}
-	// 1000 route methods, one OPTIONS per path (10 per segment: 40 routes, 4 verbs each) and the root's OPTIONS.
-	if want := 1000 + scaleSegments*10 + 1; methods != want {
-		t.Errorf("%d methods across all stacks, want %d", methods, want)
-	}
 	if fns != scaleFunctions {
 		t.Errorf("%d Lambda functions, want the spec's %d (no CDK helper functions)", fns, scaleFunctions)
 	}
@@ -234,9 +375,13 @@ func TestScale1000Routes(t *testing.T) {
 			t.Errorf("role %s: inline policies total %d bytes, IAM allows 10,240", role, size)
 		}
 	}
+	return parent, methods, names
+}
 
-	// Every role's compacted grants reach exactly the IAM routes the spec allows it, expanding each
-	// granted pattern against the route list.
+// checkScaleGrants: every role's compacted grants reach exactly the IAM routes the spec allows it,
+// expanding each granted pattern against the route list.
+func checkScaleGrants(t *testing.T, parent *template, routes []scaleRoute) {
+	t.Helper()
 	authRole, guestRole, groups := roles(t, parent)
 	allowed := func(who string, r scaleRoute) bool {
 		if !r.iam {
@@ -281,40 +426,6 @@ func TestScale1000Routes(t *testing.T) {
 		if len(grants) > 40 {
 			t.Errorf("%s role: %d grants; compaction did not use the routes it holds through the authenticated policy", who, len(grants))
 		}
-	}
-
-	// Adding a route keeps every logical ID of every stack (the Deployment is new by design).
-	grown := append(append([]scaleRoute(nil), routes...), scaleRoute{verb: "PATCH", path: "/r07/{id}/a3", iam: true, groups: []string{"admins"}})
-	start = time.Now()
-	after := synthAll(t, parseScale(t, grown))
-	t.Logf("1001 routes, second synth in the same process: %.1fs", time.Since(start).Seconds())
-	for _, n := range names {
-		a := after[n]
-		if a == nil {
-			t.Errorf("%s disappeared after adding a route", n)
-			continue
-		}
-		for id, r := range tpls[n].Resources {
-			if r.Type == "AWS::ApiGateway::Deployment" {
-				continue
-			}
-			if got, ok := a.Resources[id]; !ok || got.Type != r.Type {
-				t.Errorf("%s: %s (%s) is gone after adding a route", n, id, r.Type)
-			}
-		}
-	}
-	// The added route is on an existing path: it costs its Method and nothing else.
-	total := func(m map[string]*template) (n int) {
-		for _, tp := range m {
-			n += len(tp.Resources)
-		}
-		return n
-	}
-	if grew := total(after) - total(tpls); grew != 1 {
-		t.Errorf("adding a route on an existing path added %d resources, want 1 (its Method)", grew)
-	}
-	if len(after) != len(tpls) {
-		t.Errorf("%d templates after adding a route, %d before", len(after), len(tpls))
 	}
 }
 

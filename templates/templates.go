@@ -18,13 +18,24 @@ var all = template.Must(template.New("").Option("missingkey=error").ParseFS(file
 
 // InitData fills the starter project that underhood init writes.
 type InitData struct {
-	App string // app name, from the folder name
+	App    string     // app name, from the folder name
+	CDKCLI NPMPackage // the aws-cdk CLI the project pins
+}
+
+// NPMPackage is an npm package as package-lock.json records it.
+type NPMPackage struct {
+	Version, Integrity, License string
+	Bin                         string // the path of its one binary
+	NodeEngine                  string // its engines.node
 }
 
 // InitFiles are the starter files, in the order they are written: path (slash-separated) and template.
 var InitFiles = []struct{ Path, Template string }{
 	{"app.yaml", "app.yaml.tmpl"},
 	{"cdk.json", "cdk.json.tmpl"},
+	{"package.json", "package.json.tmpl"},
+	{"package-lock.json", "package-lock.json.tmpl"},
+	{".gitignore", "gitignore.tmpl"},
 	{"functions/hello/index.mjs", "hello.mjs.tmpl"},
 }
 

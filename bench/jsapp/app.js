@@ -209,6 +209,7 @@ function photoshare(app) {
     enforceSSL: true,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     removalPolicy: cdk.RemovalPolicy.DESTROY,
+    autoDeleteObjects: true, // a dev stack must be deletable with files in its bucket
     cors: [{
       allowedOrigins: [ORIGIN], allowedHeaders: ["*"], exposedHeaders: ["ETag"],
       allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.HEAD, s3.HttpMethods.PUT, s3.HttpMethods.POST, s3.HttpMethods.DELETE],

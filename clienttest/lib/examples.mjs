@@ -1,6 +1,8 @@
 // What each example's app.yaml says about its REST routes (examples/<ex>/app.yaml `api:`), as the test
 // plan: one concrete call per route and the authorization the route must receive. Values (URLs, ids,
-// region) always come from examples/<ex>/outputs.sample.json, never from here.
+// region) always come from examples/<ex>/outputs.sample.json, never from here. port is the port of the
+// sample outputs' API URLs (http://127.0.0.1:<port>/...); nothing listens there: the loopback server
+// takes a free port and the staged config files are pointed at it (fixtures.mjs retarget).
 export const EXAMPLES = {
   photoshare: {
     port: 43101,

@@ -1,7 +1,7 @@
 // Inputs of the client test: the sample stack outputs (examples/<ex>/outputs.sample.json), the generated
 // config files (emit/testdata/<ex>/, or $CLIENTTEST_CONFIG_DIR/<ex>/), and the synthesized IAM policy
 // (stacks/testdata/<ex>.template.json).
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -18,10 +18,25 @@ export const FORMATS = [
 
 const upperFirst = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
-/** The single stack of examples/<ex>/outputs.sample.json, with helpers for the keys of spec/outputs.go. */
-export function loadOutputs(example) {
+/**
+ * The sample outputs put every API of an example at http://127.0.0.1:<its port in examples.mjs>; the
+ * loopback server listens on a free port instead. retarget points that origin of a text at the server:
+ * it replaces http://127.0.0.1:<from>/ with http://127.0.0.1:<to>/ and counts the replacements.
+ */
+export function retarget(text, { from, to }) {
+  const parts = text.split(`http://127.0.0.1:${from}/`);
+  return { text: parts.join(`http://127.0.0.1:${to}/`), count: parts.length - 1 };
+}
+
+/**
+ * The single stack of examples/<ex>/outputs.sample.json, with helpers for the keys of spec/outputs.go;
+ * with ports ({ from, to }), its API URLs are retargeted at the loopback server.
+ */
+export function loadOutputs(example, ports) {
   const file = join(REPO, "examples", example, "outputs.sample.json");
-  const all = JSON.parse(readFileSync(file, "utf8"));
+  let text = readFileSync(file, "utf8");
+  if (ports) text = retarget(text, ports).text;
+  const all = JSON.parse(text);
   const stacks = Object.keys(all);
   if (stacks.length !== 1) throw new Error(`${file}: want exactly one stack, got ${stacks.join(", ")}`);
   const stack = stacks[0];
@@ -56,19 +71,28 @@ export function configDir(example) {
 
 /**
  * The generated modules import "aws-amplify", which only resolves from inside clienttest/ (its
- * node_modules). So the example's generated files are copied, unchanged, into clienttest/.work/<ex>/
- * and imported from there.
+ * node_modules). So the example's generated files are copied into clienttest/.work/<ex>-<pid>/ and
+ * imported from there, changed only by retarget (ports): retargeted counts its replacements per file.
  */
-export function stageConfig(example) {
+export function stageConfig(example, ports) {
   const src = configDir(example);
   if (!existsSync(src)) throw new Error(`generated config folder missing: ${src}`);
   const dst = join(CLIENTTEST, ".work", `${example}-${process.pid}`);
   rmSync(dst, { recursive: true, force: true });
   mkdirSync(dst, { recursive: true });
   cpSync(src, dst, { recursive: true });
+  const retargeted = {};
+  for (const f of FORMATS) {
+    const path = join(dst, f);
+    if (!existsSync(path)) continue;
+    const r = retarget(readFileSync(path, "utf8"), ports);
+    writeFileSync(path, r.text);
+    retargeted[f] = r.count;
+  }
   return {
     src,
     dir: dst,
+    retargeted,
     path: (f) => join(dst, f),
     text: (f) => readFileSync(join(dst, f), "utf8"),
     json: (f) => JSON.parse(readFileSync(join(dst, f), "utf8")),

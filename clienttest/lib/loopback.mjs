@@ -1,8 +1,9 @@
 // Loopback HTTP server standing in for API Gateway: answers every request 200 with a JSON echo of
-// method, path and all headers, and records each request (with its raw body) for the assertions.
+// method, path and all headers, and records each request (with its raw body) for the assertions. It
+// listens on a free port the system picks, so runs in parallel never collide.
 import http from "node:http";
 
-export async function startLoopback(port) {
+export async function startLoopback() {
   const requests = [];
   const server = http.createServer((req, res) => {
     const chunks = [];
@@ -11,6 +12,7 @@ export async function startLoopback(port) {
       const body = Buffer.concat(chunks);
       // Node joins repeated headers; keep both the lower-cased map and the raw pairs.
       const record = {
+        received: Date.now(), // API Gateway checks X-Amz-Date against the time a request arrives
         method: req.method,
         url: req.url, // raw request target: path + query, as sent
         path: req.url.split("?")[0],
@@ -35,10 +37,10 @@ export async function startLoopback(port) {
   });
   await new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "127.0.0.1", resolve);
+    server.listen(0, "127.0.0.1", resolve);
   });
   return {
-    port,
+    port: server.address().port,
     requests,
     last() {
       return requests[requests.length - 1];

@@ -42,9 +42,10 @@ export function runExample(example) {
   const iamRequests = []; // verified SigV4 requests, reused by the tamper checks
 
   before(async () => {
-    out = loadOutputs(example);
-    staged = stageConfig(example);
-    server = await startLoopback(plan.port);
+    server = await startLoopback();
+    const ports = { from: plan.port, to: server.port };
+    out = loadOutputs(example, ports);
+    staged = stageConfig(example, ports);
     session = makeFakeSession({
       region: out.region,
       userPoolId: out.userPoolId,
@@ -78,16 +79,20 @@ export function runExample(example) {
   const expectedRest = () =>
     Object.fromEntries(apiNames.map((n) => [n, { endpoint: trimSlash(out.apiUrl(n)), region: out.region }]));
 
-  test(`${example}: sample outputs point every API at the loopback server`, () => {
+  test(`${example}: sample outputs put every API at the loopback address, and the staged files point it at the server`, () => {
+    const sample = loadOutputs(example);
     for (const n of apiNames) {
-      const u = new URL(out.apiUrl(n));
+      const u = new URL(sample.apiUrl(n));
       assert.equal(u.protocol, "http:", `Api${n}Url`);
       assert.equal(u.hostname, "127.0.0.1", `Api${n}Url`);
       assert.equal(Number(u.port), plan.port, `Api${n}Url port (contract: ${example} uses ${plan.port})`);
+      assert.equal(Number(new URL(out.apiUrl(n)).port), server.port, `Api${n}Url retargeted at the server`);
       const modes = out.apiAuthorization(n).split(",");
       for (const r of plan.apis[n].routes)
         if (r.mode !== "none") assert.ok(modes.includes(r.mode), `Api${n}Authorization ${modes} lacks ${r.mode}`);
     }
+    // Every format names each API's endpoint once, and only the endpoints change.
+    for (const f of FORMATS) assert.equal(staged.retargeted[f], apiNames.length, `${f}: endpoints pointed at the server`);
   });
 
   for (const format of FORMATS) {
@@ -348,11 +353,14 @@ export function runExample(example) {
         },
         "body": (r) => { r.body = Buffer.from('{"evil":true}'); },
         "session token of another key": (r) => { r.headers["x-amz-security-token"] = session.guestCreds.sessionToken; },
+        "arrival 6 minutes after signing": (r) => { r.received += 6 * 60 * 1000; },
       };
+      const reasons = { "session token of another key": null, "arrival 6 minutes after signing": "request time too skewed" };
       for (const [what, f] of Object.entries(cases)) {
         const v = await verifySigV4(tamper(f), session.keys, want);
         assert.equal(v.ok, false, `tampered ${what} must be rejected`);
-        if (what !== "session token of another key") assert.equal(v.reason, "signature mismatch", `tampered ${what}`);
+        const reason = what in reasons ? reasons[what] : "signature mismatch";
+        if (reason) assert.equal(v.reason, reason, `tampered ${what}`);
       }
       assert.equal((await verifySigV4(rec, session.keys, { ...want, region: "us-east-1" })).ok, false, "other region must be rejected");
       assert.equal((await verifySigV4(rec, session.keys, { ...want, service: "s3" })).ok, false, "other service must be rejected");

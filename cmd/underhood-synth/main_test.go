@@ -268,7 +268,7 @@ func TestCacheEndToEnd(t *testing.T) {
 			return "cachet-dev", strings.Contains(e.template("cachet-dev"), `"MemorySize": 512`)
 		}},
 		{"function source", func(t *testing.T) {
-			write(t, filepath.Join(e.dir, "functions/hello/index.mjs"), "export const handler = async () => ({ statusCode: 204 });\n", 0o644)
+			write(t, filepath.Join(e.dir, "functions/hello/index.mjs"), "import dep from 'dep';\nexport const handler = async () => ({ statusCode: 204, body: String(dep) });\n", 0o644)
 		}, func(prev string) (string, bool) {
 			return "cachet-dev", assetHash(e.template("cachet-dev")) != assetHash(prev)
 		}},

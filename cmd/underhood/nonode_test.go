@@ -12,11 +12,7 @@ import (
 // import must work (they never start the jsii kernel), while synth must fail cleanly, which proves the PATH
 // really hides node.
 func TestNoNodeNeeded(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "underhood")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := underhoodBinary(t)
 	emptyPath := t.TempDir()
 	run := func(args ...string) (string, error) {
 		cmd := exec.Command(bin, args...)

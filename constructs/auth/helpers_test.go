@@ -91,3 +91,6 @@ func logicalIDs(tpl assertions.Template, typ string) []string {
 	sort.Strings(ids) // map order is random; CDK renders DependsOn sorted
 	return ids
 }
+
+// prec is a group precedence.
+func prec(n int) *int { return &n }

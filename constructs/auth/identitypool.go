@@ -31,7 +31,10 @@ type IdentityPoolProps struct {
 	Client      awscognito.IUserPoolClient // required
 	GuestAccess bool                       // guest role and unauthenticated identities only when true
 	Groups      []GroupRole                // one role per group, token-based role mapping
-	Removal     *awscdk.RemovalPolicy      // nil: RETAIN
+	// Removal applies to the identity pool (identity ids are state). The roles and the role attachment
+	// are not retained: they are recreated from the spec, and a retained attachment would only point at
+	// roles deleted with the stack.
+	Removal *awscdk.RemovalPolicy // nil: RETAIN
 
 	// MapGroupsByClaim chooses group roles with rules on the id token's cognito:groups claim, in the
 	// order of Groups (the first match wins), instead of the groups' RoleArn: for a user pool whose
@@ -118,6 +121,9 @@ func NewIdentityPool(scope constructs.Construct, id string, props *IdentityPoolP
 		roles["unauthenticated"] = ip.GuestRole.RoleArn()
 	}
 
+	if !p.MapGroupsByClaim && len(p.Groups) > 1 {
+		checkPrecedence(p.Groups, errf)
+	}
 	seen := map[string]bool{}
 	for _, g := range p.Groups {
 		switch {
@@ -159,6 +165,27 @@ func NewIdentityPool(scope constructs.Construct, id string, props *IdentityPoolP
 	}
 	awscognito.NewCfnIdentityPoolRoleAttachment(ip.Construct, jsii.String("RoleAttachment"), attach)
 	return ip
+}
+
+// checkPrecedence: token-based mapping hands out the role in cognito:preferred_role, which Cognito sets
+// from the member's group with the lowest precedence; groups without precedence or with equal ones tie,
+// and a member of tied groups gets no preferred role, only the authenticated role.
+func checkPrecedence(groups []GroupRole, errf func(string, ...any)) {
+	byPrecedence := map[float64]string{}
+	for _, g := range groups {
+		if g.Group == nil {
+			continue // reported below
+		}
+		pr := g.Group.Precedence()
+		switch {
+		case pr == nil:
+			errf("auth: group role %q: its group has no Precedence; with several group roles each group needs its own, or members of two groups get only the authenticated role", g.Name)
+		case byPrecedence[*pr] != "":
+			errf("auth: groups %q and %q have the same Precedence %v; a member of both gets no cognito:preferred_role, only the authenticated role", byPrecedence[*pr], g.Name, *pr)
+		default:
+			byPrecedence[*pr] = g.Name
+		}
+	}
 }
 
 // RolePolicyName names the inline policy of each role of the pool that holds the role's own grants

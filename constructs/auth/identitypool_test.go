@@ -54,7 +54,7 @@ func TestIdentityPool(t *testing.T) {
 	guest.Guest().AddToPrincipalPolicy(statement("s3:GetObject"))
 
 	groupStack := newStack(app, "IdpGroups")
-	upGr := auth.NewUserPool(groupStack, "Auth", &auth.UserPoolProps{Groups: []auth.Group{{Name: "admins", Precedence: 1}, {Name: "editors", Precedence: 5}}})
+	upGr := auth.NewUserPool(groupStack, "Auth", &auth.UserPoolProps{Groups: []auth.Group{{Name: "admins", Precedence: prec(1)}, {Name: "editors", Precedence: prec(5)}}})
 	grouped := auth.NewIdentityPool(groupStack, "Identity", &auth.IdentityPoolProps{
 		UserPool: upGr.Pool, Client: upGr.Client,
 		Groups: []auth.GroupRole{{Name: "admins", Group: upGr.Group("admins")}, {Name: "editors", Group: upGr.Group("editors")}},
@@ -68,6 +68,13 @@ func TestIdentityPool(t *testing.T) {
 	upB := auth.NewUserPool(badStack, "Auth", nil)
 	auth.NewIdentityPool(badStack, "Identity2", &auth.IdentityPoolProps{UserPool: upB.Pool, Client: upB.Client,
 		Groups: []auth.GroupRole{{Name: "ghost"}}})
+
+	// Token-based mapping with tied precedences would give members of both groups no group role.
+	tieStack := newStack(app, "IdpTies")
+	upT := auth.NewUserPool(tieStack, "Auth", &auth.UserPoolProps{Groups: []auth.Group{
+		{Name: "a", Precedence: prec(1)}, {Name: "b", Precedence: prec(1)}, {Name: "c"}}})
+	auth.NewIdentityPool(tieStack, "Identity", &auth.IdentityPoolProps{UserPool: upT.Pool, Client: upT.Client,
+		Groups: []auth.GroupRole{{Name: "a", Group: upT.Group("a")}, {Name: "b", Group: upT.Group("b")}, {Name: "c", Group: upT.Group("c")}}})
 
 	t.Run("AuthenticatedOnly", func(t *testing.T) {
 		noErrors(t, authStack)
@@ -193,6 +200,15 @@ func TestIdentityPool(t *testing.T) {
 		}
 		// Only the shared policy is a separate resource.
 		count(t, tpl, policyType, 1)
+	})
+
+	t.Run("TiedPrecedence", func(t *testing.T) {
+		e := errorsOf(tieStack)
+		for _, want := range []string{`groups "a" and "b" have the same Precedence 1`, `group role "c": its group has no Precedence`} {
+			if !strings.Contains(e, want) {
+				t.Errorf("want error %q, got %q", want, e)
+			}
+		}
 	})
 
 	t.Run("BadProps", func(t *testing.T) {

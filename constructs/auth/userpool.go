@@ -52,11 +52,15 @@ type StandardAttribute struct {
 }
 
 // CustomAttribute configures a custom attribute. Name is given without the
-// "custom:" prefix; Type is "string", "number", "boolean" or "datetime".
+// "custom:" prefix; Type is "string", "number", "boolean" or "datetime". An
+// immutable attribute is set once, when the user is created. UserWritable puts it
+// in the app client's WriteAttributes, so signed-in users may set it themselves;
+// otherwise only administrators and functions write it (Cognito's default).
 type CustomAttribute struct {
-	Name    string
-	Type    string
-	Mutable bool
+	Name         string
+	Type         string
+	Mutable      bool
+	UserWritable bool
 }
 
 // PasswordPolicy configures password rules. MinLength 0 means 8;
@@ -77,10 +81,11 @@ type EmailSender struct {
 	ConfigurationSet string
 }
 
-// Group is a user pool group.
+// Group is a user pool group. A nil Precedence leaves it unset: Cognito ranks the
+// group after every group that has one (0 is the highest precedence).
 type Group struct {
 	Name        string
-	Precedence  int
+	Precedence  *int
 	Description string
 }
 
@@ -157,13 +162,21 @@ type UserPoolProps struct {
 	// as "EMAIL_ONLY", "PHONE_ONLY_WITHOUT_MFA", "EMAIL_AND_PHONE_WITHOUT_MFA",
 	// "PHONE_WITHOUT_MFA_AND_EMAIL", "PHONE_AND_EMAIL", "NONE".
 	AccountRecovery string
+	// AutoVerify lists attributes Cognito verifies besides the sign-in ones: "email",
+	// "phone_number" (e.g. a required email with username sign-in). Every verified
+	// attribute also needs verification before an update takes effect
+	// (UserAttributeUpdateSettings), so a user cannot swap in an unverified address.
+	AutoVerify      []string
 	Groups          []Group
 	Triggers        []Trigger
 	HostedUI        *HostedUI
 	Providers       []IdentityProvider
 	ResourceServers []ResourceServer
-	Removal         *awscdk.RemovalPolicy // nil: RETAIN (plus deletion protection)
-	FeaturePlan     string                // "" means "essentials"; "lite" | "essentials" | "plus"
+	// Removal applies to every AWS::Cognito::UserPool* resource (pool, client, domain, groups, identity
+	// providers, resource servers): users, memberships, the client id and the domain prefix are all state
+	// an app cannot get back. nil: RETAIN (plus deletion protection on the pool).
+	Removal     *awscdk.RemovalPolicy
+	FeaturePlan string // "" means "essentials"; "lite" | "essentials" | "plus"
 
 	// Existing references a pool created elsewhere (another stack, Amplify, the console) instead of
 	// creating one; see ExistingPool for what is then created.
@@ -438,6 +451,19 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 		errf("auth: unknown MFA mode %q (want off, optional or required)", p.MFA)
 	}
 
+	// Verified attributes: the sign-in ones plus AutoVerify.
+	verifyEmail, verifyPhone := email, phone
+	for _, a := range p.AutoVerify {
+		switch a {
+		case "email":
+			verifyEmail = true
+		case "phone_number":
+			verifyPhone = true
+		default:
+			errf("auth: AutoVerify %q: only email and phone_number can be verified", a)
+		}
+	}
+
 	// Account recovery.
 	recovery := deriveRecovery(email, phone, attrMutable)
 	if p.AccountRecovery != "" {
@@ -461,7 +487,8 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 
 	poolProps := &awscognito.UserPoolProps{
 		SignInAliases:       &awscognito.SignInAliases{Username: jsii.Bool(username), Email: jsii.Bool(email), Phone: jsii.Bool(phone)},
-		AutoVerify:          &awscognito.AutoVerifiedAttrs{Email: jsii.Bool(email), Phone: jsii.Bool(phone)},
+		AutoVerify:          &awscognito.AutoVerifiedAttrs{Email: jsii.Bool(verifyEmail), Phone: jsii.Bool(verifyPhone)},
+		KeepOriginal:        keepOriginal(verifyEmail, verifyPhone),
 		SignInCaseSensitive: jsii.Bool(false),
 		SelfSignUpEnabled:   jsii.Bool(p.SelfSignUp),
 		StandardAttributes:  std,
@@ -490,13 +517,15 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 			errf("auth: group %q listed twice", g.Name)
 			continue
 		}
-		if g.Precedence < 0 {
-			errf("auth: group %q has negative precedence %d", g.Name, g.Precedence)
-		}
 		gp := &awscognito.CfnUserPoolGroupProps{
 			UserPoolId: u.Pool.UserPoolId(),
 			GroupName:  jsii.String(g.Name),
-			Precedence: jsii.Number(float64(g.Precedence)),
+		}
+		if g.Precedence != nil {
+			if *g.Precedence < 0 {
+				errf("auth: group %q has negative precedence %d", g.Name, *g.Precedence)
+			}
+			gp.Precedence = jsii.Number(float64(*g.Precedence))
 		}
 		if g.Description != "" {
 			gp.Description = jsii.String(g.Description)
@@ -606,7 +635,78 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 	for _, prov := range providers {
 		u.Client.Node().AddDependency(prov)
 	}
+	u.Client.Node().DefaultChild().(awscognito.CfnUserPoolClient).SetWriteAttributes(writeAttributes(p, email, phone))
+	applyRemoval(u.Construct, removal)
 	return u
+}
+
+// keepOriginal: a change of a verified attribute takes effect only once the user confirms the new
+// value (Cognito keeps the old one until then), so nobody swaps in an address they do not own.
+func keepOriginal(email, phone bool) *awscognito.KeepOriginalAttrs {
+	if !email && !phone {
+		return nil
+	}
+	return &awscognito.KeepOriginalAttrs{Email: jsii.Bool(email), Phone: jsii.Bool(phone)}
+}
+
+// writeAttributes are the attributes a signed-in user may set through the app client: the sign-in
+// attributes, the declared mutable standard ones, the custom ones declared user-writable, and every
+// attribute an identity provider maps (Cognito rewrites those at each federated sign-in and fails
+// when the client may not write them). Without the list Cognito lets the client write every
+// standard attribute, declared or not.
+func writeAttributes(p UserPoolProps, email, phone bool) *[]*string {
+	set := map[string]bool{"email": email, "phone_number": phone}
+	for _, a := range p.StandardAttributes {
+		set[a.Name] = set[a.Name] || a.Mutable
+	}
+	for _, a := range p.CustomAttributes {
+		set["custom:"+a.Name] = a.UserWritable
+	}
+	if p.HostedUI != nil {
+		for _, ip := range p.Providers {
+			if len(ip.AttributeMapping) == 0 {
+				set["email"] = true // newProvider's default mapping
+			}
+			for _, m := range ip.AttributeMapping {
+				set[m.UserPoolAttribute] = true
+			}
+		}
+	}
+	var out []string
+	for name, ok := range set {
+		if ok {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return jsii.Strings(out...)
+}
+
+// cognitoStateTypes are the user pool's resources whose loss users notice: accounts, group
+// memberships, the app client id every SPA build holds, the hosted UI domain prefix (global: anyone
+// may claim it once freed), identity providers (federated users' accounts are keyed by provider name)
+// and resource servers (the scopes tokens carry).
+var cognitoStateTypes = []string{
+	"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient", "AWS::Cognito::UserPoolDomain", "AWS::Cognito::UserPoolGroup",
+	"AWS::Cognito::UserPoolIdentityProvider", "AWS::Cognito::UserPoolResourceServer",
+}
+
+// applyRemoval gives every user pool resource under scope DeletionPolicy and UpdateReplacePolicy Retain
+// when removal is RETAIN, so deleting the stack or replacing a resource keeps them all, and a redeploy
+// with ExistingPool gets users, memberships, client id and domain back. Other policies leave CDK's
+// defaults (the pool's own RemovalPolicy; deletion for the rest).
+func applyRemoval(scope constructs.Construct, removal awscdk.RemovalPolicy) {
+	if removal != awscdk.RemovalPolicy_RETAIN {
+		return
+	}
+	for _, c := range *scope.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+		if !*awscdk.CfnResource_IsCfnResource(c) {
+			continue
+		}
+		if r := c.(awscdk.CfnResource); slices.Contains(cognitoStateTypes, *r.CfnResourceType()) {
+			r.ApplyRemovalPolicy(removal, nil)
+		}
+	}
 }
 
 // Group returns the L1 group created for name, or nil.
@@ -880,6 +980,10 @@ func (u *UserPool) referenceExisting(p *UserPoolProps, errf func(string, ...any)
 		u.Client = awscognito.UserPoolClient_FromUserPoolClientId(u.Construct, jsii.String("Client"), jsii.String(e.ClientID))
 		return
 	}
+	removal := awscdk.RemovalPolicy_RETAIN
+	if p.Removal != nil {
+		removal = *p.Removal
+	}
 	supported := []awscognito.UserPoolClientIdentityProvider{awscognito.UserPoolClientIdentityProvider_COGNITO()}
 	var scopes []awscognito.OAuthScope
 	if h := p.HostedUI; h != nil {
@@ -905,7 +1009,10 @@ func (u *UserPool) referenceExisting(p *UserPoolProps, errf func(string, ...any)
 			scopes = append(scopes, awscognito.OAuthScope_Custom(jsii.String(s)))
 		}
 	}
+	// WriteAttributes stay Cognito's default: the pool's providers map attributes this stack cannot see,
+	// and a client that may not write a mapped attribute breaks federated sign-in.
 	u.Client = awscognito.NewUserPoolClient(u.Construct, jsii.String("Client"), spaClientProps(u.Pool, supported, p.HostedUI, scopes))
+	applyRemoval(u.Construct, removal)
 }
 
 var providerKinds = []string{"google", "facebook", "amazon", "apple", "oidc"}

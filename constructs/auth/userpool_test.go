@@ -3,6 +3,7 @@ package auth_test
 import (
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -239,8 +240,9 @@ func TestUserPoolGroupsAndTriggers(t *testing.T) {
 	})
 	up := auth.NewUserPool(stack, "Auth", &auth.UserPoolProps{
 		Groups: []auth.Group{
-			{Name: "admins", Precedence: 0, Description: "Administrators"},
-			{Name: "editors", Precedence: 10},
+			{Name: "admins", Precedence: prec(0), Description: "Administrators"},
+			{Name: "editors", Precedence: prec(10)},
+			{Name: "readers"},
 		},
 		Triggers: []auth.Trigger{
 			{Operation: "preSignUp", Function: fn},
@@ -255,9 +257,11 @@ func TestUserPoolGroupsAndTriggers(t *testing.T) {
 	}, Groups: []auth.Group{{Name: "a"}, {Name: "a"}}})
 	noErrors(t, stack)
 	tpl := assertions.Template_FromStack(stack, nil)
-	count(t, tpl, "AWS::Cognito::UserPoolGroup", 2)
+	count(t, tpl, "AWS::Cognito::UserPoolGroup", 3)
 	hasProps(t, tpl, "AWS::Cognito::UserPoolGroup", obj{"GroupName": "admins", "Precedence": 0, "Description": "Administrators"})
 	hasProps(t, tpl, "AWS::Cognito::UserPoolGroup", obj{"GroupName": "editors", "Precedence": 10})
+	// No precedence given: none in the template (0 would be the highest precedence).
+	hasProps(t, tpl, "AWS::Cognito::UserPoolGroup", obj{"GroupName": "readers", "Precedence": assertions.Match_Absent()})
 	if up.Group("admins") == nil || up.Group("editors") == nil {
 		t.Fatal("Group() must return the created groups")
 	}
@@ -296,16 +300,94 @@ func TestUserPoolRemoval(t *testing.T) {
 	stacks := make([]awscdk.Stack, len(cases))
 	for i, c := range cases {
 		stacks[i] = newStack(app, "Removal"+c.name)
-		auth.NewUserPool(stacks[i], "Auth", &auth.UserPoolProps{Removal: c.removal})
+		props := hostedProps()
+		props.Groups = []auth.Group{{Name: "admins", Precedence: prec(0)}, {Name: "readers"}}
+		props.Removal = c.removal
+		auth.NewUserPool(stacks[i], "Auth", props)
 	}
+	// Every user pool resource, and nothing else, follows the removal policy when it is RETAIN.
+	cognito := []string{poolType, clientType, "AWS::Cognito::UserPoolDomain", "AWS::Cognito::UserPoolGroup",
+		"AWS::Cognito::UserPoolIdentityProvider", "AWS::Cognito::UserPoolResourceServer"}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			noErrors(t, stacks[i])
 			tpl := assertions.Template_FromStack(stacks[i], nil)
 			hasResource(t, tpl, poolType, obj{
 				"DeletionPolicy": c.policy, "UpdateReplacePolicy": c.policy,
 				"Properties": like(obj{"DeletionProtection": c.protection}),
 			})
+			var res map[string]struct {
+				Type                                string
+				DeletionPolicy, UpdateReplacePolicy string
+			}
+			if err := json.Unmarshal([]byte(templateJSON(t, tpl)), &struct{ Resources any }{&res}); err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]int{}
+			for id, r := range res {
+				isCognito := slices.Contains(cognito, r.Type)
+				seen[r.Type]++
+				retained := r.DeletionPolicy == "Retain" || r.UpdateReplacePolicy == "Retain"
+				switch {
+				case isCognito && c.policy == "Retain" && (r.DeletionPolicy != "Retain" || r.UpdateReplacePolicy != "Retain"):
+					t.Errorf("%s %s: DeletionPolicy %q UpdateReplacePolicy %q, want Retain", r.Type, id, r.DeletionPolicy, r.UpdateReplacePolicy)
+				case c.policy != "Retain" && retained:
+					t.Errorf("%s %s is retained with removal %s", r.Type, id, c.name)
+				case !isCognito && retained:
+					t.Errorf("%s %s is retained but holds no Cognito state", r.Type, id)
+				}
+			}
+			for _, typ := range cognito {
+				if seen[typ] == 0 {
+					t.Errorf("no %s in the template: the case does not cover it", typ)
+				}
+			}
 		})
+	}
+}
+
+// TestUserPoolVerification: required email with username sign-in stays verified, every verified
+// attribute needs verification before an update, and the client writes only what users may change.
+func TestUserPoolVerification(t *testing.T) {
+	app := awscdk.NewApp(nil)
+	cases := []struct {
+		name     string
+		props    auth.UserPoolProps
+		verified []interface{}
+		write    []interface{}
+	}{
+		{"EmailSignIn", auth.UserPoolProps{}, arr{"email"}, arr{"email"}},
+		{"UsernameWithRequiredEmail", auth.UserPoolProps{
+			SignInWith:         []auth.SignIn{auth.SignInUsername},
+			AutoVerify:         []string{"email"},
+			StandardAttributes: []auth.StandardAttribute{{Name: "email", Required: true, Mutable: true}, {Name: "given_name", Mutable: true}},
+			CustomAttributes: []auth.CustomAttribute{{Name: "plan", Type: "string", Mutable: true}, {Name: "tenant", Type: "string"},
+				{Name: "nickname2", Type: "string", Mutable: true, UserWritable: true}},
+		}, arr{"email"}, arr{"custom:nickname2", "email", "given_name"}},
+		{"PhoneAndEmail", auth.UserPoolProps{SignInWith: []auth.SignIn{auth.SignInPhone}, AutoVerify: []string{"email"}},
+			arr{"email", "phone_number"}, arr{"phone_number"}},
+	}
+	stacks := make([]awscdk.Stack, len(cases))
+	for i, c := range cases {
+		stacks[i] = newStack(app, "Verify"+c.name)
+		props := c.props
+		auth.NewUserPool(stacks[i], "Auth", &props)
+	}
+	bad := newStack(app, "VerifyBad")
+	auth.NewUserPool(bad, "Auth", &auth.UserPoolProps{AutoVerify: []string{"given_name"}})
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			noErrors(t, stacks[i])
+			tpl := assertions.Template_FromStack(stacks[i], nil)
+			hasProps(t, tpl, poolType, obj{
+				"AutoVerifiedAttributes":      exactly(c.verified...),
+				"UserAttributeUpdateSettings": obj{"AttributesRequireVerificationBeforeUpdate": exactly(c.verified...)},
+			})
+			hasProps(t, tpl, clientType, obj{"WriteAttributes": exactly(c.write...)})
+		})
+	}
+	if e := errorsOf(bad); !strings.Contains(e, `AutoVerify "given_name": only email and phone_number`) {
+		t.Errorf("unknown AutoVerify attribute: %q", e)
 	}
 }
 
@@ -384,6 +466,8 @@ func TestUserPoolHostedUI(t *testing.T) {
 		"AllowedOAuthScopes": exactly("openid", "email", "profile",
 			obj{"Fn::Join": arr{"", arr{obj{"Ref": rsIDs[0]}, "/read"}}}),
 		"SupportedIdentityProviders": exactly("COGNITO", "Google", "Corp"),
+		// email: sign-in and Google's default mapping; custom:dept: mutable and mapped by Corp.
+		"WriteAttributes": exactly("custom:dept", "email"),
 	})
 	assertSafeClient(t, tpl)
 

@@ -1,10 +1,10 @@
-// Package function builds AWS Lambda functions from a source folder.
-//
-// nodejs and python sources are shipped as is (no Docker, no bundling). Go
-// sources are compiled locally for linux/arm64 into a reproducible "bootstrap"
-// binary, so an unchanged source gives an unchanged asset hash and no
-// redeploy. Every function gets its own explicit CloudWatch log group, which
-// avoids CDK's Custom::LogRetention resource (and the extra Lambda it brings).
+// Package function builds AWS Lambda functions from a source folder, locally and without Docker or
+// Node: Go sources are compiled for linux/arm64 into a "bootstrap" binary, nodejs handlers are
+// bundled with their node_modules into one ES module by esbuild's Go API, and python sources are
+// copied with their requirements.txt installed by pip for the Lambda platform. Each build goes to a
+// build folder that becomes the asset and is reproducible, so an unchanged function keeps its asset
+// hash and is not redeployed. Every function gets its own explicit CloudWatch log group, which avoids
+// CDK's Custom::LogRetention resource (and the extra Lambda it brings).
 package function
 
 import (
@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -36,9 +37,10 @@ const (
 	// RuntimeGo compiles the source folder (a package main) to a bootstrap
 	// binary and runs it on provided.al2023.
 	RuntimeGo Runtime = "go"
-	// RuntimeNodejs ships the source folder as is on nodejs22.x.
+	// RuntimeNodejs bundles the handler's module and its imports (BundleNode) for nodejs22.x.
 	RuntimeNodejs Runtime = "nodejs"
-	// RuntimePython ships the source folder as is on python3.13.
+	// RuntimePython ships the source folder and its requirements.txt packages (BuildPython) on
+	// python3.13.
 	RuntimePython Runtime = "python"
 )
 
@@ -56,7 +58,10 @@ type Props struct {
 	Environment  []EnvVar              // caller order; duplicate names are an error
 	LogRetention awslogs.RetentionDays // "" -> ONE_MONTH
 	Description  string
-	BuildDir     string // where Go builds go; "" -> a fresh os.MkdirTemp dir
+	// BuildDir is the folder the build writes and the asset is made of; nodejs and python builds
+	// empty it first. "" -> a fresh os.MkdirTemp folder.
+	BuildDir string
+	Bundle   NodeBundle // nodejs only
 }
 
 // Function is a Lambda function with its own log group and execution role. The role starts with no
@@ -194,10 +199,24 @@ func NewFunction(scope constructs.Construct, id string, props *Props) *Function 
 		seen[e.Name] = true
 	}
 
-	codeDir, err := codeDir(p)
-	if err != nil {
+	codeDir, warnings, err := codeDir(p, handler)
+	for _, w := range warnings {
+		awscdk.Annotations_Of(f.Construct).AddWarning(jsii.String(fmt.Sprintf("function %q: %s", id, w)))
+	}
+	var bundleErr *BundleError
+	switch {
+	case errors.As(err, &bundleErr):
+		for _, problem := range bundleErr.Problems {
+			errs("function %q: %s", id, problem)
+		}
+	case err != nil:
 		errs("function %q: %v", id, err)
+	}
+	if err != nil {
 		codeDir = placeholderDir()
+	}
+	if p.Runtime == RuntimeNodejs && p.Bundle.SourceMap {
+		env = withSourceMaps(env)
 	}
 
 	// An explicit log group replaces the LogRetention custom resource; logs
@@ -237,40 +256,62 @@ func NewFunction(scope constructs.Construct, id string, props *Props) *Function 
 	return f
 }
 
-// codeDir returns the folder to upload as the function's code, building Go
-// sources first.
-func codeDir(p Props) (string, error) {
+// codeDir returns the folder to upload as the function's code: the build folder, after building the
+// source into it.
+func codeDir(p Props, handler string) (string, []string, error) {
 	if p.Source == "" {
-		return "", errors.New("source folder is required")
+		return "", nil, errors.New("source folder is required")
 	}
 	// Absolute, so the jsii kernel (a separate node process) resolves it the
 	// same way this process does; the path never reaches the template.
 	src, err := filepath.Abs(p.Source)
 	if err != nil {
-		return "", fmt.Errorf("source folder %q: %v", p.Source, err)
+		return "", nil, fmt.Errorf("source folder %q: %v", p.Source, err)
 	}
 	st, err := os.Stat(src)
 	if err != nil {
-		return "", fmt.Errorf("source folder %q: %v", p.Source, err)
+		return "", nil, fmt.Errorf("source folder %q: %v", p.Source, err)
 	}
 	if !st.IsDir() {
-		return "", fmt.Errorf("source %q is not a folder", p.Source)
+		return "", nil, fmt.Errorf("source %q is not a folder", p.Source)
 	}
-	if p.Runtime != RuntimeGo {
-		return src, nil
+	if p.Runtime != RuntimeGo && p.Runtime != RuntimeNodejs && p.Runtime != RuntimePython {
+		return src, nil, nil // already reported; the source folder keeps the tree complete
 	}
 	out := p.BuildDir
 	if out == "" {
-		if out, err = os.MkdirTemp("", "underhood-go-build-"); err != nil {
-			return "", fmt.Errorf("go build dir: %v", err)
+		if out, err = os.MkdirTemp("", "underhood-build-"); err != nil {
+			return "", nil, fmt.Errorf("build dir: %v", err)
 		}
 	} else if out, err = filepath.Abs(out); err != nil {
-		return "", fmt.Errorf("go build dir %q: %v", p.BuildDir, err)
+		return "", nil, fmt.Errorf("build dir %q: %v", p.BuildDir, err)
 	}
-	if err := BuildGo(src, out); err != nil {
-		return "", err
+	var warnings []string
+	switch p.Runtime {
+	case RuntimeGo:
+		err = BuildGo(src, out)
+	case RuntimeNodejs:
+		// p.Source as given: error messages name files the way the caller named the folder.
+		warnings, err = BundleNode(p.Source, handler, out, p.Bundle)
+	case RuntimePython:
+		err = BuildPython(p.Source, out)
 	}
-	return out, nil
+	return out, warnings, err
+}
+
+// withSourceMaps makes Node read the bundle's source map for stack traces: --enable-source-maps is
+// added to NODE_OPTIONS, or appended to the caller's.
+func withSourceMaps(env []EnvVar) []EnvVar {
+	const flag = "--enable-source-maps"
+	for i, e := range env {
+		if e.Name == "NODE_OPTIONS" {
+			if !slices.Contains(strings.Fields(e.Value), flag) {
+				env[i].Value = strings.TrimSpace(e.Value + " " + flag)
+			}
+			return env
+		}
+	}
+	return append(env, EnvVar{Name: "NODE_OPTIONS", Value: flag})
 }
 
 // placeholderDir is an empty folder used as code when the real one cannot be

@@ -240,6 +240,7 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 		}
 	}
 	a.Api = awsapigateway.NewRestApi(a.Construct, jsii.String("Api"), apiProps)
+	withoutPathMetadata(a.Api)
 	// RestApi adds an "Endpoint" output named by a hash; the caller decides which outputs form its
 	// contract, so the URL is offered through URL() instead.
 	a.Api.Node().TryRemoveChild(jsii.String("Endpoint"))
@@ -671,6 +672,22 @@ func optString(s string) *string {
 		return nil
 	}
 	return jsii.String(s)
+}
+
+// withoutPathMetadata removes the aws:cdk:path entry from the RestApi resource's Metadata. CDK names the
+// API's Deployment after a hash of the RestApi resource as rendered, Metadata included, and the CDK CLI
+// synthesizes with aws:cdk:enable-path-metadata: the same API would get a different Deployment (and an
+// updated Stage) depending on who synthesized it, so plan would report changes after every cdk deploy.
+// The construct path of the RestApi stays in the cloud assembly's manifest (aws:cdk:logicalId).
+func withoutPathMetadata(api awsapigateway.RestApi) {
+	cfn, ok := api.Node().DefaultChild().(awscdk.CfnResource)
+	if !ok {
+		return
+	}
+	// Called right after the RestApi is created, when that entry is all its Metadata holds.
+	if md := cfn.CfnOptions().Metadata(); md != nil && len(*md) == 1 && (*md)["aws:cdk:path"] != nil {
+		cfn.CfnOptions().SetMetadata(&map[string]interface{}{})
+	}
 }
 
 // resourceWithCors returns the resource of path under root, creating it with the CORS preflight on its

@@ -710,3 +710,48 @@ func TestCORSRootRoute(t *testing.T) {
 		t.Errorf("OPTIONS methods = %d (root %d), want 2 (root 1)", len(*options), root)
 	}
 }
+
+// TestDeploymentIgnoresPathMetadata: the CDK CLI synthesizes with aws:cdk:enable-path-metadata, which
+// puts each resource's construct path in its Metadata. The API's Deployment must keep the logical ID it
+// has without that context, so a stack deployed with cdk deploy and the same spec synthesized any other
+// way agree (the Deployment's ID is a hash of the API's resources). Unsplit and split APIs.
+func TestDeploymentIgnoresPathMetadata(t *testing.T) {
+	deployment := func(pathMetadata bool, budget int) (string, bool) {
+		app := awscdk.NewApp(&awscdk.AppProps{Context: &map[string]interface{}{"aws:cdk:enable-path-metadata": pathMetadata}})
+		stack := awscdk.NewStack(app, jsii.String("Photos"), nil)
+		f := fn(stack, "Fn")
+		restapi.NewRestAPI(stack, "Api", &restapi.RestAPIProps{
+			CorsAllowOrigins: []string{"https://x"}, MaxRouteResources: budget,
+			Routes: []restapi.Route{
+				{Method: "GET", Path: "/a", Function: f},
+				{Method: "GET", Path: "/a/{id}", Function: f},
+				{Method: "POST", Path: "/b/c", Function: f, Authorization: restapi.None},
+			},
+		})
+		tpl := *assertions.Template_FromStack(stack, nil).ToJSON()
+		id, withPath := "", false
+		for lid, r := range tpl["Resources"].(obj) {
+			res := r.(obj)
+			if res["Type"] == "AWS::ApiGateway::Deployment" {
+				id = lid
+			}
+			if md, ok := res["Metadata"].(obj); ok && md["aws:cdk:path"] != nil {
+				withPath = true
+			}
+		}
+		return id, withPath
+	}
+	for _, tt := range []struct {
+		name   string
+		budget int
+	}{{"unsplit", 0}, {"split", 4}} {
+		plain, plainHasPath := deployment(false, tt.budget)
+		withMeta, hasPath := deployment(true, tt.budget)
+		if plainHasPath || !hasPath {
+			t.Fatalf("%s: path metadata in the plain template %v, in the CLI's %v: the context did not work", tt.name, plainHasPath, hasPath)
+		}
+		if plain == "" || plain != withMeta {
+			t.Errorf("%s: Deployment %q without path metadata, %q with it", tt.name, plain, withMeta)
+		}
+	}
+}

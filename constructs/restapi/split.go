@@ -48,8 +48,9 @@ func newSplitBuilder(a *RestAPI, plan *shardPlan, cors *awsapigateway.CorsOption
 		// shard's) and inherited below it.
 		cors: cors,
 	}
-	// CDK's RestApi refuses to synthesize without a method of its own, and a split API may have every
-	// route in nested stacks: the root's preflight is that method (an unsplit API skips it).
+	// CDK's RestApi refuses to synthesize without a method of its own ("The REST API doesn't contain any
+	// methods"), and a split API may have every route in nested stacks: the root's preflight is that
+	// method (an unsplit API skips it). Without CORS, finish adds a closed one instead.
 	resourceWithCors(a.Api.Root(), "/", cors)
 	for _, root := range plan.order {
 		ns := awscdk.NewNestedStack(a.Construct, jsii.String(shardID(root)), &awscdk.NestedStackProps{
@@ -143,6 +144,9 @@ func (b *splitBuilder) finish(routes []resolvedRoute, origins []string) {
 			SourceArn: api.ArnForExecuteApi(nil, nil, nil),
 		})
 	}
+	if len(*api.Methods()) == 0 {
+		addClosedRootMethod(api, b.a.RequestValidator)
+	}
 	var fingerprint []string
 	fnPaths := make([]string, len(b.fns)) // one jsii call per function, not per route
 	for i, fn := range b.fns {
@@ -169,6 +173,24 @@ func (b *splitBuilder) finish(routes []resolvedRoute, origins []string) {
 	for _, ns := range b.a.NestedStacks {
 		d.Node().AddDependency(ns)
 	}
+}
+
+// addClosedRootMethod gives a split API without CORS, and without a route on "/", the method CDK's
+// RestApi needs on its own object: OPTIONS on the root, AWS_IAM authorized, answered by a MOCK
+// integration with an empty 204. It calls no function. An unsigned call gets the 403 "Missing
+// Authentication Token" API Gateway also gives for a method that does not exist, and no role is granted
+// it by name: only a grant covering the whole API (<api>/<stage>/*/*, which compaction gives a role that
+// may call every IAM route) reaches its empty reply. Its construct id is the preflight's ("OPTIONS" on
+// the root), so turning CORS on later updates it in place.
+func addClosedRootMethod(api awsapigateway.RestApi, validator awsapigateway.IRequestValidator) {
+	api.Root().AddMethod(jsii.String("OPTIONS"), awsapigateway.NewMockIntegration(&awsapigateway.IntegrationOptions{
+		RequestTemplates:     &map[string]*string{"application/json": jsii.String(`{"statusCode": 204}`)},
+		IntegrationResponses: &[]*awsapigateway.IntegrationResponse{{StatusCode: jsii.String("204")}},
+	}), &awsapigateway.MethodOptions{
+		AuthorizationType: awsapigateway.AuthorizationType_IAM,
+		MethodResponses:   &[]*awsapigateway.MethodResponse{{StatusCode: jsii.String("204")}},
+		RequestValidator:  validator,
+	})
 }
 
 func containsFn(list []awslambda.IFunction, fn awslambda.IFunction) bool {

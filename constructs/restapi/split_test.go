@@ -2,6 +2,7 @@ package restapi_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -158,4 +159,96 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestSplitWithoutCORS: a split API without CORS synthesizes in every authorization mode. When no route
+// is on "/", the root gets the one method CDK's RestApi needs: a closed OPTIONS (AWS_IAM, MOCK 204)
+// that calls no function; a route on "/" is that method itself.
+func TestSplitWithoutCORS(t *testing.T) {
+	tests := []struct {
+		name      string
+		auth      restapi.Authorization
+		rootRoute bool
+	}{
+		{"iam", restapi.IAM, false},
+		{"id-token", restapi.IDToken, false},
+		{"access-token", restapi.AccessToken, false},
+		{"none", restapi.None, false},
+		{"iam with a route on /", restapi.IAM, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := awscdk.NewApp(nil)
+			stack := awscdk.NewStack(app, jsii.String("Split"), nil)
+			f := fn(stack, "Fn")
+			routes := []restapi.Route{
+				{Method: "GET", Path: "/a", Function: f},
+				{Method: "GET", Path: "/a/{id}", Function: f},
+				{Method: "GET", Path: "/b/c", Function: f},
+				{Method: "POST", Path: "/b/c", Function: f},
+			}
+			if tt.rootRoute {
+				routes = append(routes, restapi.Route{Method: "GET", Path: "/", Function: f})
+			}
+			if tt.auth == restapi.IAM {
+				for i := range routes {
+					routes[i].Invokers = []restapi.Grantee{role(stack, fmt.Sprintf("Caller%d", i))}
+				}
+			}
+			a := restapi.NewRestAPI(stack, "Api", &restapi.RestAPIProps{
+				UserPool: awscognito.NewUserPool(stack, jsii.String("Pool"), nil), Authorization: tt.auth,
+				MaxRouteResources: 4, Routes: routes,
+			})
+			if errs := errorsOf(a); len(errs) > 0 {
+				t.Fatalf("unexpected errors: %v", errs)
+			}
+			if len(a.NestedStacks) != 2 {
+				t.Fatalf("%d nested stacks, want 2 (/a, /b)", len(a.NestedStacks))
+			}
+			// The whole app, as cdk synth does it: CDK's validation of the RestApi runs here.
+			var synthErr any
+			func() {
+				defer func() { synthErr = recover() }()
+				app.Synth(nil)
+			}()
+			if synthErr != nil {
+				t.Fatalf("synth failed: %v", synthErr)
+			}
+			parent := assertions.Template_FromStack(stack, nil)
+			methods := resources(parent, "AWS::ApiGateway::Method")
+			if len(methods) != 1 {
+				t.Fatalf("%d methods in the API's own stack, want 1: %v", len(methods), methods)
+			}
+			for _, m := range methods {
+				p := propsOf(m)
+				if tt.rootRoute {
+					if p["HttpMethod"] != "GET" || p["AuthorizationType"] != "AWS_IAM" {
+						t.Errorf("root method %v, want the GET / route", p)
+					}
+					continue
+				}
+				integ := p["Integration"].(obj)
+				if p["HttpMethod"] != "OPTIONS" || p["AuthorizationType"] != "AWS_IAM" || integ["Type"] != "MOCK" {
+					t.Errorf("root method %v, want a closed OPTIONS: AWS_IAM with a MOCK integration", p)
+				}
+				if _, ok := integ["Uri"]; ok {
+					t.Errorf("root method calls %v; it must call no function", integ["Uri"])
+				}
+			}
+			// Nothing is granted on the root's method: every invoke grant names a route.
+			for _, pol := range resources(parent, "AWS::IAM::Policy") {
+				if s, _ := json.Marshal(propsOf(pol)); strings.Contains(string(s), "/OPTIONS/") {
+					t.Errorf("a policy grants the root's OPTIONS: %s", s)
+				}
+			}
+			for i, ns := range a.NestedStacks {
+				nested := assertions.Template_FromStack(ns, nil)
+				for id, m := range resources(nested, "AWS::ApiGateway::Method") {
+					if got := propsOf(m)["HttpMethod"]; got == "OPTIONS" {
+						t.Errorf("nested stack %d: %s is an OPTIONS method without CORS", i, id)
+					}
+				}
+			}
+		})
+	}
 }

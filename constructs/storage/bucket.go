@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -76,19 +77,52 @@ type BucketProps struct {
 	// CorsAllowOrigins empty means no CORS rule (the browser cannot use the bucket).
 	CorsAllowOrigins []string
 	Access           []AccessRule
-	// Removal nil means RETAIN. DESTROY deletes only an empty bucket: no
-	// autoDeleteObjects, which would add a Lambda-backed custom resource.
+	// Removal nil means RETAIN. DESTROY alone deletes only an empty bucket: S3 refuses to delete a
+	// bucket that holds an object or an object version.
 	Removal *awscdk.RemovalPolicy
+	// AutoDeleteObjects (only with Removal DESTROY) empties the bucket, every object version and delete
+	// marker included, before CloudFormation deletes it: CDK's autoDeleteObjects, a Lambda-backed custom
+	// resource (Custom::S3AutoDeleteObjects) per bucket and one provider function and role per stack.
+	AutoDeleteObjects bool
 	// ExistingBucketName references a bucket created elsewhere instead of creating one: Access
-	// and Grant apply to it; BucketName, Versioned, CorsAllowOrigins and Removal do not (the
+	// and Grant apply to it; BucketName, Versioned, CorsAllowOrigins, Removal and AutoDeleteObjects do not (the
 	// bucket's settings belong to the stack that owns it).
 	ExistingBucketName string
+	// Notifications make S3 invoke functions on object events, without a Lambda-backed custom
+	// resource (CDK's addEventNotification uses one): a created bucket gets them in its own
+	// NotificationConfiguration, which needs BucketName (see NewBucket); an existing bucket's
+	// configuration belongs to its owner, so only the permissions are created and
+	// NotificationConfiguration returns what to set on it.
+	Notifications []Notification
 }
+
+// Notification is one function S3 invokes on object events of the bucket.
+type Notification struct {
+	// Name identifies the function in construct IDs (keep it stable); one permission per Name.
+	Name     string
+	Function awslambda.IFunction
+	Events   []ObjectEvent
+	Prefix   string // only keys starting with it; "" = every key
+}
+
+// ObjectEvent is a kind of S3 object event.
+type ObjectEvent string
+
+const (
+	ObjectCreated ObjectEvent = "created" // s3:ObjectCreated:*, any upload or copy
+	ObjectRemoved ObjectEvent = "removed" // s3:ObjectRemoved:*, any delete
+)
+
+var s3EventTypes = map[ObjectEvent]string{ObjectCreated: "s3:ObjectCreated:*", ObjectRemoved: "s3:ObjectRemoved:*"}
 
 // Bucket is an S3 bucket with Amplify-style access grants.
 type Bucket struct {
 	constructs.Construct
 	Bucket awss3.IBucket
+	// name is the bucket name when it is known before the bucket exists (BucketName, or an existing
+	// bucket); grants and Name use it instead of a reference to the bucket.
+	name          *string
+	notifications *string
 }
 
 // corsExposedHeaders: amplify-js needs ETag to complete multipart uploads.
@@ -109,8 +143,14 @@ func NewBucket(scope constructs.Construct, id string, props *BucketProps) *Bucke
 			b.addError(fmt.Sprintf("storage.Bucket: existing bucket name %q is invalid: %s", p.ExistingBucketName, msg))
 		}
 		b.Bucket = awss3.Bucket_FromBucketName(c, jsii.String("Bucket"), jsii.String(p.ExistingBucketName))
+		b.name = jsii.String(p.ExistingBucketName)
 		for i, rule := range p.Access {
 			b.applyRule(i, rule)
+		}
+		if ns := b.validNotifications(p.Notifications); len(ns) > 0 {
+			b.permissions(ns)
+			b.notifications = awscdk.Stack_Of(c).ToJsonString(notificationAPI(ns), nil)
+			awscdk.Annotations_Of(c).AddWarning(jsii.String(fmt.Sprintf("storage.Bucket: %s is an existing bucket, whose notification configuration belongs to its owner: after deploying, set it once (aws s3api put-bucket-notification-configuration --bucket %s --notification-configuration '<the stack output>'); it replaces the bucket's current notifications", p.ExistingBucketName, p.ExistingBucketName)))
 		}
 		return b
 	}
@@ -124,6 +164,13 @@ func NewBucket(scope constructs.Construct, id string, props *BucketProps) *Bucke
 		removal = awscdk.RemovalPolicy_RETAIN
 	}
 
+	autoDelete := p.AutoDeleteObjects
+	if autoDelete && removal != awscdk.RemovalPolicy_DESTROY {
+		// CDK would throw (a Go panic); report it and keep the objects.
+		b.addError("storage.Bucket: AutoDeleteObjects needs Removal DESTROY: a retained bucket keeps its objects")
+		autoDelete = false
+	}
+
 	bp := &awss3.BucketProps{
 		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
 		Encryption:        awss3.BucketEncryption_S3_MANAGED,
@@ -131,6 +178,7 @@ func NewBucket(scope constructs.Construct, id string, props *BucketProps) *Bucke
 		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
 		Versioned:         jsii.Bool(p.Versioned),
 		RemovalPolicy:     removal,
+		AutoDeleteObjects: jsii.Bool(autoDelete),
 	}
 	if p.BucketName != "" {
 		if msg := bucketNameProblem(p.BucketName); msg != "" {
@@ -138,6 +186,7 @@ func NewBucket(scope constructs.Construct, id string, props *BucketProps) *Bucke
 			b.addError(fmt.Sprintf("storage.Bucket: bucket name %q is invalid: %s", p.BucketName, msg))
 		} else {
 			bp.BucketName = jsii.String(p.BucketName)
+			b.name = bp.BucketName
 		}
 	}
 	if len(p.CorsAllowOrigins) > 0 {
@@ -152,12 +201,131 @@ func NewBucket(scope constructs.Construct, id string, props *BucketProps) *Bucke
 			MaxAge:         jsii.Number(3000),
 		}}
 	}
-	b.Bucket = awss3.NewBucket(c, jsii.String("Bucket"), bp)
+	bucket := awss3.NewBucket(c, jsii.String("Bucket"), bp)
+	b.Bucket = bucket
 
 	for i, rule := range p.Access {
 		b.applyRule(i, rule)
 	}
+	if ns := b.validNotifications(p.Notifications); len(ns) > 0 {
+		b.notify(bucket, ns)
+	}
 	return b
+}
+
+// notify sets the bucket's NotificationConfiguration (the L1 property: no custom resource). S3 checks
+// that it may invoke each function when the configuration is set, so the bucket depends on the
+// permissions; a permission scoped to the bucket by a reference to it would depend on the bucket in
+// turn (a cycle), hence the bucket's name must be known in advance: the permissions, grants and
+// environment variables use that name, never a reference to the bucket.
+func (b *Bucket) notify(bucket awss3.Bucket, ns []Notification) {
+	if b.name == nil {
+		b.addError("storage.Bucket: notifications need a bucket name known before the bucket exists (BucketName): S3 checks the functions' permissions when the configuration is set, and a permission naming the bucket by reference would make a dependency cycle")
+		return
+	}
+	cfn := bucket.Node().DefaultChild().(awss3.CfnBucket)
+	for _, perm := range b.permissions(ns) {
+		cfn.Node().AddDependency(perm)
+	}
+	var configs []any
+	for _, n := range ns {
+		for _, e := range n.Events {
+			c := &awss3.CfnBucket_LambdaConfigurationProperty{Event: jsii.String(s3EventTypes[e]), Function: n.Function.FunctionArn()}
+			if n.Prefix != "" {
+				c.Filter = &awss3.CfnBucket_NotificationFilterProperty{S3Key: &awss3.CfnBucket_S3KeyFilterProperty{
+					Rules: &[]any{&awss3.CfnBucket_FilterRuleProperty{Name: jsii.String("prefix"), Value: jsii.String(n.Prefix)}},
+				}}
+			}
+			configs = append(configs, c)
+		}
+	}
+	cfn.SetNotificationConfiguration(&awss3.CfnBucket_NotificationConfigurationProperty{LambdaConfigurations: &configs})
+}
+
+// permissions lets S3 invoke each notified function for this bucket only: SourceArn names the bucket
+// (by its known name) and SourceAccount the account that must own it, since bucket names are global.
+func (b *Bucket) permissions(ns []Notification) []awslambda.CfnPermission {
+	var out []awslambda.CfnPermission
+	seen := map[string]bool{}
+	for _, n := range ns {
+		if seen[n.Name] {
+			continue
+		}
+		seen[n.Name] = true
+		out = append(out, awslambda.NewCfnPermission(b.Construct, jsii.String("Invoke"+n.Name), &awslambda.CfnPermissionProps{
+			Action:        jsii.String("lambda:InvokeFunction"),
+			FunctionName:  n.Function.FunctionArn(),
+			Principal:     jsii.String("s3.amazonaws.com"),
+			SourceAccount: awscdk.Aws_ACCOUNT_ID(),
+			SourceArn:     b.arn(),
+		}))
+	}
+	return out
+}
+
+// validNotifications reports notifications without a function, name or known event, and returns
+// the others.
+func (b *Bucket) validNotifications(ns []Notification) []Notification {
+	var out []Notification
+	for i, n := range ns {
+		ok := n.Function != nil && n.Name != "" && len(n.Events) > 0
+		if !ok {
+			b.addError(fmt.Sprintf("storage.Bucket: notification %d (%q) needs a Name, a Function and Events", i, n.Name))
+		}
+		for _, e := range n.Events {
+			if _, known := s3EventTypes[e]; !known {
+				b.addError(fmt.Sprintf("storage.Bucket: notification %q: unknown event %q (want created or removed)", n.Name, e))
+				ok = false
+			}
+		}
+		if ok {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// notificationAPI is the notification configuration in the shape of S3's
+// PutBucketNotificationConfiguration (what aws s3api put-bucket-notification-configuration takes).
+func notificationAPI(ns []Notification) map[string]any {
+	var configs []any
+	for _, n := range ns {
+		var events []string
+		for _, e := range n.Events {
+			events = append(events, s3EventTypes[e])
+		}
+		c := map[string]any{"Id": n.Name, "LambdaFunctionArn": n.Function.FunctionArn(), "Events": events}
+		if n.Prefix != "" {
+			c["Filter"] = map[string]any{"Key": map[string]any{"FilterRules": []any{map[string]any{"Name": "prefix", "Value": n.Prefix}}}}
+		}
+		configs = append(configs, c)
+	}
+	return map[string]any{"LambdaFunctionConfigurations": configs}
+}
+
+// NotificationConfiguration is, for an existing bucket with notifications, the JSON to set once with
+// aws s3api put-bucket-notification-configuration (a token resolved at deploy); nil otherwise.
+func (b *Bucket) NotificationConfiguration() *string { return b.notifications }
+
+// Name is the bucket's name: the known name when there is one, else a reference to the bucket.
+func (b *Bucket) Name() *string {
+	if b.name != nil {
+		return b.name
+	}
+	return b.Bucket.BucketName()
+}
+
+// arn is the bucket's ARN, built from its known name when there is one.
+func (b *Bucket) arn() *string {
+	if b.name != nil {
+		return jsii.String("arn:" + *awscdk.Aws_PARTITION() + ":s3:::" + *b.name)
+	}
+	return b.Bucket.BucketArn()
+}
+
+// ObjectsArn is the ARN of the bucket's objects matching pattern, as the grants name them.
+func (b *Bucket) ObjectsArn(pattern string) *string {
+	return jsii.String(*b.arn() + "/" + pattern)
 }
 
 // Grant gives a workload principal (e.g. a Lambda function) actions on every
@@ -176,14 +344,14 @@ func (b *Bucket) Grant(grantee awsiam.IGrantable, actions ...Action) {
 		awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
 			Grantee:      grantee,
 			Actions:      jsii.Strings(objActions...),
-			ResourceArns: jsii.Strings(*b.Bucket.ArnForObjects(jsii.String("*"))),
+			ResourceArns: jsii.Strings(*b.ObjectsArn("*")),
 		})
 	}
 	if list {
 		awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
 			Grantee:      grantee,
 			Actions:      jsii.Strings("s3:ListBucket"),
-			ResourceArns: jsii.Strings(*b.Bucket.BucketArn()),
+			ResourceArns: jsii.Strings(*b.arn()),
 		})
 	}
 }
@@ -329,7 +497,7 @@ func (b *Bucket) applyRule(i int, rule AccessRule) {
 	}
 	arns := make([]string, 0, len(objects))
 	for _, o := range objects {
-		arns = append(arns, *b.Bucket.ArnForObjects(jsii.String(o)))
+		arns = append(arns, *b.ObjectsArn(o))
 	}
 	rule.Grantee.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Effect:    awsiam.Effect_ALLOW,
@@ -340,7 +508,7 @@ func (b *Bucket) applyRule(i int, rule AccessRule) {
 		rule.Grantee.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Effect:    awsiam.Effect_ALLOW,
 			Actions:   jsii.Strings("s3:ListBucket"),
-			Resources: jsii.Strings(*b.Bucket.BucketArn()),
+			Resources: jsii.Strings(*b.arn()),
 			Conditions: &map[string]interface{}{
 				"StringLike": map[string]interface{}{"s3:prefix": prefixes},
 			},

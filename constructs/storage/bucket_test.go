@@ -226,6 +226,12 @@ func TestBucketProperties(t *testing.T) {
 	snapStack := awscdk.NewStack(app, jsii.String("Snapshot"), nil)
 	storage.NewBucket(snapStack, "Store", &storage.BucketProps{Removal: &snapshot})
 
+	emptiedStack := awscdk.NewStack(app, jsii.String("Emptied"), nil)
+	storage.NewBucket(emptiedStack, "Store", &storage.BucketProps{Versioned: true, Removal: &destroy, AutoDeleteObjects: true})
+	storage.NewBucket(emptiedStack, "Other", &storage.BucketProps{Removal: &destroy, AutoDeleteObjects: true})
+	keptStack := awscdk.NewStack(app, jsii.String("Kept"), nil)
+	storage.NewBucket(keptStack, "Store", &storage.BucketProps{AutoDeleteObjects: true})
+
 	badNameStack := awscdk.NewStack(app, jsii.String("BadName"), nil)
 	storage.NewBucket(badNameStack, "Store", &storage.BucketProps{BucketName: "My_Photos"})
 	tokenNameStack := awscdk.NewStack(app, jsii.String("TokenName"), nil)
@@ -295,7 +301,7 @@ func TestBucketProperties(t *testing.T) {
 		tmpl.HasResource(jsii.String("AWS::S3::Bucket"), map[string]any{
 			"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete",
 		})
-		// DESTROY must not pull in the autoDeleteObjects Lambda custom resource.
+		// DESTROY alone does not pull in the autoDeleteObjects Lambda custom resource.
 		tmpl.ResourceCountIs(jsii.String("Custom::S3AutoDeleteObjects"), jsii.Number(0))
 		tmpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(0))
 		tmpl.HasResourceProperties(jsii.String("AWS::S3::Bucket"), map[string]any{
@@ -314,6 +320,38 @@ func TestBucketProperties(t *testing.T) {
 				assertions.Match_ObjectLike(&map[string]any{"ExposedHeaders": assertions.Match_ArrayWith(&[]any{"ETag"})}),
 			})},
 		})
+	})
+
+	t.Run("destroy with AutoDeleteObjects empties the bucket first", func(t *testing.T) {
+		if errs := errorsOf(emptiedStack); len(errs) > 0 {
+			t.Fatalf("unexpected errors: %v", errs)
+		}
+		tmpl := assertions.Template_FromStack(emptiedStack, nil)
+		// One custom resource per bucket, one provider function (and its role) per stack.
+		tmpl.ResourceCountIs(jsii.String("Custom::S3AutoDeleteObjects"), jsii.Number(2))
+		tmpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(1))
+		tmpl.ResourceCountIs(jsii.String("AWS::IAM::Role"), jsii.Number(1))
+		tmpl.ResourcePropertiesCountIs(jsii.String("AWS::S3::Bucket"), map[string]any{
+			"Tags": assertions.Match_ArrayWith(&[]any{map[string]any{"Key": "aws-cdk:auto-delete-objects", "Value": "true"}}),
+		}, jsii.Number(2))
+		// The provider may delete every object version of the bucket, through the bucket's own policy.
+		tmpl.HasResourceProperties(jsii.String("AWS::S3::BucketPolicy"), map[string]any{
+			"PolicyDocument": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{
+				assertions.Match_ObjectLike(&map[string]any{
+					"Effect": "Allow",
+					"Action": assertions.Match_ArrayWith(&[]any{"s3:List*", "s3:DeleteObject*"}),
+				}),
+			})},
+		})
+	})
+
+	t.Run("AutoDeleteObjects on a retained bucket is refused", func(t *testing.T) {
+		if errs := errorsOf(keptStack); !hasErrorMatching(errs, "AutoDeleteObjects needs Removal DESTROY") {
+			t.Fatalf("errors %v, want AutoDeleteObjects refused", errs)
+		}
+		tmpl := assertions.Template_FromStack(keptStack, nil)
+		tmpl.ResourceCountIs(jsii.String("Custom::S3AutoDeleteObjects"), jsii.Number(0))
+		tmpl.HasResource(jsii.String("AWS::S3::Bucket"), map[string]any{"DeletionPolicy": "Retain"})
 	})
 
 	t.Run("snapshot rejected", func(t *testing.T) {

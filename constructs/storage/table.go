@@ -42,13 +42,21 @@ type TableProps struct {
 	// ExistingTableName references a table created elsewhere instead of creating one: Grant
 	// applies to it (and its indexes); the other props describe it and are not applied.
 	ExistingTableName string
+	// ExistingStreamARN is the existing table's stream ARN, for StreamArn: CloudFormation cannot look
+	// up the stream of a table that is not in the stack.
+	ExistingStreamARN string
 }
 
 // Table is an on-demand DynamoDB table (AWS::DynamoDB::Table).
 type Table struct {
 	constructs.Construct
-	Table awsdynamodb.ITable
+	Table     awsdynamodb.ITable
+	streamArn *string
 }
+
+// StreamArn is the table's stream ARN: the created table's StreamArn attribute, or the existing
+// table's ExistingStreamARN; nil when there is no stream (or it is not known).
+func (t *Table) StreamArn() *string { return t.streamArn }
 
 // maxGSIs is DynamoDB's default quota of global secondary indexes per table.
 const maxGSIs = 20
@@ -81,6 +89,9 @@ func NewTable(scope constructs.Construct, id string, props *TableProps) *Table {
 			t.addError(fmt.Sprintf("storage.Table: existing table name %q is invalid (3 to 255 of a-z A-Z 0-9 _ - .)", p.ExistingTableName))
 		}
 		t.Table = awsdynamodb.Table_FromTableName(c, jsii.String("Table"), jsii.String(p.ExistingTableName))
+		if p.ExistingStreamARN != "" {
+			t.streamArn = jsii.String(p.ExistingStreamARN)
+		}
 		return t
 	}
 
@@ -158,6 +169,9 @@ func NewTable(scope constructs.Construct, id string, props *TableProps) *Table {
 	}
 	table := awsdynamodb.NewTable(c, jsii.String("Table"), tp)
 	t.Table = table
+	if tp.Stream != "" {
+		t.streamArn = table.TableStreamArn()
+	}
 
 	seen := map[string]bool{}
 	for i, ix := range p.Indexes {

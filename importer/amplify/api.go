@@ -348,10 +348,6 @@ func (b *builder) adminQueries(api *apiOut, ref resourceRef, dir string) error {
 		}
 	}
 	api.routes = append(api.routes, routeOut{method: "ANY", path: "/{proxy+}", fn: f.name, authz: api.authz, from: "Amplify's AdminQueries path /{proxy+}, any method"})
-	f.res.note("the AdminQueries function calls Cognito admin APIs (list users, add to group, ...); Amplify's template granted its role those cognito-idp actions on the pool, which the spec cannot: add them outside underhood")
-	if f.res.Status == StatusTranslated {
-		f.res.Status = StatusApproximated
-	}
 	return nil
 }
 

@@ -50,6 +50,14 @@ type authOut struct {
 	domainFrom              string
 	hostedUIDomainName      string
 	groupList               []string // userPoolGroupList
+	// autoVerify are the attributes the pool verifies (autoVerifiedAttributes), nil when not given.
+	autoVerify     []string
+	autoVerifyFrom string
+	// implicitOnly: the web client allows only the OAuth implicit grant (oAuthMetadata AllowedOAuthFlows).
+	implicitOnly bool
+	flowsFrom    string
+	// userPoolAccess: some function gets access.userPool, so the spec names the pool (AUTH_<NAME>_USERPOOLID).
+	userPoolAccess bool
 }
 
 type attrOut struct{ name, setting, from string }
@@ -68,6 +76,7 @@ type hostedOut struct {
 	scopes                   []string
 	oauthFrom                string
 	providers                []providerOut
+	fromSPA                  []string // what the SPA's aws-exports.js gave (callback URLs, ...)
 }
 
 type providerOut struct {
@@ -101,6 +110,7 @@ type authParams struct {
 	AuthProviders                  strList   `json:"authProviders"`
 	OAuthMetadata                  jsonish   `json:"oAuthMetadata"`
 	UsernameCaseSensitive          flexBool  `json:"usernameCaseSensitive"`
+	AutoVerifiedAttributes         strList   `json:"autoVerifiedAttributes"`
 }
 
 // socialProviders maps Amplify's user pool provider names to the spec's, and the team-provider-info
@@ -283,6 +293,15 @@ func (b *builder) readAuthResource(ref resourceRef, res *Resource) error {
 		}
 	}
 	slices.SortFunc(a.standard, func(x, y attrOut) int { return strings.Compare(x.name, y.name) })
+	if in.AutoVerifiedAttributes != nil {
+		a.autoVerify = []string{}
+		for _, v := range in.AutoVerifiedAttributes.items() {
+			if v == "email" || v == "phone_number" {
+				a.autoVerify = appendUnique(a.autoVerify, v)
+			}
+		}
+		a.autoVerifyFrom = a.src("autoVerifiedAttributes")
+	}
 
 	if in.AuthSelections == "identityPoolAndUserPool" {
 		a.identityPool, a.identityPoolFrom = true, a.src("authSelections identityPoolAndUserPool")
@@ -355,6 +374,41 @@ func (a *authOut) hasAttr(name string) bool {
 	return slices.ContainsFunc(a.standard, func(x attrOut) bool { return x.name == name })
 }
 
+// triggerConnection is one entry of cli-inputs.json authTriggerConnections.
+type triggerConnection struct {
+	TriggerType        string `json:"triggerType"`
+	LambdaFunctionName string `json:"lambdaFunctionName"`
+}
+
+// triggerConnections reads authTriggerConnections in every shape amplify-cli wrote it: a list of
+// objects, the whole list as one JSON-encoded string, or a list of JSON-encoded strings, one per
+// trigger. What cannot be read is reported and left out; the import goes on.
+func (a *authOut) triggerConnections(j jsonish) []triggerConnection {
+	if !j.present() {
+		return nil
+	}
+	field := "authTriggerConnections"
+	var items []json.RawMessage
+	if err := j.decode(a.file, a.data, fieldPath(a.prefix, field), &items); err != nil {
+		a.res.approx("%s: %s is not a list of trigger connections (%v): the triggers' functions are found by name instead", a.file, field, err)
+		return nil
+	}
+	var out []triggerConnection
+	for i, raw := range items {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			raw = json.RawMessage(s) // one JSON-encoded string per connection
+		}
+		var c triggerConnection
+		if err := json.Unmarshal(raw, &c); err != nil || c.TriggerType == "" {
+			a.res.approx("%s: %s[%d] is not a trigger connection ({triggerType, lambdaFunctionName}): left out", a.file, field, i)
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
 // readTriggers finds each Cognito trigger's function: authTriggerConnections (amplify-cli v7), else the
 // function the auth resource depends on whose name ends with the trigger, else <auth><Trigger>.
 func (b *builder) readTriggers(a *authOut, ref resourceRef, in authParams) error {
@@ -364,15 +418,7 @@ func (b *builder) readTriggers(a *authOut, ref resourceRef, in authParams) error
 			return err
 		}
 	}
-	var conns []struct {
-		TriggerType        string `json:"triggerType"`
-		LambdaFunctionName string `json:"lambdaFunctionName"`
-	}
-	if in.AuthTriggerConnections.present() {
-		if err := in.AuthTriggerConnections.decode(a.file, a.data, fieldPath(a.prefix, "authTriggerConnections"), &conns); err != nil {
-			return err
-		}
-	}
+	conns := a.triggerConnections(in.AuthTriggerConnections)
 	// Role permissions amplify-cli gave trigger functions (JSON strings).
 	perms := map[string][]string{}
 	for i, p := range in.Permissions {
@@ -425,7 +471,8 @@ func (b *builder) readTriggers(a *authOut, ref resourceRef, in authParams) error
 		src += encoded
 		a.triggers = append(a.triggers, triggerOut{op, f.name, src})
 		if acts := perms[key]; len(acts) > 0 {
-			f.res.approx("as the %s trigger its role had %s on the user pool (%s permissions): the spec cannot grant Cognito actions; add them to the function's role outside underhood, or the trigger fails", key, strings.Join(acts, ", "), a.file)
+			// amplify-cli grants a trigger these actions on the pool (the auth stack's policy for it).
+			b.addCognito(f, acts, json.RawMessage(`{"Ref":"auth`+a.amp+`UserPoolId"}`), a.src("permissions ("+key+" trigger)"))
 		}
 	}
 	return nil
@@ -463,9 +510,10 @@ func (b *builder) readHostedUI(a *authOut, in authParams) error {
 		h.oauthFrom += " (a JSON-encoded string)"
 	}
 	h.callbacks, h.logouts, h.scopes = dedupe(meta.CallbackURLs), dedupe(meta.LogoutURLs), dedupe(meta.AllowedOAuthScopes)
-	if slices.Contains(meta.AllowedOAuthFlows, "implicit") {
-		a.res.approx("the app client allowed the OAuth implicit grant (AllowedOAuthFlows %v): underhood's client allows the authorization code flow only (with PKCE, what amplify-js uses); an app that reads tokens from the URL fragment must switch to the code flow", meta.AllowedOAuthFlows)
-	}
+	// The flows decide what a kept client answers: the implicit grant returns tokens (responseType
+	// token), the code grant a code. Which client the spec uses is settled with the ids (authIDs).
+	a.implicitOnly = slices.Contains(meta.AllowedOAuthFlows, "implicit") && !slices.Contains(meta.AllowedOAuthFlows, "code")
+	a.flowsFrom = fmt.Sprintf("%s AllowedOAuthFlows %v", h.oauthFrom, meta.AllowedOAuthFlows)
 	if len(h.callbacks) == 0 {
 		h.callbacks = []string{"http://localhost:3000/"}
 		a.res.approx("oAuthMetadata has no CallbackURLs: the spec uses http://localhost:3000/; set your app's URLs")
@@ -487,14 +535,24 @@ func (b *builder) readHostedUI(a *authOut, in authParams) error {
 		var list []struct {
 			ProviderName string `json:"ProviderName"`
 			ClientID     string `json:"client_id"`
+			ClientSecret string `json:"client_secret"`
 		}
 		var s string
 		if json.Unmarshal(raw, &s) == nil {
 			raw = json.RawMessage(s)
 		}
 		if json.Unmarshal(raw, &list) == nil {
+			var plain []string
 			for _, c := range list {
 				creds[c.ProviderName] = c.ClientID
+				if c.ClientSecret != "" {
+					plain = append(plain, c.ProviderName)
+				}
+			}
+			if len(plain) > 0 {
+				// Never copied anywhere: the spec references Secrets Manager, and the report names only the providers.
+				b.warnings = append(b.warnings, fmt.Sprintf("PLAINTEXT SECRETS: %s holds the OAuth client secrets of %s in plaintext (%s.categories.auth.%s.hostedUIProviderCreds). Anyone with the repository has them: rotate them at each provider, then remove them from the file and from the repository's history (amplify-cli can keep them in deployment-secrets.json outside the repository).",
+					teamProviderFile, strings.Join(plain, ", "), b.p.env, a.amp))
 			}
 		}
 	}
@@ -548,7 +606,7 @@ func (b *builder) readHostedUI(a *authOut, in authParams) error {
 			a.providerComment = append(a.providerComment, providerSnippet(p))
 			continue
 		}
-		b.secrets = append(b.secrets, Secret{Name: p.secret, For: name + " client secret (the hosted UI's " + name + " app)"})
+		b.secrets = append(b.secrets, Secret{Name: p.secret, For: name + " client secret (the hosted UI's " + name + " app)", provider: true})
 		h.providers = append(h.providers, p)
 	}
 	a.hosted = h
@@ -675,6 +733,19 @@ func (b *builder) authIDs() error {
 			a.existingIdentityPool, a.identityPoolIDFrom = get("identityPoolId")
 		}
 	}
+	if a.existingPool == "" && !a.res.Imported {
+		// The SPA's configuration names the env's pool; ids given as options win (a different pool's
+		// client and identity pool are then not used either).
+		if id, src := b.spaID("aws_user_pools_id"); id != "" && (b.opts.UserPoolID == "" || b.opts.UserPoolID == id) && b.sameRegion(id, userPoolIDPattern, src) {
+			a.existingPool, a.poolFrom = id, src
+			if c, csrc := b.spaID("aws_user_pools_web_client_id"); c != "" && clientIDPattern.MatchString(c) {
+				a.existingClient, a.clientFrom = c, csrc
+			}
+			if ip, isrc := b.spaID("aws_cognito_identity_pool_id"); ip != "" && a.identityPool && b.sameRegion(ip, identityPoolIDPattern, isrc) {
+				a.existingIdentityPool, a.identityPoolIDFrom = ip, isrc
+			}
+		}
+	}
 	if b.opts.UserPoolID != "" {
 		a.existingPool, a.poolFrom = b.opts.UserPoolID, "given with "+FlagUserPoolID
 	}
@@ -698,6 +769,10 @@ func (b *builder) authIDs() error {
 				"To keep them, import again with %s (and %s, %s%s) from the env's aws-exports.js or the Cognito console.",
 			a.amp, FlagUserPoolID, FlagUserPoolClientID, FlagIdentityPoolID, map[bool]string{true: ", " + FlagHostedUIDomain, false: ""}[a.hosted != nil]))
 		a.res.approx("underhood creates a NEW user pool: the pool's id is not in the project files (pass %s to keep Amplify's pool and its users)", FlagUserPoolID)
+		b.oauthFlow()
+		if a.autoVerify != nil && !slices.Equal(a.autoVerify, a.signInAttributes()) {
+			a.res.approx("Amplify's pool verified %s (%s); the new pool verifies the sign-in attributes (%s)", strings.Join(a.autoVerify, ", "), a.autoVerifyFrom, cmpOr(strings.Join(a.signInAttributes(), ", "), "none"))
+		}
 		return nil
 	}
 	a.res.Existing = a.existingPool
@@ -711,9 +786,12 @@ func (b *builder) authIDs() error {
 		a.existingIdentityPool = ""
 	}
 	if a.hosted != nil {
+		spaDomain, spaDomainFrom := b.spaOAuthDomain()
 		switch {
 		case b.opts.HostedUIDomain != "":
 			a.existingDomain, a.domainFrom = b.hostName(b.opts.HostedUIDomain), "given with "+FlagHostedUIDomain
+		case spaDomain != "" && hostPattern.MatchString(spaDomain):
+			a.existingDomain, a.domainFrom = spaDomain, spaDomainFrom
 		case a.hostedUIDomainName != "":
 			region := b.region
 			if m := userPoolIDPattern.FindStringSubmatch(a.existingPool); m != nil {
@@ -723,13 +801,111 @@ func (b *builder) authIDs() error {
 			a.domainFrom = a.src("hostedUIDomainName") + " + \"-\" + env: the domain amplify-cli created"
 		}
 	}
+	b.oauthFromSPA()
+	b.oauthFlow()
+	if a.autoVerify != nil && !slices.Equal(a.autoVerify, a.signInAttributes()) {
+		a.res.note("the pool verifies %s (%s), which the SPA's configuration lists as aws_cognito_verification_mechanisms: the stage says so (existing.userPool.autoVerifiedAttributes)", strings.Join(a.autoVerify, ", "), a.autoVerifyFrom)
+	}
 	if len(a.triggers) > 0 {
 		a.res.note("the existing pool keeps its Lambda triggers pointing at Amplify's functions: underhood deploys the functions but cannot attach them to a pool it did not create; after retiring the Amplify stack, point the pool's triggers at underhood's functions (Cognito console or aws cognito-idp update-user-pool), or sign-ups fail")
 	}
 	if !a.res.Imported {
-		a.res.note("the spec references Amplify's pool (%s): underhood adds no user pool of its own; see \"Retiring the Amplify stack\"", a.existingPool)
+		a.res.note("the spec references Amplify's pool (%s): underhood adds no user pool of its own; see the migration plan", a.existingPool)
 	}
 	return nil
+}
+
+// oauthFromSPA takes the redirect URLs and scopes of a kept app client from the SPA's aws-exports.js
+// when the project files say otherwise: amplify-cli wrote that file from the deployed client, which
+// the spec keeps unchanged, and the SPA must keep sending what the client allows.
+func (b *builder) oauthFromSPA() {
+	a := b.auth
+	if a.hosted == nil || a.existingClient == "" || b.spa == nil {
+		return
+	}
+	var oauth struct {
+		Scope           []string `json:"scope"`
+		RedirectSignIn  string   `json:"redirectSignIn"`
+		RedirectSignOut string   `json:"redirectSignOut"`
+	}
+	if json.Unmarshal(b.spa.v["oauth"], &oauth) != nil || oauth.RedirectSignIn == "" {
+		return
+	}
+	split := func(s string) []string {
+		var out []string
+		for _, u := range strings.Split(s, ",") {
+			if u = strings.TrimSpace(u); u != "" {
+				out = appendUnique(out, u)
+			}
+		}
+		return out
+	}
+	h := a.hosted
+	for _, f := range []struct {
+		what      string
+		have      *[]string
+		spa       []string
+		key, from string
+	}{
+		{"callback URLs", &h.callbacks, split(oauth.RedirectSignIn), "oauth.redirectSignIn", h.oauthFrom + " CallbackURLs"},
+		{"logout URLs", &h.logouts, split(oauth.RedirectSignOut), "oauth.redirectSignOut", h.oauthFrom + " LogoutURLs"},
+		{"scopes", &h.scopes, dedupe(oauth.Scope), "oauth.scope", h.oauthFrom + " AllowedOAuthScopes"},
+	} {
+		if len(f.spa) == 0 || slices.Equal(*f.have, f.spa) {
+			continue
+		}
+		a.res.approx("the kept client's %s in the SPA's configuration (%s: %s) differ from the project files' (%s: %s): the spec follows the SPA's, which amplify-cli wrote from the deployed client", f.what, b.spa.from(f.key), strings.Join(f.spa, ", "), f.from, strings.Join(*f.have, ", "))
+		*f.have = f.spa
+		h.fromSPA = append(h.fromSPA, f.what)
+	}
+}
+
+// oauthFlow settles the OAuth response type: an implicit-only web client that the spec keeps (its
+// clientId) answers with tokens, so the SPA's configuration says token; a client underhood creates
+// allows the code flow only.
+func (b *builder) oauthFlow() {
+	a := b.auth
+	if a.hosted == nil || !a.implicitOnly {
+		return
+	}
+	if a.existingPool != "" && a.existingClient != "" {
+		b.warnings = append(b.warnings, fmt.Sprintf("IMPLICIT GRANT: the kept app client %s allows only the OAuth implicit grant (%s), so the SPA's configuration keeps responseType token (stages.%s.existing.userPool.responseType). The implicit grant returns tokens in the URL and no refresh token; switch to the code flow (with PKCE, what amplify-js uses) when you can: allow the code grant on the client, then remove responseType.", a.existingClient, a.flowsFrom, stageName(b.p.env)))
+		a.res.approx("the kept app client allows only the implicit grant: the SPA's configuration says responseType token (see the warning)")
+		return
+	}
+	a.res.approx("the app client allowed only the OAuth implicit grant (%s): the client underhood creates allows the authorization code flow only (with PKCE, what amplify-js uses), so an app that reads tokens from the URL fragment must switch to the code flow", a.flowsFrom)
+}
+
+// signInAttributes are the attributes the sign-in choices make Cognito verify (email, phone_number).
+func (a *authOut) signInAttributes() []string {
+	out := []string{}
+	for _, s := range a.signIn {
+		switch s {
+		case "email":
+			out = append(out, "email")
+		case "phone":
+			out = append(out, "phone_number")
+		}
+	}
+	return out
+}
+
+// sameRegion reports whether an id from the SPA's configuration is in the env's region; one that is
+// not is left out with a warning.
+func (b *builder) sameRegion(id string, re *regexp.Regexp, src string) bool {
+	m := re.FindStringSubmatch(id)
+	if m == nil {
+		b.warnings = append(b.warnings, fmt.Sprintf("%s: %q is not an id of that kind: not used", src, id))
+		return false
+	}
+	if b.region != "" && m[1] != b.region {
+		b.warnings = append(b.warnings, fmt.Sprintf("%s: %s is in %s, but the env's resources are in %s: not used", src, id, m[1], b.region))
+		return false
+	}
+	if b.region == "" {
+		b.region = m[1]
+	}
+	return true
 }
 
 // hostName turns a domain prefix into the Cognito host; a full host stays.
@@ -753,6 +929,12 @@ func (b *builder) addIdentityPool(what string) {
 	}
 	a.identityPool = true
 	a.identityPoolFrom = "added by the import: " + what + " needs identity pool credentials (SigV4), and the project has a user pool only"
+	// The SPA's configuration may name the identity pool the env has all the same (one made outside
+	// the project files): keep it, with the client it trusts.
+	if ip, src := b.spaID("aws_cognito_identity_pool_id"); ip != "" && a.existingPool != "" && a.existingClient != "" && b.sameRegion(ip, identityPoolIDPattern, src) {
+		a.existingIdentityPool, a.identityPoolIDFrom = ip, src
+		a.identityPoolFrom = "the SPA's configuration names an identity pool (" + src + "), which " + what + " needs for SigV4; the project files have a user pool only"
+	}
 	a.guestFrom = "Amplify had no identity pool, so no guests"
 	a.groupRoles = len(a.groups) > 0
 	a.res.approx("the project has no identity pool (authSelections userPoolOnly) but %s is authorized with IAM: the spec adds an identity pool, without which no browser can call it (for an API, the alternative is id-token routes)", what)
@@ -762,6 +944,9 @@ func (b *builder) addIdentityPool(what string) {
 
 func (a *authOut) node(b *builder) *yaml.Node {
 	up := newMap()
+	if a.userPoolAccess {
+		up.add("name", str(specName(a.amp)), "Amplify's auth resource name: functions with access to the pool get AUTH_"+strings.ToUpper(specName(a.amp))+"_USERPOOLID, as in Gen 1")
+	}
 	up.add("signInWith", flowList(a.signIn...), a.signInFrom)
 	if a.res.Imported {
 		up.add("selfSignUp", boolean(true), "not in the project files for an imported pool: Cognito's and Amplify's default (users sign themselves up)")
@@ -823,12 +1008,18 @@ func (a *authOut) node(b *builder) *yaml.Node {
 	if h := a.hosted; h != nil {
 		hm := newMap()
 		hm.add("domainPrefix", str(h.domainPrefix), h.domainFrom)
-		hm.add("callbackUrls", flowList(h.callbacks...), h.oauthFrom+" CallbackURLs")
+		src := func(what, field, spaKey string) string {
+			if slices.Contains(h.fromSPA, what) {
+				return b.spa.from(spaKey) + " (the kept client's, in the order the SPA lists them)"
+			}
+			return h.oauthFrom + " " + field
+		}
+		hm.add("callbackUrls", flowList(h.callbacks...), src("callback URLs", "CallbackURLs", "oauth.redirectSignIn"))
 		if len(h.logouts) > 0 {
-			hm.add("logoutUrls", flowList(h.logouts...), h.oauthFrom+" LogoutURLs")
+			hm.add("logoutUrls", flowList(h.logouts...), src("logout URLs", "LogoutURLs", "oauth.redirectSignOut"))
 		}
 		if len(h.scopes) > 0 {
-			hm.add("scopes", flowList(h.scopes...), h.oauthFrom+" AllowedOAuthScopes")
+			hm.add("scopes", flowList(h.scopes...), src("scopes", "AllowedOAuthScopes", "oauth.scope"))
 		}
 		pm := newMap()
 		for _, p := range h.providers {
@@ -867,4 +1058,24 @@ func (a *authOut) node(b *builder) *yaml.Node {
 		auth.add("identityPool", ip.n, a.identityPoolFrom)
 	}
 	return auth.n
+}
+
+// dropUnusedSecrets leaves out of the secrets to create those underhood never reads: an existing pool
+// keeps its identity providers (underhood creates none on it), so their client secrets stay where
+// they are; the spec still names them, as its validation wants a reference.
+func (b *builder) dropUnusedSecrets() {
+	a := b.auth
+	if a == nil || a.existingPool == "" {
+		return
+	}
+	var keep []Secret
+	for _, s := range b.secrets {
+		if !s.provider {
+			keep = append(keep, s)
+		}
+	}
+	if len(keep) < len(b.secrets) {
+		a.res.note("the kept pool keeps its identity providers and their secrets: underhood creates none on it, so the spec's clientSecret references are never read and need no secret")
+	}
+	b.secrets = keep
 }

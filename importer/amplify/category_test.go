@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -80,7 +81,10 @@ func TestGroupsAndPrecedence(t *testing.T) {
 			_, app, _ := importApp(t, project, Options{})
 			got := map[string]int{}
 			for _, g := range app.Auth.UserPool.Groups {
-				got[g.Name] = g.Precedence
+				got[g.Name] = -1 // the importer always writes one
+				if g.Precedence != nil {
+					got[g.Name] = *g.Precedence
+				}
 			}
 			if len(got) != len(want) {
 				t.Errorf("groups %v, want %v", got, want)
@@ -719,11 +723,7 @@ func TestSpecDirElsewhere(t *testing.T) {
 	if !slices.Equal(res.Sources, []string{"../../amplify/backend/function/groupsLambda/src"}) {
 		t.Fatalf("sources %q", res.Sources)
 	}
-	for _, src := range res.Sources {
-		if err := os.MkdirAll(filepath.Join(specDir, filepath.FromSlash(src)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	spectest.StubSources(t, specDir, res.Sources)
 	path := filepath.Join(specDir, "app.yaml")
 	if err := os.WriteFile(path, res.Spec, 0o644); err != nil {
 		t.Fatal(err)

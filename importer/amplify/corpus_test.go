@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -106,15 +107,11 @@ func importOpts(t testing.TB, dir string, opts Options) (*Result, Options) {
 }
 
 // loadSpec writes the spec next to the project copy and loads it with spec.Load. The corpus holds no
-// function source code (JSON files only), so the source folders the spec names are created empty
-// first, as the project's own src folders would be.
+// function source code (JSON files only), so the source folders the spec names are created first with
+// a stand-in for their handler file, as the project's own src folders would hold it.
 func loadSpec(t testing.TB, dir string, res *Result) *spec.App {
 	t.Helper()
-	for _, src := range res.Sources {
-		if err := os.MkdirAll(filepath.Join(dir, filepath.FromSlash(src)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	spectest.StubSources(t, dir, res.Sources)
 	path := filepath.Join(dir, "app.yaml")
 	if err := os.WriteFile(path, res.Spec, 0o644); err != nil {
 		t.Fatal(err)
@@ -217,6 +214,14 @@ func TestCorpusCounts(t *testing.T) {
 			}
 		}
 		backend += n
+		// Schedules, secrets and S3/DynamoDB triggers are wired now: no note may call them unwired.
+		for _, r := range res.Resources {
+			for _, note := range r.Notes {
+				if strings.Contains(note, "not expressible") || strings.Contains(note, "grants no SSM access") || strings.Contains(note, "the spec has no schedules") {
+					t.Errorf("%s: %s/%s: %s", project, r.Category, r.Name, note)
+				}
+			}
+		}
 		if c.Total() != n || len(res.Resources) != n {
 			t.Errorf("%s: backend-config.json has %d resources, the report %d (%+v)", project, n, len(res.Resources), c)
 		}

@@ -32,6 +32,7 @@ const (
 	FlagIdentityPoolID   = "--identity-pool-id"
 	FlagHostedUIDomain   = "--hosted-ui-domain"
 	FlagExisting         = "--existing" // NAME=BUCKET_OR_TABLE, repeatable
+	FlagStream           = "--stream"   // NAME=STREAM_ARN, repeatable
 )
 
 // Options tune an import.
@@ -46,9 +47,16 @@ type Options struct {
 	// auth resource amplify-cli created, as opposed to an imported one). They override the files.
 	// HostedUIDomain is the hosted UI's domain prefix or full host.
 	UserPoolID, UserPoolClientID, IdentityPoolID, HostedUIDomain string
-	// Existing maps a storage resource name to its bucket or table name, overriding what the files
-	// give (or supplying what they cannot).
+	// Existing maps a storage resource name to its bucket or table name, or an AppSync API resource
+	// name to its API id, overriding what the files give (or supplying what they cannot).
 	Existing map[string]string
+	// Streams maps a table's storage resource name to the stream ARN of the existing table, so the
+	// functions its stream invoked in Amplify are wired (the project files never hold it).
+	Streams map[string]string
+	// GraphQL and Analytics are what the deployed Amplify stack says about the AppSync APIs (by API
+	// resource name) and the Pinpoint projects (analytics resource name to app id), for --from-stack.
+	GraphQL   map[string]GraphQLIDs
+	Analytics map[string]string
 }
 
 // Status says how a resource came across.
@@ -115,12 +123,20 @@ type Result struct {
 	Sources []string
 	// Project and EnvFrom describe the input for the report header.
 	Project, EnvFrom string
+	// Plan are the migration plan's steps after the first (retain, from Retire).
+	Plan []PlanStep
+	// SpecFile and ProjectArg are the spec's path and the project folder as the plan's commands name
+	// them; the caller sets them (default app.yaml and .).
+	SpecFile, ProjectArg string
 }
 
 // Secret is a Secrets Manager secret the spec references.
 type Secret struct {
 	Name string // secret name
 	For  string // what it holds
+	// provider: an identity provider's secret, read only when underhood creates the provider (on a
+	// pool it creates).
+	provider bool
 }
 
 // Import reads the Amplify Gen 1 project in projectDir (the folder holding amplify/) and translates
@@ -155,10 +171,13 @@ type builder struct {
 	secrets   []Secret
 	retire    []RetireStep
 
-	fns      []*fnOut      // by Amplify name
-	storages []*storageOut // by Amplify name
-	auth     *authOut
-	apis     []*apiOut
+	fns       []*fnOut      // by Amplify name
+	storages  []*storageOut // by Amplify name
+	auth      *authOut
+	apis      []*apiOut
+	spa       *spaExports // the SPA's aws-exports.js; nil when absent or another env's
+	graphql   []*graphQLOut
+	analytics *analyticsOut
 }
 
 func (b *builder) run() error {
@@ -168,7 +187,7 @@ func (b *builder) run() error {
 		res := &Resource{Category: r.Category, Name: r.Name, Service: r.Service, Imported: r.ServiceType == "imported", Status: StatusTranslated}
 		b.resources = append(b.resources, res)
 	}
-	steps := []func() error{b.readFunctions, b.readStorage, b.readAuth, b.readAPIs, b.finishStorage, b.outOfScope}
+	steps := []func() error{b.readSPA, b.readFunctions, b.readStorage, b.readAuth, b.readAPIs, b.readGraphQL, b.readAnalytics, b.finishStorage, b.outOfScope}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err
@@ -244,7 +263,9 @@ func (b *builder) result() (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Spec: spec, App: b.app, Env: b.p.env, Stage: stageName(b.p.env), Region: b.region, StackName: b.p.aws.StackName, Warnings: b.warnings, Secrets: b.secrets, Retire: b.retire,
+	b.dropUnusedSecrets()
+	plan := b.plan()
+	res := &Result{Spec: spec, App: b.app, Env: b.p.env, Stage: stageName(b.p.env), Region: b.region, StackName: b.p.aws.StackName, Warnings: b.warnings, Secrets: b.secrets, Retire: b.retire, Plan: plan,
 		Project: cmp.Or(b.p.projectName, filepath.Base(b.p.dir)), EnvFrom: b.p.envFrom}
 	for _, r := range b.resources {
 		res.Resources = append(res.Resources, *r)

@@ -64,12 +64,14 @@ type project struct {
 	frontend    string // javascript, android, ios, flutter
 	sourceDir   string // javascript.config.SourceDir
 
-	env     string
-	envFrom string // how the env was chosen, for the header
-	hasTPI  bool
-	aws     awsInfo
-	awsFrom string // file and path of the awscloudformation block
-	params  map[string]map[string]map[string]json.RawMessage
+	env      string
+	envFrom  string // how the env was chosen, for the header
+	localEnv string // the checked-out env (local-env-info.json), "" when not recorded
+	envCount int    // envs in team-provider-info.json
+	hasTPI   bool
+	aws      awsInfo
+	awsFrom  string // file and path of the awscloudformation block
+	params   map[string]map[string]map[string]json.RawMessage
 }
 
 type resourceRef struct {
@@ -122,6 +124,7 @@ func loadProject(dir string, opts Options) (*project, error) {
 		return nil, err
 	}
 	envs := slices.Sorted(maps.Keys(tpi))
+	p.localEnv, p.envCount = local.EnvName, len(envs)
 	switch {
 	case opts.Env != "":
 		if p.hasTPI {
@@ -168,21 +171,12 @@ func hasKey[V any](m map[string]V, k string) bool {
 	return ok
 }
 
-// stackEnv is the env in an Amplify root stack name, amplify-<project>-<env>-<suffix>.
+// stackEnv is the env in an Amplify root stack name, amplify-<project>-<env>-<suffix> (the project
+// name may hold hyphens; the env cannot).
 func stackEnv(stack string) string {
 	parts := strings.Split(stack, "-")
-	if len(parts) == 4 && parts[0] == "amplify" {
-		return parts[2]
-	}
-	return ""
-}
-
-// stackSuffix is the <suffix> of amplify-<project>-<env>-<suffix>: what Amplify's S3 bucket names
-// take from Fn::Select [3, Fn::Split ["-", AWS::StackName]] (nested stacks' names start with the root's).
-func stackSuffix(stack string) string {
-	parts := strings.Split(stack, "-")
-	if len(parts) == 4 && parts[0] == "amplify" {
-		return parts[3]
+	if len(parts) >= 4 && parts[0] == "amplify" {
+		return parts[len(parts)-2]
 	}
 	return ""
 }

@@ -3,6 +3,7 @@ package amplify
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -36,6 +37,17 @@ func (b *builder) render() ([]byte, error) {
 		}
 	}
 	root.addMap("storage", storage, "")
+	if len(b.graphql) > 0 {
+		gm := newMap()
+		for _, q := range b.graphql {
+			c := "the AppSync API the SPA calls (" + q.endFrom + "): kept in Amplify, referenced here; modes from " + q.modesFrom
+			if q.res != nil {
+				c = resourceComment(q.res, "api") + "\nmodes from " + q.modesFrom
+			}
+			gm.add(q.name, q.node(), c)
+		}
+		root.add("graphql", gm.n, "")
+	}
 	if fe := b.frontendNode(); fe != nil {
 		root.add("frontend", fe, "where amplify-cli wrote the app's configuration ("+projectConfigFile+": javascript.config.SourceDir); underhood config writes it from now on")
 	}
@@ -78,6 +90,12 @@ func (b *builder) stagesNode() *yaml.Node {
 		if a.hosted != nil && a.existingDomain != "" {
 			up.add("domain", str(a.existingDomain), a.domainFrom)
 		}
+		if a.hosted != nil && a.implicitOnly && a.existingClient != "" {
+			up.add("responseType", str("token"), "the kept client allows only the implicit grant ("+a.flowsFrom+"); switch it to the code flow when you can")
+		}
+		if a.autoVerify != nil && !slices.Equal(a.autoVerify, a.signInAttributes()) {
+			up.add("autoVerifiedAttributes", flowList(a.autoVerify...), a.autoVerifyFrom+": the SPA's aws_cognito_verification_mechanisms")
+		}
 		note := "the user pool Amplify's env uses: underhood references it, it does not create one"
 		if a.existingClient == "" {
 			note += "; no clientId: underhood adds an app client to it"
@@ -96,6 +114,21 @@ func (b *builder) stagesNode() *yaml.Node {
 		}
 	}
 	ex.addMap("storage", sm, "")
+	streams := newMap()
+	for _, s := range b.storages {
+		if s.inSpec() && s.streamArn != "" {
+			streams.add(s.name, str(s.streamArn), "given with "+FlagStream+" "+s.amp+"=...: the table's stream, which invokes functions")
+		}
+	}
+	ex.addMap("streams", streams, "")
+	gq := newMap()
+	for _, q := range b.graphql {
+		gq.add(q.name, q.existingNode(), "")
+	}
+	ex.addMap("graphql", gq, "the AppSync API stays in Amplify: underhood references it")
+	if an := b.analytics; an != nil {
+		ex.add("analytics", an.node(b), an.idFrom+": Amplify's Pinpoint project, kept in Amplify")
+	}
 	st.addMap("existing", ex, "resources of the Amplify env that this stage uses as they are")
 	stages := newMap()
 	stages.add(stageName(b.p.env), st.n, "the Amplify env "+b.p.env)

@@ -78,20 +78,7 @@ func (r *Result) WriteReport(w io.Writer) error {
 		}
 	}
 
-	if len(r.Secrets) > 0 {
-		ew.printf("\nSECRETS TO CREATE (Secrets Manager, region %s; the spec references them by name)\n", cmp.Or(r.Region, "of the stage"))
-		for _, s := range r.Secrets {
-			ew.printf("  %s: %s\n", s.Name, s.For)
-		}
-		ew.printf("  e.g. aws secretsmanager create-secret --name %s --secret-string 'THE_SECRET'\n", r.Secrets[0].Name)
-	}
-
-	if len(r.Sources) > 0 {
-		ew.printf("\nFUNCTION CODE\n")
-		ew.lines(wrap("  underhood ships each source folder as it is (amplify-cli ran npm install / pipenv on push): install dependencies into the folder before deploying (Node.js: npm ci --omit=dev; Python: pip install -r requirements.txt -t .). Node.js functions run on nodejs22.x and Python on python3.13, on arm64: check code written for Amplify's older runtimes and native modules built for x86_64.", 100, "  "))
-	}
-
-	r.writeRetire(ew)
+	r.writePlan(ew)
 	return ew.err
 }
 
@@ -104,8 +91,27 @@ func (r *Result) authExisting() bool {
 	return false
 }
 
-func (r *Result) writeRetire(ew *errWriter) {
-	ew.printf("\nRETIRING THE AMPLIFY STACK\n")
+// writePlan writes the migration plan: step 1 retains what the spec keeps (from r.Retire), the others
+// come from the import (r.Plan).
+func (r *Result) writePlan(ew *errWriter) {
+	ew.printf("\nMIGRATION PLAN (in this order; every step keeps the SPA working)\n")
+	fill := strings.NewReplacer("{spec}", cmp.Or(r.SpecFile, "app.yaml"), "{project}", cmp.Or(r.ProjectArg, "."))
+	ew.printf("\n1. Retain what the spec keeps, in the Amplify project\n")
+	r.writeRetain(ew)
+	for i, step := range r.Plan {
+		ew.printf("\n%d. %s\n", i+2, step.Title)
+		for _, l := range step.Lines {
+			l = fill.Replace(l)
+			if strings.HasPrefix(l, "$ ") || strings.HasPrefix(l, "--") {
+				ew.printf("   %s\n", l) // commands stay on one line, to copy
+				continue
+			}
+			ew.lines(wrap("   "+l, 100, "   "))
+		}
+	}
+}
+
+func (r *Result) writeRetain(ew *errWriter) {
 	var todo, done []RetireStep
 	for _, s := range r.Retire {
 		if s.Done {
@@ -115,27 +121,25 @@ func (r *Result) writeRetire(ew *errWriter) {
 		}
 	}
 	if len(todo) > 0 {
-		ew.lines(wrap("  amplify-cli created these without a Retain policy, so deleting the Amplify stack (amplify delete, amplify env remove, or deleting its root stack in CloudFormation) deletes them: the resources that hold the env's users and data, which the spec references (or can, with the id flags). Once, before deleting anything: give each listed logical id \"DeletionPolicy\": \"Retain\" and \"UpdateReplacePolicy\": \"Retain\", run amplify push, and check the deployed template shows the policies.", 100, "  "))
+		ew.lines(wrap("   amplify-cli created these without a Retain policy, so deleting the Amplify stack (amplify delete, amplify env remove, or deleting its root stack in CloudFormation) or removing their category deletes them: the resources that hold the env's users and data, which the spec references (or can, with the id flags). Once, before anything else: give each listed logical id \"DeletionPolicy\": \"Retain\" and \"UpdateReplacePolicy\": \"Retain\", run amplify push, and check the deployed template shows the policies (step 2).", 100, "   "))
 		for i, s := range todo {
-			ew.printf("\n  %d. %s: %s (%s)\n", i+1, s.Resource, s.What, strings.Join(s.LogicalIDs, ", "))
-			ew.lines(wrap("     Why: "+s.Why+".", 100, "       "))
+			ew.printf("\n   1.%d %s: %s (%s)\n", i+1, s.Resource, s.What, strings.Join(s.LogicalIDs, ", "))
+			ew.lines(wrap("       Why: "+s.Why+".", 100, "         "))
 			if s.Legacy {
-				ew.lines(wrap(fmt.Sprintf("     parameters.json resource (amplify-cli before v7): in %s add \"DeletionPolicy\": \"Retain\" and \"UpdateReplacePolicy\": \"Retain\" to %s, then amplify push. With amplify-cli v7 or later, amplify override %s first migrates the resource to cli-inputs.json; then, in amplify/backend/%s/override.ts inside override(resources):", s.Template, strings.Join(s.LogicalIDs, ", "), category(s.Resource), s.Resource), 100, "       "))
+				ew.lines(wrap(fmt.Sprintf("       parameters.json resource (amplify-cli before v7): in %s add \"DeletionPolicy\": \"Retain\" and \"UpdateReplacePolicy\": \"Retain\" to %s, then amplify push. With amplify-cli v7 or later, amplify override %s first migrates the resource to cli-inputs.json; then, in amplify/backend/%s/override.ts inside override(resources):", s.Template, strings.Join(s.LogicalIDs, ", "), category(s.Resource), s.Resource), 100, "         "))
 			} else {
-				ew.lines(wrap(fmt.Sprintf("     cli-inputs.json resource: run amplify override %s (choose %s); in %s inside override(resources):", category(s.Resource), name(s.Resource), s.Template), 100, "       "))
+				ew.lines(wrap(fmt.Sprintf("       cli-inputs.json resource: run amplify override %s (choose %s); in %s inside override(resources):", category(s.Resource), name(s.Resource), s.Template), 100, "         "))
 			}
 			for _, l := range s.Override {
-				ew.printf("         %s\n", l)
+				ew.printf("           %s\n", l)
 			}
-			ew.printf("       then amplify push.\n")
 		}
-		ew.printf("\n")
-		ew.lines(wrap("  After the push, delete the Amplify stack; the retained resources stay, and underhood's stack uses them. Anything not listed here (functions, REST APIs, IAM roles, Amplify's deployment bucket) is recreated by underhood and may go.", 100, "  "))
+		ew.printf("\n   $ amplify push\n")
 	} else {
-		ew.printf("  Nothing in the Amplify stack needs a Retain policy first.\n")
+		ew.printf("   Nothing in the Amplify stack needs a Retain policy first.\n")
 	}
 	for _, s := range done {
-		ew.lines(wrap(fmt.Sprintf("  Already retained: %s, %s (%s): %s.", s.Resource, s.What, strings.Join(s.LogicalIDs, ", "), s.Why), 100, "    "))
+		ew.lines(wrap(fmt.Sprintf("   Already retained: %s, %s (%s): %s.", s.Resource, s.What, strings.Join(s.LogicalIDs, ", "), s.Why), 100, "     "))
 	}
 	var imported, lost []string
 	for _, res := range r.Resources {
@@ -147,10 +151,10 @@ func (r *Result) writeRetire(ew *errWriter) {
 		}
 	}
 	if len(imported) > 0 {
-		ew.lines(wrap("  Imported (not created by the Amplify stack, so deleting it leaves them alone): nothing to retire: "+strings.Join(imported, ", ")+".", 100, "    "))
+		ew.lines(wrap("   Imported (not created by the Amplify stack, so deleting it leaves them alone): nothing to retain: "+strings.Join(imported, ", ")+".", 100, "     "))
 	}
 	if len(lost) > 0 {
-		ew.lines(wrap("  Not translated, and deleted with the Amplify stack: "+strings.Join(lost, ", ")+". Keep the stack (or retain their resources, e.g. AppSync's @model tables) for as long as you need them.", 100, "    "))
+		ew.lines(wrap("   Not in the spec, and deleted with the Amplify stack: "+strings.Join(lost, ", ")+". Keep the stack (or retain their resources, e.g. AppSync's @model tables) for as long as you need them.", 100, "     "))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -20,18 +21,22 @@ type storageOut struct {
 
 	// existing physical name, and how it was found
 	physical, physicalFrom string
+	bucketBase             string // s3: the bucketName Amplify's name starts with
 
 	// s3
-	access     []levelOut // public, protected, private in that order
-	groups     []groupGrant
-	trigger    string // Amplify name of the trigger function
-	accessFile string // the file the access levels come from
+	access      []levelOut // public, protected, private in that order
+	groups      []groupGrant
+	trigger     string // Amplify name of the trigger function
+	triggerFile string // the file that names it
+	accessFile  string // the file the access levels come from
 
 	// dynamodb
 	pk, sk     keyOut
 	indexes    []indexOut
 	stream     string
 	streamFrom string
+	triggerFns []string // cli-inputs.json triggerFunctions: functions its stream invokes
+	streamArn  string   // an existing table's stream ARN (Options.Streams)
 }
 
 type levelOut struct {
@@ -77,9 +82,20 @@ func (b *builder) readStorage() error {
 	for _, ref := range b.refs("storage") {
 		names = append(names, ref.Name)
 	}
+	var apis []string
+	for _, ref := range b.refs("api") {
+		if ref.Service == "AppSync" {
+			apis = append(apis, ref.Name)
+		}
+	}
 	for _, name := range slices.Sorted(maps.Keys(b.opts.Existing)) {
+		if !slices.Contains(names, name) && !slices.Contains(apis, name) {
+			return fmt.Errorf("%s %s=...: the project has no storage resource or AppSync API %s (its storage: %s; its AppSync APIs: %s)", FlagExisting, name, name, cmpOr(strings.Join(names, ", "), "none"), cmpOr(strings.Join(apis, ", "), "none"))
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(b.opts.Streams)) {
 		if !slices.Contains(names, name) {
-			return fmt.Errorf("%s %s=...: the project has no storage resource %s (its storage: %s)", FlagExisting, name, name, cmpOr(strings.Join(names, ", "), "none"))
+			return fmt.Errorf("%s %s=...: the project has no storage resource %s (its storage: %s)", FlagStream, name, name, cmpOr(strings.Join(names, ", "), "none"))
 		}
 	}
 	for _, ref := range b.refs("storage") {
@@ -116,7 +132,9 @@ func (b *builder) readStorage() error {
 		}
 		if s.inSpec() {
 			res.SpecPath = "storage." + s.name
-			b.existingStorage(s)
+			if err := b.existingStorage(s); err != nil {
+				return err
+			}
 			if err := b.storageRetire(s); err != nil {
 				return err
 			}
@@ -126,12 +144,37 @@ func (b *builder) readStorage() error {
 }
 
 // existingStorage settles the physical name the stage references: Options.Existing, else what the
-// files determine (already in s.physical).
-func (b *builder) existingStorage(s *storageOut) {
+// files determine (already in s.physical). A stream ARN given for it must be that table's.
+func (b *builder) existingStorage(s *storageOut) error {
 	if v, ok := b.opts.Existing[s.amp]; ok && v != "" {
 		s.physical, s.physicalFrom = v, "given with "+FlagExisting+" "+s.amp+"="+v
 	}
+	if s.physical == "" && s.kind == "s3" && !s.res.Imported {
+		// The SPA's configuration names its one bucket (the first, for amplify-cli): it is this
+		// project's when the project has exactly one.
+		var buckets int
+		for _, ref := range b.refs("storage") {
+			if ref.Service == "S3" {
+				buckets++
+			}
+		}
+		if v, src := b.spaID("aws_user_files_s3_bucket"); v != "" && buckets == 1 {
+			s.physical, s.physicalFrom = v, src
+		}
+	}
 	s.res.Existing = s.physical
+	if arn, ok := b.opts.Streams[s.amp]; ok && (s.kind != "dynamodb" || s.physical == "" || !strings.HasPrefix(arn, "arn:") || !strings.Contains(arn, ":table/"+s.physical+"/stream/")) {
+		return fmt.Errorf("%s %s=%s: not the stream of an existing table %s (want arn:aws:dynamodb:REGION:ACCOUNT:table/%s/stream/LABEL, from aws dynamodb describe-table --table-name %s --query Table.LatestStreamArn)", FlagStream, s.amp, arn, cmpOr(s.physical, s.amp), cmpOr(s.physical, "TABLE"), cmpOr(s.physical, "TABLE"))
+	}
+	s.streamArn = b.opts.Streams[s.amp]
+	if s.physical == "" && s.kind == "s3" {
+		where := "the SPA's aws-exports.js (aws_user_files_s3_bucket), the S3 console"
+		if s.bucketBase != "" {
+			where += fmt.Sprintf(" (a bucket whose name starts with %s and ends with -%s)", s.bucketBase, b.p.env)
+		}
+		where += ", or the S3Bucket resource of the Amplify stack's storage" + s.amp + " stack (import with --from-stack to read it)"
+		b.warnings = append(b.warnings, fmt.Sprintf("NEW BUCKET: the name of storage %s's bucket is not determined by the project files, so the spec creates a new, empty bucket: the app's files stay in Amplify's. Import again with %s %s=BUCKET; BUCKET is in %s.", s.amp, FlagExisting, s.amp, where))
+	}
 	if s.physical == "" {
 		what := "bucket"
 		if s.kind == "dynamodb" {
@@ -139,6 +182,7 @@ func (b *builder) existingStorage(s *storageOut) {
 		}
 		s.res.note("the %s's name is not determined by the project files: the spec creates a new %s; pass %s %s=NAME to use Amplify's", what, what, FlagExisting, s.amp)
 	}
+	return nil
 }
 
 // --- S3
@@ -182,7 +226,7 @@ func (b *builder) readBucket(s *storageOut, params map[string]json.RawMessage) e
 			return err
 		}
 		bucketBase = in.BucketName
-		s.trigger = in.TriggerFunction
+		s.trigger, s.triggerFile = in.TriggerFunction, cli
 		b.s3Levels(s, cli, in)
 	} else {
 		s.legacy = true
@@ -192,7 +236,7 @@ func (b *builder) readBucket(s *storageOut, params map[string]json.RawMessage) e
 			return err
 		}
 		bucketBase = in.BucketName
-		s.trigger = in.TriggerFunction
+		s.trigger, s.triggerFile = in.TriggerFunction, file
 		var sp struct {
 			GroupPermissionMap map[string]strList `json:"groupPermissionMap"`
 		}
@@ -205,15 +249,32 @@ func (b *builder) readBucket(s *storageOut, params map[string]json.RawMessage) e
 	if s.trigger == "NONE" {
 		s.trigger = ""
 	}
-	if s.trigger != "" {
-		s.res.approx("its Lambda trigger %s (notified when objects are created or removed) is not expressible: the function is in the spec with access to the bucket, but nothing invokes it; add the S3 notification outside underhood", s.trigger)
-	}
-	// Amplify's bucket name: bucketName + Fn::Select [3, Fn::Split ["-", AWS::StackName]] + "-" + env.
-	if suffix := stackSuffix(b.p.aws.StackName); bucketBase != "" && suffix != "" && b.p.hasTPI {
-		s.physical = bucketBase + suffix + "-" + b.p.env
-		s.physicalFrom = fmt.Sprintf("Amplify's BucketName: bucketName %q + %q (the 4th part of %s.StackName %s) + \"-\" + env", bucketBase, suffix, b.p.awsFrom, b.p.aws.StackName)
+	s.bucketBase = bucketBase
+	// Amplify's bucket name: bucketName + Fn::Select [3, Fn::Split ["-", AWS::StackName]] + "-" + env,
+	// where AWS::StackName is the storage stack's: <root stack>-storage<name>-<random>.
+	if part, ok := nestedStackPart3(b.p.aws.StackName, "storage"+s.amp); bucketBase != "" && ok && b.p.hasTPI {
+		s.physical = bucketBase + part + "-" + b.p.env
+		s.physicalFrom = fmt.Sprintf("Amplify's BucketName: bucketName %q + %q (the 4th \"-\" part of the storage stack's name %s-storage%s-...; %s.StackName) + \"-\" + env", bucketBase, part, b.p.aws.StackName, s.amp, b.p.awsFrom)
 	}
 	return nil
+}
+
+// nestedStackPart3 is what Fn::Select [3, Fn::Split ["-", AWS::StackName]] gives in the nested stack
+// logicalID of root: CloudFormation names it <root>-<logicalID>-<random>, so the 4th part is the
+// root's 4th part (the suffix of amplify-<project>-<env>-<suffix>, or the env when the project name
+// holds a hyphen), or logicalID for a root of three parts (<project>-<env>-<timestamp>, amplify-cli's
+// oldest names). A shorter root leaves the random part: unknowable.
+func nestedStackPart3(root, logicalID string) (string, bool) {
+	parts := strings.Split(root, "-")
+	switch {
+	case root == "":
+		return "", false
+	case len(parts) >= 4:
+		return parts[3], true
+	case len(parts) == 3:
+		return logicalID, true
+	}
+	return "", false
 }
 
 // s3Actions maps Amplify's CREATE_AND_UPDATE/READ/DELETE and S3 actions to read/write/delete.
@@ -453,6 +514,7 @@ func (b *builder) readTable(s *storageOut, params map[string]json.RawMessage) er
 	if in.SortKey != nil {
 		s.sk, _ = b.key(s, in.SortKey.FieldName, in.SortKey.FieldType, from(file, skField))
 	}
+	firstGSI := map[string]int{}
 	for i, g := range in.GSI {
 		field := fmt.Sprintf("gsi[%d]", i)
 		if s.legacy {
@@ -462,6 +524,21 @@ func (b *builder) readTable(s *storageOut, params map[string]json.RawMessage) er
 			s.res.approx("index %d has no name or partition key: left out", i)
 			continue
 		}
+		// Some amplify-cli versions list an index more than once: an identical repeat is the same
+		// index, a different one under the same name cannot be (DynamoDB index names are unique).
+		if j, dup := firstGSI[g.Name]; dup {
+			where := fmt.Sprintf("%s: gsi[%d] and %s", file, j, field)
+			if s.legacy {
+				where = s.dir + "/" + s.amp + "-cloudformation-template.json: GlobalSecondaryIndexes"
+			}
+			if reflect.DeepEqual(in.GSI[j], g) {
+				s.res.note("index %s is listed twice, identically (%s): it is imported once", g.Name, where)
+			} else {
+				s.res.approx("index %s is listed twice with different keys (%s): the spec keeps the first; check which one the table has", g.Name, where)
+			}
+			continue
+		}
+		firstGSI[g.Name] = i
 		idx := indexOut{name: g.Name}
 		src := from(file, field)
 		if s.legacy {
@@ -475,8 +552,27 @@ func (b *builder) readTable(s *storageOut, params map[string]json.RawMessage) er
 		}
 		s.indexes = append(s.indexes, idx)
 	}
-	if len(in.TriggerFunctions) > 0 {
-		s.res.approx("its stream triggers (cli-inputs.json triggerFunctions) are not expressible: the functions are in the spec, but nothing invokes them")
+	for i, raw := range in.TriggerFunctions {
+		// Names; some amplify-cli versions wrote objects ({"name": ...}) or JSON-encoded strings.
+		var name string
+		if json.Unmarshal(raw, &name) == nil && strings.HasPrefix(strings.TrimSpace(name), "{") {
+			raw = json.RawMessage(name)
+		}
+		var obj struct {
+			Name         string `json:"name"`
+			FunctionName string `json:"functionName"`
+		}
+		if name == "" || strings.HasPrefix(strings.TrimSpace(name), "{") {
+			name = ""
+			if json.Unmarshal(raw, &obj) == nil {
+				name = cmpOr(obj.Name, obj.FunctionName)
+			}
+		}
+		if name == "" {
+			s.res.approx("triggerFunctions[%d] (%s) names no function: left out", i, strings.TrimSpace(string(raw)))
+			continue
+		}
+		s.triggerFns = appendUnique(s.triggerFns, name)
 	}
 	s.stream, s.streamFrom = "new-image", "Amplify's tables stream NEW_IMAGE (StreamSpecification in its template)"
 	if in.TableName != "" && b.p.hasTPI {

@@ -321,6 +321,7 @@ var wantMyappIDs = Existing{
 	Groups:  []string{"Admins", "Editors"},
 	Buckets: map[string]string{"files": "myappfiles12345-dev"},
 	Tables:  map[string]string{"orders": "orders-dev", "producttable": "producttable-dev"},
+	GraphQL: map[string]GraphQLIDs{}, Pinpoint: map[string]string{},
 }
 
 const wantMyappUnretained = `auth/myapp1a2b3c4d amplify-myapp-dev-12345-authmyapp1a2b3c4d-1ABC2DEF3GHI HostedUICustomResourceInputs Custom::LambdaCallout 2025/01/01/[$LATEST]6a7b8c9d0e1f /
@@ -644,5 +645,26 @@ func TestSplitLogicalID(t *testing.T) {
 		if c, n := SplitLogicalID(id); c != want[0] || n != want[1] {
 			t.Errorf("SplitLogicalID(%q) = %q, %q; want %q, %q", id, c, n, want[0], want[1])
 		}
+	}
+}
+
+// TestIDsGraphQLAndPinpoint: the AppSync API's id (from its ARN) and nested stack, and the Pinpoint
+// app id, by resource name.
+func TestIDsGraphQLAndPinpoint(t *testing.T) {
+	apiStack := arnBase + rootName + "-apimyapp-1XYZ/0b5e3c10-0000-11ef-8000-0a1b2c3d4e5f"
+	tree := &Tree{Root: rootName, Resources: []Resource{
+		{LogicalID: "analyticsmyapp", Type: "AWS::CloudFormation::Stack", PhysicalID: arnBase + rootName + "-analyticsmyapp-1ABC/1"},
+		{LogicalID: "apimyapp", Type: "AWS::CloudFormation::Stack", PhysicalID: apiStack},
+		{Category: "analytics", Name: "myapp", LogicalID: "PinpointApp", Type: "AWS::Pinpoint::App", PhysicalID: "f489dae7eafa484daf7d93bc3421c7f1"},
+		{Category: "api", Name: "myapp", Stack: apiStack, LogicalID: "GraphQLAPI", Type: "AWS::AppSync::GraphQLApi", PhysicalID: "arn:aws:appsync:eu-west-1:123456789012:apis/ttxp2jsuunh6fo7mcwsgedrvdm"},
+		{Category: "api", Name: "myapp", Stack: apiStack, LogicalID: "GraphQLAPIDefaultApiKey215A6DD7", Type: "AWS::AppSync::ApiKey", PhysicalID: "arn:aws:appsync:eu-west-1:123456789012:apis/ttxp2jsuunh6fo7mcwsgedrvdm/apikeys/da2-x"},
+		{Category: "api", Name: "rest", LogicalID: "restApi", Type: "AWS::ApiGateway::RestApi", PhysicalID: "abc123"},
+	}}
+	ids := tree.IDs()
+	if want := map[string]GraphQLIDs{"myapp": {APIID: "ttxp2jsuunh6fo7mcwsgedrvdm", Stack: rootName + "-apimyapp-1XYZ"}}; !reflect.DeepEqual(ids.GraphQL, want) {
+		t.Errorf("GraphQL = %+v, want %+v", ids.GraphQL, want)
+	}
+	if want := map[string]string{"myapp": "f489dae7eafa484daf7d93bc3421c7f1"}; !reflect.DeepEqual(ids.Pinpoint, want) {
+		t.Errorf("Pinpoint = %+v, want %+v", ids.Pinpoint, want)
 	}
 }

@@ -12,6 +12,17 @@ type Existing struct {
 	Groups  []string
 	Buckets map[string]string // storage resource name -> S3 bucket name
 	Tables  map[string]string // storage resource name -> DynamoDB table name
+	// GraphQL are the AppSync APIs, by API resource name: the API id and the nested stack whose
+	// outputs hold GraphQLAPIKeyOutput (the key is never read here).
+	GraphQL map[string]GraphQLIDs
+	// Pinpoint are the analytics projects' app ids, by analytics resource name.
+	Pinpoint map[string]string
+}
+
+// GraphQLIDs is one AppSync API of the tree.
+type GraphQLIDs struct {
+	APIID string
+	Stack string // the nested stack's name
 }
 
 // AuthIDs is one auth resource's ids. Fields the stack does not have are "".
@@ -36,7 +47,7 @@ type AuthIDs struct {
 // property (hostedUIDomainName-env) with the parameters the root passes the auth stack. An
 // AWS::Cognito::UserPoolDomain in the stack (added by an override) is used first.
 func (t *Tree) IDs() Existing {
-	ex := Existing{Auth: map[string]AuthIDs{}, Buckets: map[string]string{}, Tables: map[string]string{}}
+	ex := Existing{Auth: map[string]AuthIDs{}, Buckets: map[string]string{}, Tables: map[string]string{}, GraphQL: map[string]GraphQLIDs{}, Pinpoint: map[string]string{}}
 	for _, g := range t.groups() {
 		rs := g.resources
 		switch {
@@ -74,6 +85,17 @@ func (t *Tree) IDs() Existing {
 			}
 			if a != (AuthIDs{}) {
 				ex.Auth[g.name] = a
+			}
+		case g.category == "api":
+			// AWS::AppSync::GraphQLApi's physical id is its ARN, arn:aws:appsync:REGION:ACCOUNT:apis/ID.
+			if arn := pick(rs, "AWS::AppSync::GraphQLApi", "GraphQLAPI"); arn != "" {
+				_, id, _ := strings.Cut(arn, ":apis/")
+				ex.GraphQL[g.name] = GraphQLIDs{APIID: cmpOr(id, arn), Stack: StackName(t.nestedStack(g))}
+			}
+		case g.category == "analytics":
+			// AWS::Pinpoint::App's physical id is the app (project) id.
+			if id := pick(rs, "AWS::Pinpoint::App", ""); id != "" {
+				ex.Pinpoint[g.name] = id
 			}
 		case g.category == "storage":
 			if b := pick(rs, "AWS::S3::Bucket", "S3Bucket"); b != "" {
@@ -168,3 +190,23 @@ func (t *Tree) domainPrefix(rs []Resource) string {
 // hostedUIResource is the logical id of the custom resource through which amplify-cli creates the
 // hosted UI domain, and deletes it when the resource is deleted.
 const hostedUIResource = "HostedUICustomResourceInputs"
+
+// nestedStack is the stack of a resource's root nested stack (the stack of its first resource that
+// is directly in it, i.e. not in a deeper nested stack).
+func (t *Tree) nestedStack(g group) string {
+	for _, r := range t.Resources {
+		if r.Category == "" && r.Type == "AWS::CloudFormation::Stack" {
+			if c, n := SplitLogicalID(r.LogicalID); c == g.category && n == g.name {
+				return r.PhysicalID
+			}
+		}
+	}
+	return ""
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -31,8 +32,13 @@ func TestValidate(t *testing.T) {
 		{"prod stage", []string{"validate", "--stage", "prod", "../../examples/iam-guest/app.yaml"}, 0, "stack catalog-prod", ""},
 		{"undeclared stage", []string{"validate", "--stage", "qa", "../../examples/iam-guest/app.yaml"}, 1, "", `stage "qa" is not declared`},
 		{"bad spec", []string{"validate", "testdata/bad.yaml"}, 1, "", "testdata/bad.yaml:5:20: api.main.authorization:"},
-		{"missing file", []string{"validate", "testdata/nope.yaml"}, 1, "", "testdata/nope.yaml:1:1: cannot read the spec: no such file or directory"},
-		{"no args", []string{"validate"}, 2, "", "accepts 1 arg(s), received 0"},
+		{"missing file", []string{"validate", "testdata/nope.yaml"}, 1, "", "testdata/nope.yaml: no such file; give the path of the app spec"},
+		{"folder", []string{"validate", "testdata"}, 1, "", "testdata: is a folder, not an app spec; give the spec file in it, e.g. testdata/app.yaml"},
+		{"no args", []string{"validate"}, 2, "", "underhood: validate needs SPEC, the app spec file"},
+		{"two specs", []string{"validate", "a.yaml", "b.yaml"}, 2, "", "validate takes one SPEC, got 2 arguments: a.yaml b.yaml"},
+		{"synth without SPEC", []string{"synth"}, 2, "", "underhood: synth needs SPEC"},
+		{"plan without SPEC", []string{"plan"}, 2, "", "underhood: plan needs SPEC"},
+		{"explain without SPEC", []string{"explain"}, 2, "", "underhood: explain needs SPEC"},
 		{"unknown command", []string{"deploy"}, 2, "", `unknown command "deploy"`},
 		{"unknown flag", []string{"validate", "--stag", "x", "a.yaml"}, 2, "", "unknown flag: --stag"},
 	}
@@ -61,7 +67,7 @@ func TestInitThenValidate(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("init: exit %d: %s", code, errs)
 	}
-	for _, f := range []string{"app.yaml", "cdk.json", "functions/hello/index.mjs"} {
+	for _, f := range []string{"app.yaml", "cdk.json", "package.json", "package-lock.json", ".gitignore", "functions/hello/index.mjs"} {
 		if !strings.Contains(out, filepath.Join(dir, f)) {
 			t.Errorf("init did not report writing %s: %s", f, out)
 		}
@@ -139,5 +145,63 @@ func TestSynthWarnsAboutTriggersOnExistingPool(t *testing.T) {
 	want := "warning: shop-prod/UserPool: auth: trigger postConfirmation is not attached to existing user pool eu-west-1_AbC123xyz"
 	if code != 0 || !strings.Contains(errs, want) {
 		t.Errorf("exit %d, stderr lacks %q:\n%s", code, want, errs)
+	}
+}
+
+// synth's summary ends with what must exist before the first deploy: photoshare's bootstrap and the
+// Secrets Manager secret of its Google provider.
+func TestSynthPrintsFirstDeployChecklist(t *testing.T) {
+	code, stdout, errs := run("synth", "--no-nag", "--out", t.TempDir(), "../../examples/photoshare/app.yaml")
+	if code != 0 {
+		t.Fatalf("synth: exit %d\n%s", code, errs)
+	}
+	_, list, ok := strings.Cut(stdout, "Before the first cdk deploy of photoshare-dev")
+	if !ok {
+		t.Fatalf("no checklist in the summary:\n%s", stdout)
+	}
+	for _, want := range []string{"npx cdk bootstrap aws://ACCOUNT/REGION", "Secrets Manager secret photoshare/google", "JSON field clientSecret"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("checklist lacks %q:\n%s", want, list)
+		}
+	}
+}
+
+// TestSynthMissingPackage: a handler importing a package that is listed but not installed (a fresh
+// clone before npm ci) fails synth with exit 1, the file, line and column of the import and the
+// command that installs it; once installed, synth succeeds.
+func TestSynthMissingPackage(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run("init", "--app", "shop", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	fn := filepath.Join(dir, "functions", "hello")
+	code := "import { shout } from \"tinycase\";\nexport const handler = async () => ({ statusCode: 200, body: shout(\"hi\") });\n"
+	write := func(name, content string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(fn, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(fn, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("index.mjs", code)
+	write("package.json", `{"name": "hello", "dependencies": {"tinycase": "1.0.0"}}`)
+	write("package-lock.json", `{"name": "hello", "lockfileVersion": 3, "packages": {}}`)
+	spec := filepath.Join(dir, "app.yaml")
+
+	exit, _, errs := run("synth", "--quiet", "--no-nag", "--out", filepath.Join(dir, "cdk.out"), spec)
+	// The construct's error is placed on the spec element it was built for (the function's key).
+	want := filepath.Join(dir, "app.yaml") + ":23:3: functions.hello: shop-dev/Functions/hello: function \"hello\": " + filepath.Join(fn, "index.mjs") + ":1:" +
+		strconv.Itoa(strings.Index(code, `"tinycase"`)+1) + ": cannot find package \"tinycase\": it is not installed in " +
+		filepath.Join(fn, "node_modules") + "; install the packages first: cd " + fn + " && npm ci\n"
+	if exit != 1 || !strings.Contains(errs, want) || !strings.Contains(errs, "shop-dev has 1 error(s)") {
+		t.Errorf("exit %d, stderr lacks %q:\n%s", exit, want, errs)
+	}
+
+	write("node_modules/tinycase/package.json", `{"name": "tinycase", "version": "1.0.0", "main": "index.js"}`)
+	write("node_modules/tinycase/index.js", "exports.shout = (s) => s.toUpperCase();\n")
+	if exit, _, errs := run("synth", "--quiet", "--no-nag", "--out", filepath.Join(dir, "cdk.out"), spec); exit != 0 {
+		t.Errorf("with the package installed: exit %d\n%s", exit, errs)
 	}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
 
@@ -31,6 +34,8 @@ type configOptions struct {
 	check       bool
 	formats     []string
 	outs        []string
+	// dropUnknown lets config overwrite files holding keys the spec does not account for.
+	dropUnknown bool
 }
 
 func newConfigCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -41,7 +46,12 @@ func newConfigCmd(stdout, stderr io.Writer) *cobra.Command {
 		Long: "config writes every file listed under the spec's frontend: (paths relative to the spec's folder),\n" +
 			"or the files given by --format/--out pairs, from the stack outputs in a `cdk deploy --outputs-file`\n" +
 			"file or read from CloudFormation. Formats: aws-exports (.js, or .json for amplifyconfiguration.json),\n" +
-			"amplify-outputs, amplify-config (.ts or .js). Nothing is written unless every file renders.",
+			"amplify-outputs, amplify-config (.ts or .js). Nothing is written unless every file renders, and an\n" +
+			"aws-exports or amplify_outputs file on disk that holds keys the spec does not account for (an\n" +
+			"Amplify Gen 1 aws-exports.js with its GraphQL API, say) is never overwritten: config exits 1 listing\n" +
+			"them and the spec change that keeps them, unless --drop-unknown-keys. A GraphQL API key referenced\n" +
+			"as a stack output is read from the outputs file (or with --from-stack, from that stack); one in\n" +
+			"Secrets Manager or SSM is read with the default credentials (or --profile, --region).",
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.spec = args[0]
@@ -57,6 +67,7 @@ func newConfigCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.BoolVar(&opts.check, "check", false, "write nothing; exit 1 when a file on disk differs")
 	f.StringArrayVar(&opts.formats, "format", nil, "format of the file given by the matching --out (repeatable)")
 	f.StringArrayVar(&opts.outs, "out", nil, "path of a file to write, with the matching --format (repeatable)")
+	f.BoolVar(&opts.dropUnknown, "drop-unknown-keys", false, "overwrite files whose keys the spec does not account for (those keys are lost)")
 	return cmd
 }
 
@@ -71,14 +82,15 @@ func runConfig(opts *configOptions, stdout, stderr io.Writer) error {
 		return &exitError{code: 2, msg: "give either --outputs-file or --from-stack, not both"}
 	case opts.outputsFile == "" && !opts.fromStack:
 		return &exitError{code: 2, msg: "give the stack outputs: --outputs-file FILE or --from-stack"}
-	case !opts.fromStack && (opts.profile != "" || opts.region != ""):
-		return &exitError{code: 2, msg: "--profile and --region need --from-stack"}
 	case len(opts.formats) != len(opts.outs):
 		return &exitError{code: 2, msg: fmt.Sprintf("every --format needs one --out (got %d --format, %d --out)", len(opts.formats), len(opts.outs))}
 	}
 	app, ok := loadSpec(opts.spec, opts.stage, stderr)
 	if !ok {
 		return errFailed
+	}
+	if !opts.fromStack && (opts.profile != "" || opts.region != "") && !readsSecrets(app) {
+		return &exitError{code: 2, msg: "--profile and --region need --from-stack (or a GraphQL API key in Secrets Manager or SSM)"}
 	}
 	targets := make([]spec.FrontendFile, 0, len(opts.outs))
 	for i := range opts.outs {
@@ -104,8 +116,12 @@ func runConfig(opts *configOptions, stdout, stderr io.Writer) error {
 	if err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}
-	cfg, err := emit.New(app, outputs, filepath.ToSlash(opts.spec))
+	cfg, err := emit.NewWith(app, outputs, emit.Options{Source: filepath.ToSlash(opts.spec), Secret: (&secretReader{opts: opts, app: app}).read})
 	if err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	// A stack deployed from another spec (stale, or another stage) would give the SPA the wrong auth.
+	if err := emit.CheckOutputs(app, outputs); err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}
 
@@ -154,6 +170,11 @@ func runConfig(opts *configOptions, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "%d frontend files up to date\n", len(files))
 		return nil
+	}
+	if !opts.dropUnknown {
+		if err := refuseUnknownKeys(targets, files, app.Stage, stderr); err != nil {
+			return err
+		}
 	}
 	for _, f := range files {
 		if err := fsutil.WriteFileAtomic(f.path, f.data, 0o644); err != nil {
@@ -217,5 +238,109 @@ func stackOutputs(opts *configOptions, app *spec.App) (emit.StackOutputs, error)
 		}
 		out[stack] = m
 	}
+	// A GraphQL API key kept as another stack's output (Amplify's API stack): read that stack too.
+	for _, g := range app.GraphQL {
+		ref := g.APIKey
+		if ref == nil || ref.Stack == "" || out[ref.Stack] != nil {
+			continue
+		}
+		res, err := client.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(ref.Stack)})
+		if err != nil {
+			return nil, fmt.Errorf("GraphQL API %s: its API key is an output of stack %s: DescribeStacks in %s: %w", g.Name, ref.Stack, where, err)
+		}
+		m := map[string]string{}
+		for _, s := range res.Stacks {
+			for _, o := range s.Outputs {
+				m[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+			}
+		}
+		out[ref.Stack] = m
+	}
 	return out, nil
+}
+
+// refuseUnknownKeys fails, writing nothing, when a file config would overwrite holds keys the new one
+// lacks: it lists them, with the spec change that keeps each.
+func refuseUnknownKeys(targets []spec.FrontendFile, files []configFile, stage string, stderr io.Writer) error {
+	var report strings.Builder
+	n := 0
+	for i, f := range files {
+		old, err := os.ReadFile(f.path)
+		if err != nil {
+			continue // nothing there (or unreadable: the write reports it)
+		}
+		keys, err := emit.UnknownKeys(targets[i].Format, old, f.data, stage)
+		if err != nil {
+			fmt.Fprintf(&report, "%s: %v, so its keys are unknown; move it aside, or pass --drop-unknown-keys to replace it\n", f.path, err)
+			n++
+			continue
+		}
+		if len(keys) == 0 {
+			continue
+		}
+		fmt.Fprintf(&report, "%s holds keys the spec does not account for; writing it would drop them:\n", f.path)
+		for _, k := range keys {
+			fmt.Fprintf(&report, "  %s: %s\n", k.Key, k.Keep)
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	fmt.Fprint(stderr, report.String())
+	return &exitError{code: 1, msg: "nothing written: change the spec to keep those keys, or pass --drop-unknown-keys to drop them"}
+}
+
+// readsSecrets reports whether config reads a value from Secrets Manager or SSM for app.
+func readsSecrets(app *spec.App) bool {
+	for _, g := range app.GraphQL {
+		if r := g.APIKey; r != nil && (r.SecretsManager != "" || r.SSM != "") {
+			return true
+		}
+	}
+	return false
+}
+
+// secretReader reads referenced values from Secrets Manager and SSM, with --profile and --region (else
+// the stage's region). Endpoints follow the SDK's configuration (AWS_ENDPOINT_URL_SECRETS_MANAGER,
+// AWS_ENDPOINT_URL_SSM), which is how tests point them at a loopback server.
+type secretReader struct {
+	opts *configOptions
+	app  *spec.App
+}
+
+func (r *secretReader) read(ref spec.ValueRef) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cfg, where, err := awsConfig(ctx, r.opts.profile, r.opts.region, r.app.Region)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case ref.SecretsManager != "":
+		out, err := secretsmanager.NewFromConfig(cfg).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(ref.SecretsManager)})
+		if err != nil {
+			return "", fmt.Errorf("Secrets Manager secret %s in %s: %w", ref.SecretsManager, where, err)
+		}
+		v := aws.ToString(out.SecretString)
+		if ref.JSONField == "" {
+			return v, nil
+		}
+		var fields map[string]any
+		if err := json.Unmarshal([]byte(v), &fields); err != nil {
+			return "", fmt.Errorf("Secrets Manager secret %s: jsonField %s, but the secret is not a JSON object", ref.SecretsManager, ref.JSONField)
+		}
+		s, ok := fields[ref.JSONField].(string)
+		if !ok {
+			return "", fmt.Errorf("Secrets Manager secret %s has no string field %s", ref.SecretsManager, ref.JSONField)
+		}
+		return s, nil
+	case ref.SSM != "":
+		out, err := ssm.NewFromConfig(cfg).GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(ref.SSM), WithDecryption: aws.Bool(true)})
+		if err != nil {
+			return "", fmt.Errorf("SSM parameter %s in %s: %w", ref.SSM, where, err)
+		}
+		return aws.ToString(out.Parameter.Value), nil
+	}
+	return "", fmt.Errorf("no secret referenced")
 }

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/underhood-dev/underhood/internal/spectest"
 )
 
 // configProject copies an example's spec and sample outputs into a temp folder.
@@ -29,17 +31,25 @@ func configProject(t *testing.T, ex string) (dir, specPath, outputsPath string) 
 			t.Fatal(err)
 		}
 	}
-	// spec.Load checks that function source folders exist; empty ones do.
+	// spec.Load checks that function source folders exist and hold the handler's file; stand-ins do.
 	fns, err := os.ReadDir(filepath.Join("..", "..", "examples", ex, "functions"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, fn := range fns {
-		if err := os.MkdirAll(filepath.Join(dir, "functions", fn.Name()), 0o755); err != nil {
-			t.Fatal(err)
-		}
+		spectest.StubSources(t, dir, []string{"functions/" + fn.Name()})
 	}
 	return dir, filepath.Join(dir, "app.yaml"), filepath.Join(dir, "outputs.sample.json")
+}
+
+// sample is an example's outputs.sample.json.
+func sample(t *testing.T, ex string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "examples", ex, "outputs.sample.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 func golden(t *testing.T, ex, name string) string {
@@ -151,6 +161,11 @@ func TestConfigErrors(t *testing.T) {
 		{"missing stack", `{"photoshare-prod": {}}`, nil, 1, "stack photoshare-dev: no outputs for it (stacks found: photoshare-prod)"},
 		{"wrong stage", "", []string{"--stage", "prod"}, 1, "stack photoshare-prod: no outputs for it (stacks found: photoshare-dev)"},
 		{"not json", `{"photoshare-dev": `, nil, 1, "outputs file"},
+		{"authorization from another spec", strings.Replace(sample(t, "photoshare"), `"ApiPhotosAuthorization": "access-token,iam"`, `"ApiPhotosAuthorization": "id-token"`, 1),
+			nil, 1, "stack photoshare-dev does not match the spec (deployed from another spec, an older version of it, or another stage):\n" +
+				"  ApiPhotosAuthorization: the deployed API photos takes id-token, the spec's routes use access-token,iam\nnothing was written"},
+		{"API URL of another stage", strings.Replace(sample(t, "photoshare"), "/photos/dev/", "/photos/prod/", 1),
+			nil, 1, `ApiPhotosUrl: http://127.0.0.1:43101/photos/prod/ serves stage "prod", the spec is for stage dev`},
 		{"no outputs flag", "", []string{"--outputs-file="}, 2, "give the stack outputs"},
 		{"both sources", "", []string{"--from-stack"}, 2, "either --outputs-file or --from-stack"},
 		{"unpaired format", "", []string{"--format", "aws-exports"}, 2, "every --format needs one --out"},

@@ -29,7 +29,7 @@ func newExplainCmd(stdout, stderr io.Writer) *cobra.Command {
 			"draws Mermaid diagrams: the architecture and the life of authentication and authorization per\n" +
 			"mode in use. Markdown (the default) renders on GitHub; --format mermaid prints only the diagrams,\n" +
 			"and --diagram NAME one of them as a standalone .mmd. Pure Go: it never starts Node.",
-		Args: cobra.ExactArgs(1),
+		Args: specArg,
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.spec = args[0]
 			return runExplain(opts, stdout, stderr)

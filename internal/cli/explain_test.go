@@ -35,7 +35,7 @@ func TestExplain(t *testing.T) {
 		{"bad format", []string{"explain", "--format", "html", ps}, 2, nil, `--format "html": want markdown or mermaid`},
 		{"bad spec", []string{"explain", "testdata/bad.yaml"}, 1, nil, "testdata/bad.yaml:5:20: api.main.authorization:"},
 		{"undeclared stage", []string{"explain", "--stage", "qa", ps}, 1, nil, `stage "qa" is not declared`},
-		{"no args", []string{"explain"}, 2, nil, "accepts 1 arg(s), received 0"},
+		{"no args", []string{"explain"}, 2, nil, "explain needs SPEC"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
@@ -30,6 +33,7 @@ type importAmplifyOptions struct {
 	identityPoolID string
 	hostedUIDomain string
 	existing       []string // NAME=BUCKET_OR_TABLE
+	streams        []string // NAME=STREAM_ARN
 	fromStack      bool
 	checkRetained  bool
 	profile        string
@@ -52,7 +56,9 @@ func newImportAmplifyCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Write an app spec from an Amplify Gen 1 project that keeps its users, files and data",
 		Long: "import amplify reads the amplify/ folder of an Amplify Gen 1 project (backend-config.json,\n" +
 			"team-provider-info.json, each resource's cli-inputs.json or parameters.json) and writes an app spec\n" +
-			"for one env, with a report per resource: translated, approximated (and how) or out of scope.\n" +
+			"for one env, with a report per resource: translated, approximated (and how) or out of scope, and an\n" +
+			"ordered migration plan, also written beside the spec (<spec>.migration.txt). The SPA's aws-exports.js\n" +
+			"(read, never executed) supplies the AppSync API and Pinpoint project the spec references, and ids.\n" +
 			"The stage references the env's existing user pool, identity pool, buckets and tables when their ids\n" +
 			"are known: from the project files (imported resources, table names), from flags, or with\n" +
 			"--from-stack from the deployed Amplify stack (CloudFormation, read only). --check-retained lists\n" +
@@ -77,7 +83,8 @@ func newImportAmplifyCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&opts.clientID, strings.TrimPrefix(amplify.FlagUserPoolClientID, "--"), "", "the SPA's app client id (the web client)")
 	f.StringVar(&opts.identityPoolID, strings.TrimPrefix(amplify.FlagIdentityPoolID, "--"), "", "the env's identity pool id (keeps identity ids and private files)")
 	f.StringVar(&opts.hostedUIDomain, strings.TrimPrefix(amplify.FlagHostedUIDomain, "--"), "", "the hosted UI domain prefix or host")
-	f.StringArrayVar(&opts.existing, strings.TrimPrefix(amplify.FlagExisting, "--"), nil, "NAME=BUCKET_OR_TABLE: the existing bucket or table of storage resource NAME (repeatable)")
+	f.StringArrayVar(&opts.existing, strings.TrimPrefix(amplify.FlagExisting, "--"), nil, "NAME=ID: the existing bucket or table of storage resource NAME, or the API id of AppSync API NAME (repeatable)")
+	f.StringArrayVar(&opts.streams, strings.TrimPrefix(amplify.FlagStream, "--"), nil, "NAME=STREAM_ARN: the stream of existing table NAME, so the functions it invoked are wired (repeatable)")
 	f.BoolVar(&opts.fromStack, "from-stack", false, "read the ids from the deployed Amplify stack (CloudFormation ListStackResources and GetTemplate)")
 	f.BoolVar(&opts.checkRetained, "check-retained", false, "report the Amplify stack's stateful resources that are not DeletionPolicy Retain")
 	f.StringVar(&opts.profile, "profile", "", "AWS profile for --from-stack and --check-retained")
@@ -96,6 +103,14 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 			return &exitError{code: 2, msg: fmt.Sprintf("%s %q: write NAME=BUCKET_OR_TABLE, e.g. %s files=myapp-files-dev", amplify.FlagExisting, e, amplify.FlagExisting)}
 		}
 		existing[name] = phys
+	}
+	streams := map[string]string{}
+	for _, e := range opts.streams {
+		name, arn, ok := strings.Cut(e, "=")
+		if !ok || name == "" || arn == "" {
+			return &exitError{code: 2, msg: fmt.Sprintf("%s %q: write NAME=STREAM_ARN, e.g. %s items=arn:aws:dynamodb:eu-west-1:123456789012:table/items-dev/stream/2024-05-01T10:00:00.000", amplify.FlagStream, e, amplify.FlagStream)}
+		}
+		streams[name] = arn
 	}
 	out := opts.out
 	if out == "" {
@@ -116,7 +131,7 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 		return &exitError{code: 1, msg: fmt.Sprintf("%s exists; pass --force to overwrite it or -o to write elsewhere", out)}
 	}
 	aopts := amplify.Options{
-		Env: opts.env, SpecDir: specDir, Existing: existing,
+		Env: opts.env, SpecDir: specDir, Existing: existing, Streams: streams,
 		UserPoolID: opts.userPoolID, UserPoolClientID: opts.clientID, IdentityPoolID: opts.identityPoolID, HostedUIDomain: opts.hostedUIDomain,
 	}
 	first := aopts
@@ -147,6 +162,22 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 			for _, note := range fillFromStack(&aopts, tree.IDs(), res) {
 				fmt.Fprintf(stderr, "note: %s\n", note)
 			}
+			// The AppSync API's endpoint is an output of its nested stack (never its key: config reads
+			// that at config time, from where the spec says).
+			for _, name := range slices.Sorted(maps.Keys(aopts.GraphQL)) {
+				g := aopts.GraphQL[name]
+				out, err := client.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(g.Stack)})
+				if err != nil || len(out.Stacks) == 0 {
+					fmt.Fprintf(stderr, "note: the outputs of AppSync API %s's stack %s could not be read (%v): its endpoint comes from the SPA's aws-exports.js, if any\n", name, g.Stack, err)
+					continue
+				}
+				for _, o := range out.Stacks[0].Outputs {
+					if aws.ToString(o.OutputKey) == "GraphQLAPIEndpointOutput" {
+						g.Endpoint = aws.ToString(o.OutputValue)
+					}
+				}
+				aopts.GraphQL[name] = g
+			}
 			if res, err = amplify.Import(project, aopts); err != nil {
 				return &exitError{code: 1, msg: fmt.Sprintf("after reading Amplify stack %s: %s", tree.Root, importError(opts.project, err))}
 			}
@@ -156,10 +187,19 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 	if err := fsutil.WriteFileAtomic(out, res.Spec, 0o644); err != nil {
 		return &exitError{code: 1, msg: fmt.Sprintf("cannot write %s: %v", out, err)}
 	}
-	if err := res.WriteReport(stdout); err != nil {
+	// The report, migration plan included, goes to stdout and beside the spec (the plan is followed
+	// over days: it must outlive the terminal).
+	res.SpecFile, res.ProjectArg = out, opts.project
+	var report bytes.Buffer
+	if err := res.WriteReport(&report); err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}
-	fmt.Fprintf(stdout, "\nWrote %s (app %s, stage %s).\n", out, res.App, res.Stage)
+	reportFile := strings.TrimSuffix(out, filepath.Ext(out)) + ".migration.txt"
+	if err := fsutil.WriteFileAtomic(reportFile, report.Bytes(), 0o644); err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("cannot write %s: %v", reportFile, err)}
+	}
+	stdout.Write(report.Bytes())
+	fmt.Fprintf(stdout, "\nWrote %s (app %s, stage %s) and the report with the migration plan, %s.\n", out, res.App, res.Stage, reportFile)
 
 	failed := false
 	if _, err := spec.Parse(out, specDir, res.Spec, res.Stage); err != nil {
@@ -223,6 +263,24 @@ func fillFromStack(o *amplify.Options, ids amplifystack.Existing, res *amplify.R
 			notes = append(notes, fmt.Sprintf("the stack has no Cognito resources of auth %s: no auth ids taken from it", authName))
 		default:
 			notes = append(notes, fmt.Sprintf("the stack has no auth resource %s (it has %s): no auth ids taken from it", authName, strings.Join(slices.Sorted(maps.Keys(ids.Auth)), ", ")))
+		}
+	}
+	for _, r := range res.Resources {
+		switch {
+		case r.Category == "api" && r.Service == "AppSync":
+			if g, ok := ids.GraphQL[r.Name]; ok {
+				if o.GraphQL == nil {
+					o.GraphQL = map[string]amplify.GraphQLIDs{}
+				}
+				o.GraphQL[r.Name] = amplify.GraphQLIDs{APIID: g.APIID, Stack: g.Stack}
+			}
+		case r.Category == "analytics" && r.Service == "Pinpoint":
+			if id, ok := ids.Pinpoint[r.Name]; ok {
+				if o.Analytics == nil {
+					o.Analytics = map[string]string{}
+				}
+				o.Analytics[r.Name] = id
+			}
 		}
 	}
 	for _, m := range []map[string]string{ids.Buckets, ids.Tables} {

@@ -7,18 +7,21 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -37,7 +40,8 @@ const (
 )
 
 // copyProject copies a corpus project into a fresh temporary folder and returns the copy's path.
-// With sources, it creates an empty src folder for each function, which the corpus (JSON only) lacks.
+// With sources, it creates each function's src folder, which the corpus (JSON only) lacks, with a
+// stand-in for its handler file.
 func copyProject(t *testing.T, name string, sources bool) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), name)
@@ -50,9 +54,7 @@ func copyProject(t *testing.T, name string, sources bool) string {
 			t.Fatal(err)
 		}
 		for _, fn := range fns {
-			if err := os.MkdirAll(filepath.Join(fn, "src"), 0o755); err != nil {
-				t.Fatal(err)
-			}
+			spectest.StubSources(t, fn, []string{"src"})
 		}
 	}
 	return dir
@@ -142,9 +144,9 @@ var phcareReport = []*regexp.Regexp{
 	reportRow("hosting", "amplifyhosting", "amplifyhosting", "out of scope", "-", "-"),
 	reportRow("storage", "chatmessages", "DynamoDB", "translated", "chatmessages-test", "storage.chatmessages"),
 	reportRow("storage", "patients", "DynamoDB", "translated", "patients-test", "storage.patients"),
-	regexp.MustCompile(`(?m)^RETIRING THE AMPLIFY STACK$`),
-	regexp.MustCompile(`(?m)^  \d\. storage/chatmessages: DynamoDB table \(DynamoDBTable\)$`),
-	regexp.MustCompile(`(?m)^  Already retained: storage/ehrdocs, S3 bucket \(S3Bucket\)`),
+	regexp.MustCompile(`(?m)^MIGRATION PLAN \(in this order; every step keeps the SPA working\)$`),
+	regexp.MustCompile(`(?m)^   1\.\d storage/chatmessages: DynamoDB table \(DynamoDBTable\)$`),
+	regexp.MustCompile(`(?m)^   Already retained: storage/ehrdocs, S3 bucket \(S3Bucket\)`),
 }
 
 // newPoolReport is the report of an import that creates a new user pool.
@@ -152,7 +154,7 @@ var newPoolReport = []*regexp.Regexp{
 	regexp.MustCompile(`(?m)^! NEW USER POOL: the id of auth ` + phcareAuth + `'s user pool is not in the project files`),
 	reportRow("auth", phcareAuth, "Cognito", "approximated", "new", "auth.userPool"),
 	reportRow("auth", "userPoolGroups", "Cognito-UserPool-Groups", "approximated", "new", "auth.userPool.groups"),
-	regexp.MustCompile(`(?m)^  1\. auth/` + phcareAuth + `: user pool, web app client, identity pool, its role attachment \(UserPool, UserPoolClientWeb, IdentityPool, IdentityPoolRoleMap\)$`),
+	regexp.MustCompile(`(?m)^   1\.1 auth/` + phcareAuth + `: user pool, web app client, identity pool, its role attachment \(UserPool, UserPoolClientWeb, IdentityPool, IdentityPoolRoleMap\)$`),
 }
 
 // importEnv is one import test's files.
@@ -185,8 +187,14 @@ func TestImportAmplify(t *testing.T) {
 			wantOut: append(slices.Clone(phcareReport), newPoolReport...),
 			written: true,
 			check: func(t *testing.T, e *env, stdout string) {
-				if !strings.HasSuffix(stdout, "\nWrote "+e.out+" (app phcare, stage test).\n") {
+				if !strings.HasSuffix(stdout, wroteLine(e.out, "phcare", "test")) {
 					t.Errorf("stdout does not end with the Wrote line:\n%s", tail(stdout))
+				}
+				// The report, plan included, is also beside the spec, with the commands naming it.
+				report := readFile(t, strings.TrimSuffix(e.out, ".yaml")+".migration.txt")
+				if !strings.HasPrefix(stdout, report) || !strings.Contains(report, "\n2. Check that deleting the Amplify stack") ||
+					!strings.Contains(report, "$ underhood validate --stage test "+e.out+"\n") {
+					t.Errorf("the report beside the spec is not the printed one, or its commands do not name the spec:\n%s", report)
 				}
 				app := loadStage(t, e.out, "test")
 				if app.Name != "phcare" || app.Region != "us-east-2" || app.Auth.UserPool.Existing != nil || len(app.Auth.UserPool.Groups) != 2 {
@@ -205,7 +213,7 @@ func TestImportAmplify(t *testing.T) {
 			written: true,
 			check: func(t *testing.T, e *env, stdout string) {
 				notExist(t, filepath.Join(e.dir, "app.yaml"))
-				if !strings.Contains(stdout, "\nWrote "+e.out+" (app phcare, stage test).\n") {
+				if !strings.Contains(stdout, wroteLine(e.out, "phcare", "test")) {
 					t.Errorf("stdout lacks the Wrote line:\n%s", tail(stdout))
 				}
 				app := loadStage(t, e.out, "test")
@@ -333,10 +341,36 @@ func TestImportAmplify(t *testing.T) {
 			wantErr:  []string{`--existing "foo": write NAME=BUCKET_OR_TABLE`},
 		},
 		{
+			name: "--stream without =", project: phcare,
+			args:     func(e *env) []string { return []string{"import", "amplify", "--stream", "patients", e.dir} },
+			wantCode: 2,
+			wantErr:  []string{`--stream "patients": write NAME=STREAM_ARN`},
+		},
+		{
+			name: "--stream of another table", project: phcare,
+			args: func(e *env) []string {
+				return []string{"import", "amplify", "--stream", "patients=arn:aws:dynamodb:us-east-2:040280606943:table/other/stream/2025-01-01T00:00:00.000", e.dir}
+			},
+			wantCode: 1,
+			wantErr:  []string{"--stream patients=arn:aws:dynamodb:us-east-2:040280606943:table/other/stream/2025-01-01T00:00:00.000: not the stream of an existing table patients-test"},
+		},
+		{
+			name: "--stream gives an existing table's stream", project: phcare,
+			args: func(e *env) []string {
+				return []string{"import", "amplify", "--stream", "patients=arn:aws:dynamodb:us-east-2:040280606943:table/patients-test/stream/2025-01-01T00:00:00.000", e.dir}
+			},
+			written: true,
+			check: func(t *testing.T, e *env, stdout string) {
+				if tb := table(t, loadStage(t, e.out, "test"), "patients"); tb.ExistingStreamARN != "arn:aws:dynamodb:us-east-2:040280606943:table/patients-test/stream/2025-01-01T00:00:00.000" {
+					t.Errorf("table patients stream %q", tb.ExistingStreamARN)
+				}
+			},
+		},
+		{
 			name: "--existing names no storage of the project", project: phcare,
 			args:     func(e *env) []string { return []string{"import", "amplify", "--existing", "foo=bar", e.dir} },
 			wantCode: 1,
-			wantErr:  []string{"--existing foo=...: the project has no storage resource foo (its storage: chatmessages, ehrdocs, patients)"},
+			wantErr:  []string{"--existing foo=...: the project has no storage resource or AppSync API foo (its storage: chatmessages, ehrdocs, patients; its AppSync APIs: chatapp)"},
 		},
 		{
 			name: "--existing sets a table", project: phcare,
@@ -370,8 +404,8 @@ func TestImportAmplify(t *testing.T) {
 			written: true,
 			check: func(t *testing.T, e *env, stdout string) {
 				app := loadStage(t, e.out, "test")
-				want := spec.ExistingUserPool{ID: "us-east-2_PhCaRe123", ClientID: "3n4b5urk1ft4fl3mg5e62d9ado"}
-				if ex := app.Auth.UserPool.Existing; ex == nil || *ex != want {
+				want := spec.ExistingUserPool{ID: "us-east-2_PhCaRe123", ClientID: "3n4b5urk1ft4fl3mg5e62d9ado", ResponseType: "code", AutoVerify: []string{"email"}}
+				if ex := app.Auth.UserPool.Existing; ex == nil || !reflect.DeepEqual(*ex, want) {
 					t.Errorf("existing user pool %+v, want %+v", ex, want)
 				}
 				if id := app.Auth.IdentityPool.ExistingID; id != "us-east-2:0f3e5a7c-1111-2222-3333-444455556666" {
@@ -406,8 +440,8 @@ func TestImportAmplify(t *testing.T) {
 			notOut:  []string{"NEW USER POOL"},
 			written: true,
 			check: func(t *testing.T, e *env, stdout string) {
-				want := spec.ExistingUserPool{ID: "us-east-1_Sysco123", ClientID: "5abcdefghij", Domain: "sysco-login.auth.us-east-1.amazoncognito.com"}
-				if ex := loadStage(t, e.out, "dev").Auth.UserPool.Existing; ex == nil || *ex != want {
+				want := spec.ExistingUserPool{ID: "us-east-1_Sysco123", ClientID: "5abcdefghij", Domain: "sysco-login.auth.us-east-1.amazoncognito.com", ResponseType: "token"}
+				if ex := loadStage(t, e.out, "dev").Auth.UserPool.Existing; ex == nil || !reflect.DeepEqual(*ex, want) {
 					t.Errorf("existing user pool %+v, want %+v", ex, want)
 				}
 			},
@@ -529,6 +563,7 @@ type fakeAmplifyStack struct {
 	resources [][3]string
 	retain    map[string]bool
 	props     map[string]map[string]any // Properties by logical id
+	outputs   map[string]string         // DescribeStacks' outputs
 }
 
 const stackARNPrefix = "arn:aws:cloudformation:us-east-2:123456789012:stack/"
@@ -625,6 +660,16 @@ func phcareEnvWith(retainAll, extra, hostedUI bool) []*fakeAmplifyStack {
 	return stacks
 }
 
+// withAppSync adds PHCare's AppSync API chatapp to its env: a nested stack whose outputs hold the
+// endpoint (and a key the import must never read into the spec).
+func withAppSync(stacks []*fakeAmplifyStack) []*fakeAmplifyStack {
+	api := &fakeAmplifyStack{name: phcareStack + "-apichatapp-1ABC2DEF3GHI", resources: [][3]string{
+		{"GraphQLAPI", "AWS::AppSync::GraphQLApi", "arn:aws:appsync:us-east-2:123456789012:apis/chatappapiid0123456789abcd"},
+	}, outputs: map[string]string{"GraphQLAPIEndpointOutput": "https://chathost.appsync-api.us-east-2.amazonaws.com/graphql", "GraphQLAPIKeyOutput": "da2-neverinthespec"}}
+	stacks[0].resources = append(stacks[0].resources, [3]string{"apichatapp", "AWS::CloudFormation::Stack", stackARN(api.name)})
+	return append(stacks, api)
+}
+
 // syscoEnv is sysco's env dev: a user pool without identity pool whose hosted UI domain is
 // sysco-custom (an AWS::Cognito::UserPoolDomain an override added), not the one the project files give.
 func syscoEnv() []*fakeAmplifyStack {
@@ -702,6 +747,15 @@ func (f *fakeAmplifyCloudFormation) ServeHTTP(w http.ResponseWriter, r *http.Req
 		fmt.Fprintf(w, `<ListStackResourcesResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><ListStackResourcesResult>`+
 			`<StackResourceSummaries>%s</StackResourceSummaries></ListStackResourcesResult>`+
 			`<ResponseMetadata><RequestId>r2</RequestId></ResponseMetadata></ListStackResourcesResponse>`, members.String())
+	case "DescribeStacks":
+		var members strings.Builder
+		for _, k := range slices.Sorted(maps.Keys(s.outputs)) {
+			fmt.Fprintf(&members, "<member><OutputKey>%s</OutputKey><OutputValue>%s</OutputValue></member>", xmlText(k), xmlText(s.outputs[k]))
+		}
+		fmt.Fprintf(w, `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member>`+
+			`<StackName>%s</StackName><StackId>%s</StackId><StackStatus>UPDATE_COMPLETE</StackStatus><CreationTime>2025-01-01T00:00:00Z</CreationTime>`+
+			`<Outputs>%s</Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>r3</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+			xmlText(s.name), xmlText(stackARN(s.name)), members.String())
 	default:
 		f.mu.Lock()
 		f.bad = append(f.bad, "unexpected action "+action)
@@ -769,10 +823,10 @@ func TestImportAmplifyStack(t *testing.T) {
 		return cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()
 	}
 
-	fromStackPool := spec.ExistingUserPool{ID: "us-east-2_PhCaRe123", ClientID: "3n4b5urk1ft4fl3mg5e62d9ado"}
+	fromStackPool := spec.ExistingUserPool{ID: "us-east-2_PhCaRe123", ClientID: "3n4b5urk1ft4fl3mg5e62d9ado", ResponseType: "code", AutoVerify: []string{"email"}}
 	checkIDs := func(t *testing.T, app *spec.App, pool spec.ExistingUserPool) {
 		t.Helper()
-		if ex := app.Auth.UserPool.Existing; ex == nil || *ex != pool {
+		if ex := app.Auth.UserPool.Existing; ex == nil || !reflect.DeepEqual(*ex, pool) {
 			t.Errorf("existing user pool %+v, want %+v", ex, pool)
 		}
 		if id := app.Auth.IdentityPool.ExistingID; id != "us-east-2:0f3e5a7c-1111-2222-3333-444455556666" {
@@ -817,12 +871,29 @@ func TestImportAmplifyStack(t *testing.T) {
 			},
 		},
 		{
+			name: "--from-stack: the AppSync API's id and endpoint", stacks: withAppSync(phcareEnv(false, false)), args: []string{"--from-stack"},
+			wantRegion: "us-east-2",
+			wantOut:    []string{"api       chatapp                 AppSync                  translated    https://chathost.appsync-api.us-east-2.amazonaws.com/graphql  graphql.chatapp"},
+			written:    true,
+			check: func(t *testing.T, out, stdout string) {
+				app := loadStage(t, out, "test")
+				want := []spec.GraphQLAPI{{Name: "chatapp", Authorization: []string{"iam", "user-pool"}, ID: "chatappapiid0123456789abcd",
+					Endpoint: "https://chathost.appsync-api.us-east-2.amazonaws.com/graphql", Region: "us-east-2"}}
+				if !reflect.DeepEqual(app.GraphQL, want) {
+					t.Errorf("graphql = %+v, want %+v", app.GraphQL, want)
+				}
+				if strings.Contains(readFile(t, out), "da2-neverinthespec") || strings.Contains(stdout, "da2-neverinthespec") {
+					t.Error("the API key reached the spec or the report")
+				}
+			},
+		},
+		{
 			name: "--from-stack: flags win", stacks: phcareEnv(false, false),
 			args:       []string{"--from-stack", "--user-pool-client-id", "1h2j3k4l5m6n7o8p9q0r1s2t3u"},
 			wantRegion: "us-east-2",
 			written:    true,
 			check: func(t *testing.T, out, stdout string) {
-				checkIDs(t, loadStage(t, out, "test"), spec.ExistingUserPool{ID: "us-east-2_PhCaRe123", ClientID: "1h2j3k4l5m6n7o8p9q0r1s2t3u"})
+				checkIDs(t, loadStage(t, out, "test"), spec.ExistingUserPool{ID: "us-east-2_PhCaRe123", ClientID: "1h2j3k4l5m6n7o8p9q0r1s2t3u", ResponseType: "code", AutoVerify: []string{"email"}})
 			},
 		},
 		{
@@ -840,8 +911,8 @@ func TestImportAmplifyStack(t *testing.T) {
 			notOut:  []string{"NEW USER POOL"},
 			written: true,
 			check: func(t *testing.T, out, stdout string) {
-				want := spec.ExistingUserPool{ID: "us-east-1_Sysco123", ClientID: "5abcdefghij", Domain: "sysco-custom.auth.us-east-1.amazoncognito.com"}
-				if ex := loadStage(t, out, "dev").Auth.UserPool.Existing; ex == nil || *ex != want {
+				want := spec.ExistingUserPool{ID: "us-east-1_Sysco123", ClientID: "5abcdefghij", Domain: "sysco-custom.auth.us-east-1.amazoncognito.com", ResponseType: "token"}
+				if ex := loadStage(t, out, "dev").Auth.UserPool.Existing; ex == nil || !reflect.DeepEqual(*ex, want) {
 					t.Errorf("existing user pool %+v, want %+v", ex, want)
 				}
 			},
@@ -968,4 +1039,9 @@ func checkStreams(t *testing.T, stdout, stderr string, notOut, wantErr []string)
 			t.Errorf("stderr lacks %q:\n%s", s, stderr)
 		}
 	}
+}
+
+// wroteLine is the last line of a successful import's output: the spec and the report beside it.
+func wroteLine(out, app, stage string) string {
+	return fmt.Sprintf("\nWrote %s (app %s, stage %s) and the report with the migration plan, %s.\n", out, app, stage, strings.TrimSuffix(out, ".yaml")+".migration.txt")
 }

@@ -24,7 +24,7 @@ func newInitCmd(stdout, stderr io.Writer) *cobra.Command {
 	opts := &initOptions{}
 	cmd := &cobra.Command{
 		Use:   "init [DIR]",
-		Short: "Write a commented starter app.yaml and a cdk.json that runs underhood on it",
+		Short: "Write a starter project: app.yaml, cdk.json, package.json pinning the aws-cdk CLI, .gitignore, a function",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.dir = "."
@@ -63,7 +63,7 @@ func runInit(opts *initOptions, stdout, stderr io.Writer) error {
 		}
 	}
 	for _, f := range templates.InitFiles {
-		data, err := templates.Render(f.Template, templates.InitData{App: name})
+		data, err := templates.Render(f.Template, templates.InitData{App: name, CDKCLI: templates.CDKCLI})
 		if err != nil {
 			return &exitError{code: 1, msg: err.Error()}
 		}
@@ -73,6 +73,8 @@ func runInit(opts *initOptions, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintln(stdout, "wrote", path)
 	}
-	fmt.Fprintf(stdout, "\nNext: underhood validate %s, then npx cdk deploy -c stage=dev\n", filepath.Join(opts.dir, "app.yaml"))
+	fmt.Fprintf(stdout, "\nNext, in %s: npm ci (the aws-cdk CLI %s underhood is tested with), underhood validate app.yaml,\n"+
+		"npx cdk bootstrap (once per account and region), npx cdk deploy -c stage=dev --outputs-file outputs.json,\n"+
+		"then underhood config --outputs-file outputs.json app.yaml\n", opts.dir, templates.CDKCLI.Version)
 	return nil
 }

@@ -22,7 +22,8 @@ func TestSynthNag(t *testing.T) {
 		t.Fatalf("synth of a weak password policy: exit %d, want 1\n%s", code, errs)
 	}
 	for _, want := range []string{
-		"error: weak-dev/UserPool/Pool/Resource: AwsSolutions-COG1: The Cognito user pool does not have a password policy",
+		// At the spec element the resource was built for.
+		"error: " + spec + ":5:3: auth.userPool: weak-dev/UserPool/Pool/Resource: AwsSolutions-COG1: The Cognito user pool does not have a password policy",
 		"1 cdk-nag finding(s)", "--no-nag",
 	} {
 		if !strings.Contains(errs, want) {

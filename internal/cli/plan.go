@@ -37,7 +37,7 @@ func newPlanCmd(stdout, stderr io.Writer) *cobra.Command {
 			"identity pool, bucket or table would be deleted, renamed (a changed logical ID), replaced, or changed\n" +
 			"in a way Cognito or DynamoDB refuse. --allow LOGICAL_ID accepts one such change after a backup.\n" +
 			"A stack that does not exist yet is all added. Exit 0: nothing stateful is lost; 1: blocked or error.",
-		Args: cobra.ExactArgs(1),
+		Args: specArg,
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.spec = args[0]
 			return runPlan(opts, stdout, stderr)
@@ -80,7 +80,7 @@ func runPlan(opts *planOptions, stdout, stderr io.Writer) error {
 		}
 		deployed = body
 	}
-	proposed, err := synthTemplate(app)
+	proposed, err := synthTemplate(app, opts.spec)
 	if err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}

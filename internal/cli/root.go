@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -43,7 +44,10 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		newPlanCmd(stdout, stderr),
 		newExplainCmd(stdout, stderr),
 		newImportCmd(stdout, stderr),
+		newVersionCmd(stdout),
 	)
+	root.Version = strings.TrimSuffix(versionText(), "\n")
+	root.SetVersionTemplate("{{.Version}}\n")
 	err := root.Execute()
 	if err == nil {
 		return 0
@@ -58,4 +62,16 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// cobra's own errors: unknown command or flag, wrong argument count.
 	fmt.Fprintf(stderr, "underhood: %v\nRun 'underhood --help' for usage.\n", err)
 	return 2
+}
+
+// specArg requires the one SPEC argument of a command and names it when it is missing (cobra's own
+// message only counts arguments).
+func specArg(cmd *cobra.Command, args []string) error {
+	switch len(args) {
+	case 1:
+		return nil
+	case 0:
+		return fmt.Errorf("%s needs SPEC, the app spec file (e.g. app.yaml; underhood init writes one)", cmd.Name())
+	}
+	return fmt.Errorf("%s takes one SPEC, got %d arguments: %s", cmd.Name(), len(args), strings.Join(args, " "))
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/underhood-dev/underhood/internal/synthcache"
 	"github.com/underhood-dev/underhood/spec"
+	"github.com/underhood-dev/underhood/stacks"
 )
 
 type synthOptions struct {
@@ -24,6 +26,8 @@ type synthOptions struct {
 	noNag   bool
 	noCache bool
 	spec    string
+	// addToStack adds constructs to the stack before synthesis: tests provoke CDK errors with it.
+	addToStack func(*stacks.AppStack)
 }
 
 func newSynthCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -33,7 +37,7 @@ func newSynthCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Synthesize the app's CloudFormation (the cloud assembly); also the app command in cdk.json",
 		Long: "synth writes the cloud assembly for one stage and prints a summary. cdk.json runs it as the CDK\n" +
 			"app, so cdk synth, diff and deploy work as usual: the stage then comes from -c stage=NAME.",
-		Args: cobra.ExactArgs(1),
+		Args: specArg,
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.spec = args[0]
 			return runSynth(opts, stdout, stderr)
@@ -74,7 +78,14 @@ func runSynth(opts *synthOptions, stdout, stderr io.Writer) error {
 	}
 	defer cache.close()
 	stdout, stderr = cache.record(stdout, stderr)
-	res, err := cache.synthesize(app, appProps, opts.noNag)
+	res, err := cache.synthesize(app, opts.spec, appProps, opts.noNag, opts.addToStack)
+	var failure *synthFailure
+	if errors.As(err, &failure) {
+		for _, l := range failure.lines {
+			fmt.Fprintln(stderr, l)
+		}
+		return &exitError{code: 1, msg: fmt.Sprintf("synthesis of %s failed: CDK raised the error above; nothing can be deployed", app.StackName())}
+	}
 	if err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}
@@ -101,13 +112,6 @@ func runSynth(opts *synthOptions, stdout, stderr io.Writer) error {
 // contextStage reads -c stage=NAME from the context the CDK CLI hands its app.
 func contextStage() string {
 	return synthcache.ContextStage(os.Getenv("CDK_CONTEXT_JSON"))
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }
 
 // printSummary shows what the template holds: resources by kind, and every route with its authorization.
@@ -141,6 +145,7 @@ func printSummary(w io.Writer, app *spec.App, templatePath string) error {
 			fmt.Fprintf(w, "  %-28s -> %-12s %s\n", r.Key(), r.Function, describeAuth(r))
 		}
 	}
+	printChecklist(w, app)
 	return nil
 }
 

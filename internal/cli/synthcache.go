@@ -10,6 +10,7 @@ import (
 
 	"github.com/underhood-dev/underhood/internal/synthcache"
 	"github.com/underhood-dev/underhood/spec"
+	"github.com/underhood-dev/underhood/stacks"
 )
 
 // synthCache is one synth's use of the synth cache (internal/synthcache). A nil *synthCache (--no-cache,
@@ -32,7 +33,8 @@ type synthCache struct {
 // openSynthCache computes this synth's key. On a hit it writes the cached assembly to the output folder
 // and prints what the synth that made it printed; synth is then done (hit is true).
 func openSynthCache(opts *synthOptions, app *spec.App, stdout, stderr io.Writer) (c *synthCache, hit bool) {
-	if opts.noCache {
+	// A test hook that changes the stack is not part of the key: such a synth never uses the cache.
+	if opts.noCache || opts.addToStack != nil {
 		return nil, false
 	}
 	c = &synthCache{app: app}
@@ -86,19 +88,19 @@ func (c *synthCache) record(stdout, stderr io.Writer) (io.Writer, io.Writer) {
 
 // synthesize is synthesize through the cache: the assembly goes to a staging folder, then into the
 // cache, and from there to the output folder. res.dir is the output folder as the user named it.
-func (c *synthCache) synthesize(app *spec.App, appProps *awscdk.AppProps, skipNag bool) (synthResult, error) {
+func (c *synthCache) synthesize(app *spec.App, specPath string, appProps *awscdk.AppProps, skipNag bool, addToStack func(*stacks.AppStack)) (synthResult, error) {
 	if c == nil {
-		return synthesize(app, appProps, skipNag)
+		return synthesize(app, specPath, appProps, skipNag, addToStack)
 	}
 	staging, err := c.cache.Stage()
 	if err != nil {
 		c.debugf("synth cache off: %v", err)
-		return synthesize(app, appProps, skipNag)
+		return synthesize(app, specPath, appProps, skipNag, addToStack)
 	}
 	c.staging = staging
 	props := *appProps
 	props.Outdir = jsii.String(staging)
-	res, err := synthesize(app, &props, skipNag)
+	res, err := synthesize(app, specPath, &props, skipNag, addToStack)
 	if err != nil {
 		return res, err
 	}

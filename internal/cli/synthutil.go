@@ -24,25 +24,31 @@ type synthResult struct {
 	warnings    []string // warning annotations as "path: message"
 }
 
-// synthesize runs the CDK app for one stack in-process. Error annotations (construct errors and cdk-nag
-// findings) are returned, not printed: Synth itself does not fail on them, the CDK CLI would.
-func synthesize(app *spec.App, appProps *awscdk.AppProps, skipNag bool) (res synthResult, err error) {
+// synthesize runs the CDK app for one stack in-process; specPath is the spec file app was loaded from,
+// where problems are placed. Error annotations (construct errors and cdk-nag findings) are returned, not
+// printed: Synth itself does not fail on them, the CDK CLI would. A JavaScript error CDK raises is a
+// *synthFailure. addToStack, when set, adds constructs to the stack before synthesis (tests).
+func synthesize(app *spec.App, specPath string, appProps *awscdk.AppProps, skipNag bool, addToStack func(*stacks.AppStack)) (res synthResult, err error) {
 	buildDir, err := os.MkdirTemp("", "underhood-build-")
 	if err != nil {
 		return res, err
 	}
 	defer os.RemoveAll(buildDir)
+	where := newLocator(app, specPath)
 	// jsii reports JavaScript errors as Go panics; turn them into an error, never a stack trace.
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("synthesis failed: %v", firstLine(fmt.Sprint(r)))
+			err = &synthFailure{lines: cdkErrorLines(r, where)}
 		}
 	}()
 	opts := &stacks.Options{BuildDir: buildDir, SkipNag: skipNag}
 	// Go functions compile while NewApp starts Node and loads aws-cdk-lib (the first jsii call).
 	stacks.Prebuild(app, opts)
 	cdkApp := awscdk.NewApp(appProps)
-	stacks.New(cdkApp, app, opts)
+	st := stacks.New(cdkApp, app, opts)
+	if addToStack != nil {
+		addToStack(st)
+	}
 	assembly := cdkApp.Synth(nil)
 	res.dir = *assembly.Directory()
 	for _, st := range *assembly.Stacks() {
@@ -58,26 +64,34 @@ func synthesize(app *spec.App, appProps *awscdk.AppProps, skipNag bool) (res syn
 			if strings.HasPrefix(msg, "AwsSolutions-") {
 				res.nagFindings++
 			}
-			res.problems = append(res.problems, fmt.Sprintf("%s: %s", strings.TrimPrefix(*m.Id, "/"), msg))
+			res.problems = append(res.problems, where.prefix(*m.Id)+fmt.Sprintf("%s: %s", strings.TrimPrefix(*m.Id, "/"), msg))
 		}
 	}
 	return res, nil
 }
 
-// synthTemplate synthesizes app's stack, cdk-nag included, into a temporary cloud assembly and returns
-// its template: the template synth (and so cdk deploy) would produce. Nothing else is written.
-func synthTemplate(app *spec.App) ([]byte, error) {
+// synthTemplate synthesizes app's stack (loaded from specPath), cdk-nag included, into a temporary cloud
+// assembly and returns its template: the template synth (and so cdk deploy) would produce. Nothing else
+// is written.
+func synthTemplate(app *spec.App, specPath string) ([]byte, error) {
 	outDir, err := os.MkdirTemp("", "underhood-plan-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(outDir)
-	res, err := synthesize(app, &awscdk.AppProps{Outdir: jsii.String(outDir)}, false)
+	// As the CDK CLI synthesizes for cdk deploy (its default --path-metadata): Metadata alone is no change
+	// to plan, but the nested stacks of a split API are named in the parent by a hash of their templates,
+	// Metadata included. CDK_CONTEXT_JSON, when set, overrides this.
+	props := &awscdk.AppProps{
+		Outdir:  jsii.String(outDir),
+		Context: &map[string]interface{}{"aws:cdk:enable-path-metadata": true},
+	}
+	res, err := synthesize(app, specPath, props, false, nil)
 	if err != nil {
 		return nil, err
 	}
 	if len(res.problems) > 0 {
-		return nil, fmt.Errorf("%s has %d synthesis error(s): %s", app.StackName(), len(res.problems), strings.Join(res.problems, "; "))
+		return nil, fmt.Errorf("%s has %d synthesis error(s):\n%s", app.StackName(), len(res.problems), strings.Join(res.problems, "\n"))
 	}
 	return os.ReadFile(filepath.Join(res.dir, app.StackName()+".template.json"))
 }

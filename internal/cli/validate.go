@@ -19,7 +19,7 @@ func newValidateCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "validate [--stage S] SPEC",
 		Short: "Check an app spec and report every problem at once",
-		Args:  cobra.ExactArgs(1),
+		Args:  specArg,
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.spec = args[0]
 			return runValidate(opts, stdout, stderr)

@@ -99,7 +99,11 @@ func TestGrantsBecomeTheInlinePolicy(t *testing.T) {
 		t.Errorf("inline statements' actions\n got %s\nwant %s", got, want)
 	}
 	// The function waits for its role, which now carries the grants.
-	for id, f := range ofType(tpl, "AWS::Lambda::Function") {
+	fns := ofType(tpl, "AWS::Lambda::Function")
+	if len(fns) != 1 {
+		t.Errorf("%d AWS::Lambda::Function resources, want the one function", len(fns))
+	}
+	for id, f := range fns {
 		if deps, _ := json.Marshal(f["DependsOn"]); !strings.Contains(string(deps), grantedID) {
 			t.Errorf("function %s DependsOn %s, want its role %s", id, deps, grantedID)
 		}

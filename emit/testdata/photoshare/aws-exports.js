@@ -11,10 +11,10 @@ const awsmobile = {
   "oauth": {
     "domain": "photoshare-dev.auth.eu-west-1.amazoncognito.com",
     "scope": [
-      "aws.cognito.signin.user.admin",
-      "email",
       "openid",
-      "profile"
+      "email",
+      "profile",
+      "aws.cognito.signin.user.admin"
     ],
     "redirectSignIn": "http://localhost:5173/",
     "redirectSignOut": "http://localhost:5173/",

@@ -10,10 +10,10 @@ const awsmobile = {
   "oauth": {
     "domain": "notes-dev-auth.auth.eu-west-1.amazoncognito.com",
     "scope": [
+      "openid",
       "email",
       "notes/read",
-      "notes/write",
-      "openid"
+      "notes/write"
     ],
     "redirectSignIn": "http://localhost:3000/callback,https://notes.example.com/callback",
     "redirectSignOut": "http://localhost:3000/,https://notes.example.com/",

@@ -1,0 +1,5 @@
+import index
+
+
+def test_handler():
+    assert index.handler({"n": 2}, None) == {"doubled": 4}

@@ -1,0 +1,4 @@
+package photos
+
+// Handle is a library function: the folder is not a command.
+func Handle() {}

@@ -2,9 +2,10 @@ package emit
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/underhood-dev/underhood/spec"
@@ -128,13 +129,8 @@ func CheckOutputs(app *spec.App, outputs StackOutputs) error {
 	if len(diffs) == 0 {
 		return nil
 	}
-	keys := make([]string, 0, len(diffs))
-	for k := range diffs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	e := &ContractError{Stack: app.StackName(), Stage: app.Stage}
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(diffs)) {
 		e.Differences = append(e.Differences, diffs[k])
 	}
 	return e

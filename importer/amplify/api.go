@@ -1,6 +1,7 @@
 package amplify
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -319,7 +320,7 @@ func (b *builder) adminQueries(api *apiOut, ref resourceRef, dir string) error {
 	}
 	f := b.fn(fnAmp)
 	if !f.inSpec() {
-		res.outOfScope("its function %s is not in the spec", cmpOr(fnAmp, "(none named)"))
+		res.outOfScope("its function %s is not in the spec", cmp.Or(fnAmp, "(none named)"))
 		return nil
 	}
 	// Which token? The template's Cognito security requirement lists OAuth scopes, and API Gateway

@@ -1,6 +1,7 @@
 package amplify
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -272,7 +273,7 @@ func (b *builder) readAuthResource(ref resourceRef, res *Resource) error {
 	default:
 		a.mfaMode = "off"
 	}
-	a.mfaFrom = a.src("mfaConfiguration " + cmpOr(in.MFAConfiguration, "OFF"))
+	a.mfaFrom = a.src("mfaConfiguration " + cmp.Or(in.MFAConfiguration, "OFF"))
 	if a.mfaMode != "off" {
 		for _, t := range in.MFATypes.items() {
 			switch t {
@@ -338,13 +339,6 @@ func (b *builder) readAuthResource(ref resourceRef, res *Resource) error {
 		res.note("imported: Amplify did not create it; the spec describes it for the frontend configuration and the IAM grants, and underhood does not change it")
 	}
 	return nil
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 func signInOrder(s string) int {
@@ -459,7 +453,7 @@ func (b *builder) readTriggers(a *authOut, ref resourceRef, in authParams) error
 		}
 		f := b.fn(fnName)
 		if !f.inSpec() {
-			a.res.approx("trigger %s: its function %s is not in the spec (%s); left out", key, cmpOr(fnName, "<"+a.amp+key+">"), "see the function's entry")
+			a.res.approx("trigger %s: its function %s is not in the spec (%s); left out", key, cmp.Or(fnName, "<"+a.amp+key+">"), "see the function's entry")
 			continue
 		}
 		var modules []string
@@ -771,7 +765,7 @@ func (b *builder) authIDs() error {
 		a.res.approx("underhood creates a NEW user pool: the pool's id is not in the project files (pass %s to keep Amplify's pool and its users)", FlagUserPoolID)
 		b.oauthFlow()
 		if a.autoVerify != nil && !slices.Equal(a.autoVerify, a.signInAttributes()) {
-			a.res.approx("Amplify's pool verified %s (%s); the new pool verifies the sign-in attributes (%s)", strings.Join(a.autoVerify, ", "), a.autoVerifyFrom, cmpOr(strings.Join(a.signInAttributes(), ", "), "none"))
+			a.res.approx("Amplify's pool verified %s (%s); the new pool verifies the sign-in attributes (%s)", strings.Join(a.autoVerify, ", "), a.autoVerifyFrom, cmp.Or(strings.Join(a.signInAttributes(), ", "), "none"))
 		}
 		return nil
 	}

@@ -1,6 +1,7 @@
 package amplify
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -90,12 +91,12 @@ func (b *builder) readStorage() error {
 	}
 	for _, name := range slices.Sorted(maps.Keys(b.opts.Existing)) {
 		if !slices.Contains(names, name) && !slices.Contains(apis, name) {
-			return fmt.Errorf("%s %s=...: the project has no storage resource or AppSync API %s (its storage: %s; its AppSync APIs: %s)", FlagExisting, name, name, cmpOr(strings.Join(names, ", "), "none"), cmpOr(strings.Join(apis, ", "), "none"))
+			return fmt.Errorf("%s %s=...: the project has no storage resource or AppSync API %s (its storage: %s; its AppSync APIs: %s)", FlagExisting, name, name, cmp.Or(strings.Join(names, ", "), "none"), cmp.Or(strings.Join(apis, ", "), "none"))
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(b.opts.Streams)) {
 		if !slices.Contains(names, name) {
-			return fmt.Errorf("%s %s=...: the project has no storage resource %s (its storage: %s)", FlagStream, name, name, cmpOr(strings.Join(names, ", "), "none"))
+			return fmt.Errorf("%s %s=...: the project has no storage resource %s (its storage: %s)", FlagStream, name, name, cmp.Or(strings.Join(names, ", "), "none"))
 		}
 	}
 	for _, ref := range b.refs("storage") {
@@ -164,7 +165,7 @@ func (b *builder) existingStorage(s *storageOut) error {
 	}
 	s.res.Existing = s.physical
 	if arn, ok := b.opts.Streams[s.amp]; ok && (s.kind != "dynamodb" || s.physical == "" || !strings.HasPrefix(arn, "arn:") || !strings.Contains(arn, ":table/"+s.physical+"/stream/")) {
-		return fmt.Errorf("%s %s=%s: not the stream of an existing table %s (want arn:aws:dynamodb:REGION:ACCOUNT:table/%s/stream/LABEL, from aws dynamodb describe-table --table-name %s --query Table.LatestStreamArn)", FlagStream, s.amp, arn, cmpOr(s.physical, s.amp), cmpOr(s.physical, "TABLE"), cmpOr(s.physical, "TABLE"))
+		return fmt.Errorf("%s %s=%s: not the stream of an existing table %s (want arn:aws:dynamodb:REGION:ACCOUNT:table/%s/stream/LABEL, from aws dynamodb describe-table --table-name %s --query Table.LatestStreamArn)", FlagStream, s.amp, arn, cmp.Or(s.physical, s.amp), cmp.Or(s.physical, "TABLE"), cmp.Or(s.physical, "TABLE"))
 	}
 	s.streamArn = b.opts.Streams[s.amp]
 	if s.physical == "" && s.kind == "s3" {
@@ -565,7 +566,7 @@ func (b *builder) readTable(s *storageOut, params map[string]json.RawMessage) er
 		if name == "" || strings.HasPrefix(strings.TrimSpace(name), "{") {
 			name = ""
 			if json.Unmarshal(raw, &obj) == nil {
-				name = cmpOr(obj.Name, obj.FunctionName)
+				name = cmp.Or(obj.Name, obj.FunctionName)
 			}
 		}
 		if name == "" {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/underhood-dev/underhood/internal/awsrules"
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -28,9 +29,6 @@ func (e *ContractError) Error() string {
 // contractKey matches every output key of the contract (spec/outputs.go), to find those the spec does
 // not produce.
 var contractKey = regexp.MustCompile(`^(Region|UserPoolId|UserPoolClientId|HostedUIDomain|IdentityPoolId|Api[A-Z][A-Za-z0-9]*(Url|Authorization)|Bucket[A-Z][A-Za-z0-9]*Name|Table[A-Z][A-Za-z0-9]*Name)$`)
-
-// executeAPIHost is an API Gateway invoke URL's host; its submatch is the region.
-var executeAPIHost = regexp.MustCompile(`^[a-z0-9]+\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$`)
 
 // CheckOutputs compares the contract outputs of the app's stack with what the spec says they must be:
 // each API's authorization modes (Api<Name>Authorization), the stage in each API URL, the region, the
@@ -79,7 +77,7 @@ func CheckOutputs(app *spec.App, outputs StackOutputs) error {
 		if h := up.HostedUI; h != nil {
 			domain := x.Domain
 			if domain == "" && region != "" {
-				domain = h.DomainPrefix + ".auth." + region + ".amazoncognito.com"
+				domain = awsrules.DomainPrefixHost(h.DomainPrefix, region)
 			}
 			equal(spec.OutputHostedUIDomain, domain, "gives the hosted UI domain")
 		}
@@ -111,7 +109,7 @@ func CheckOutputs(app *spec.App, outputs StackOutputs) error {
 		if parts := strings.Split(strings.Trim(u.Path, "/"), "/"); parts[len(parts)-1] != app.Stage {
 			differ(urlKey, "%s serves stage %q, the spec is for stage %s", raw, parts[len(parts)-1], app.Stage)
 		}
-		if m := executeAPIHost.FindStringSubmatch(u.Hostname()); m != nil && region != "" && m[1] != region {
+		if m := awsrules.ExecuteAPIHostPattern.FindStringSubmatch(u.Hostname()); m != nil && region != "" && m[1] != region {
 			differ(urlKey, "%s is in %s, not the stack's region %s", raw, m[1], region)
 		}
 	}

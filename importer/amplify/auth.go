@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/underhood-dev/underhood/internal/awsrules"
 )
 
 // authOut is the auth resource (user pool, optional identity pool) and its groups on their way into
@@ -123,24 +125,20 @@ var socialProviders = []struct{ amplify, spec, tpiKey, federation, display strin
 	{"SignInWithApple", "apple", "appleAppId", "appleid.apple.com", "Sign in with Apple"},
 }
 
-// triggerOps maps amplify-cli's trigger names to Cognito operations as the spec names them.
-var triggerOps = map[string]string{
-	"CreateAuthChallenge":         "createAuthChallenge",
-	"CustomMessage":               "customMessage",
-	"DefineAuthChallenge":         "defineAuthChallenge",
-	"PostAuthentication":          "postAuthentication",
-	"PostConfirmation":            "postConfirmation",
-	"PreAuthentication":           "preAuthentication",
-	"PreSignup":                   "preSignUp",
-	"PreTokenGeneration":          "preTokenGeneration",
-	"UserMigration":               "userMigration",
-	"VerifyAuthChallengeResponse": "verifyAuthChallengeResponse",
+// triggerOp is the Cognito operation (awsrules.TriggerOperations) of an amplify-cli trigger name: the
+// operation capitalized, and PreSignup for preSignUp.
+func triggerOp(name string) (string, bool) {
+	for _, op := range awsrules.TriggerOperations {
+		amp := strings.ToUpper(op[:1]) + op[1:]
+		if op == "preSignUp" {
+			amp = "PreSignup"
+		}
+		if amp == name {
+			return op, true
+		}
+	}
+	return "", false
 }
-
-// standardAttributeNames are Cognito's standard attributes (the spec rejects other names).
-var standardAttributeNames = []string{"address", "birthdate", "email", "family_name", "gender", "given_name", "locale",
-	"middle_name", "name", "nickname", "phone_number", "picture", "preferred_username", "profile",
-	"updated_at", "website", "zoneinfo"}
 
 func (a *authOut) src(field string) string { return from(a.file, a.prefix+field) }
 
@@ -247,14 +245,14 @@ func (b *builder) readAuthResource(ref resourceRef, res *Resource) error {
 	slices.SortFunc(a.signIn, func(x, y string) int { return signInOrder(x) - signInOrder(y) })
 
 	for _, attr := range in.RequiredAttributes.items() {
-		if !slices.Contains(standardAttributeNames, attr) {
+		if !awsrules.IsStandardAttribute(attr) {
 			res.approx("required attribute %s is not a Cognito standard attribute; left out", attr)
 			continue
 		}
 		a.standard = append(a.standard, attrOut{attr, "required", a.src("requiredAttributes")})
 	}
 
-	a.minLength, a.passwordFrom = 8, "passwordPolicyMinLength is not set: Cognito's default 8"
+	a.minLength, a.passwordFrom = awsrules.PasswordMinLengthDefault, "passwordPolicyMinLength is not set: Cognito's default 8"
 	if in.PasswordPolicyMinLength.set {
 		a.minLength, a.passwordFrom = in.PasswordPolicyMinLength.n, "passwordPolicyMinLength"
 	}
@@ -297,7 +295,7 @@ func (b *builder) readAuthResource(ref resourceRef, res *Resource) error {
 	if in.AutoVerifiedAttributes != nil {
 		a.autoVerify = []string{}
 		for _, v := range in.AutoVerifiedAttributes.items() {
-			if v == "email" || v == "phone_number" {
+			if slices.Contains(awsrules.VerifiableAttributes, v) {
 				a.autoVerify = appendUnique(a.autoVerify, v)
 			}
 		}
@@ -430,7 +428,7 @@ func (b *builder) readTriggers(a *authOut, ref resourceRef, in authParams) error
 		encoded = " (triggers is a JSON-encoded string)"
 	}
 	for _, key := range slices.Sorted(maps.Keys(triggers)) {
-		op, ok := triggerOps[key]
+		op, ok := triggerOp(key)
 		if !ok {
 			a.res.approx("trigger %s is not a Cognito operation the spec knows; left out", key)
 			continue
@@ -691,13 +689,13 @@ func (b *builder) checkIDs() error {
 		}
 		return nil
 	}
-	if err := check(FlagUserPoolID, o.UserPoolID, userPoolIDPattern, "eu-west-1_AbCdEf123"); err != nil {
+	if err := check(FlagUserPoolID, o.UserPoolID, awsrules.UserPoolIDPattern, "eu-west-1_AbCdEf123"); err != nil {
 		return err
 	}
-	if err := check(FlagIdentityPoolID, o.IdentityPoolID, identityPoolIDPattern, "eu-west-1:0f3e5a7c-1111-2222-3333-444455556666"); err != nil {
+	if err := check(FlagIdentityPoolID, o.IdentityPoolID, awsrules.IdentityPoolIDPattern, "eu-west-1:0f3e5a7c-1111-2222-3333-444455556666"); err != nil {
 		return err
 	}
-	if o.UserPoolClientID != "" && !clientIDPattern.MatchString(o.UserPoolClientID) {
+	if o.UserPoolClientID != "" && !awsrules.AppClientIDPattern.MatchString(o.UserPoolClientID) {
 		return fmt.Errorf("%s %q is not an app client id (letters and digits)", FlagUserPoolClientID, o.UserPoolClientID)
 	}
 	if o.UserPoolClientID != "" && o.UserPoolID == "" && !b.auth.res.Imported {
@@ -730,12 +728,12 @@ func (b *builder) authIDs() error {
 	if a.existingPool == "" && !a.res.Imported {
 		// The SPA's configuration names the env's pool; ids given as options win (a different pool's
 		// client and identity pool are then not used either).
-		if id, src := b.spaID("aws_user_pools_id"); id != "" && (b.opts.UserPoolID == "" || b.opts.UserPoolID == id) && b.sameRegion(id, userPoolIDPattern, src) {
+		if id, src := b.spaID("aws_user_pools_id"); id != "" && (b.opts.UserPoolID == "" || b.opts.UserPoolID == id) && b.sameRegion(id, awsrules.UserPoolIDPattern, src) {
 			a.existingPool, a.poolFrom = id, src
-			if c, csrc := b.spaID("aws_user_pools_web_client_id"); c != "" && clientIDPattern.MatchString(c) {
+			if c, csrc := b.spaID("aws_user_pools_web_client_id"); c != "" && awsrules.AppClientIDPattern.MatchString(c) {
 				a.existingClient, a.clientFrom = c, csrc
 			}
-			if ip, isrc := b.spaID("aws_cognito_identity_pool_id"); ip != "" && a.identityPool && b.sameRegion(ip, identityPoolIDPattern, isrc) {
+			if ip, isrc := b.spaID("aws_cognito_identity_pool_id"); ip != "" && a.identityPool && b.sameRegion(ip, awsrules.IdentityPoolIDPattern, isrc) {
 				a.existingIdentityPool, a.identityPoolIDFrom = ip, isrc
 			}
 		}
@@ -788,10 +786,10 @@ func (b *builder) authIDs() error {
 			a.existingDomain, a.domainFrom = spaDomain, spaDomainFrom
 		case a.hostedUIDomainName != "":
 			region := b.region
-			if m := userPoolIDPattern.FindStringSubmatch(a.existingPool); m != nil {
+			if m := awsrules.UserPoolIDPattern.FindStringSubmatch(a.existingPool); m != nil {
 				region = m[1]
 			}
-			a.existingDomain = a.hostedUIDomainName + "-" + b.p.env + ".auth." + region + ".amazoncognito.com"
+			a.existingDomain = awsrules.DomainPrefixHost(a.hostedUIDomainName+"-"+b.p.env, region)
 			a.domainFrom = a.src("hostedUIDomainName") + " + \"-\" + env: the domain amplify-cli created"
 		}
 	}
@@ -908,10 +906,10 @@ func (b *builder) hostName(d string) string {
 		return d
 	}
 	region := b.region
-	if m := userPoolIDPattern.FindStringSubmatch(b.auth.existingPool); m != nil {
+	if m := awsrules.UserPoolIDPattern.FindStringSubmatch(b.auth.existingPool); m != nil {
 		region = m[1]
 	}
-	return d + ".auth." + region + ".amazoncognito.com"
+	return awsrules.DomainPrefixHost(d, region)
 }
 
 // addIdentityPool adds an identity pool the project did not have, because what (an API with IAM
@@ -925,7 +923,7 @@ func (b *builder) addIdentityPool(what string) {
 	a.identityPoolFrom = "added by the import: " + what + " needs identity pool credentials (SigV4), and the project has a user pool only"
 	// The SPA's configuration may name the identity pool the env has all the same (one made outside
 	// the project files): keep it, with the client it trusts.
-	if ip, src := b.spaID("aws_cognito_identity_pool_id"); ip != "" && a.existingPool != "" && a.existingClient != "" && b.sameRegion(ip, identityPoolIDPattern, src) {
+	if ip, src := b.spaID("aws_cognito_identity_pool_id"); ip != "" && a.existingPool != "" && a.existingClient != "" && b.sameRegion(ip, awsrules.IdentityPoolIDPattern, src) {
 		a.existingIdentityPool, a.identityPoolIDFrom = ip, src
 		a.identityPoolFrom = "the SPA's configuration names an identity pool (" + src + "), which " + what + " needs for SigV4; the project files have a user pool only"
 	}

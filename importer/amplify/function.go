@@ -10,6 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/underhood-dev/underhood/internal/awsrules"
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -235,15 +236,15 @@ func (b *builder) readFunctions() error {
 			res.note("%s/src is not in the project (it holds the function's code); create it or point source at the code", dir)
 		}
 
-		f.memory, f.memoryFrom = 128, from(f.tmplFile, propPath+"MemorySize is not set: Lambda's default 128 MB")
+		f.memory, f.memoryFrom = awsrules.LambdaMemoryDefault, from(f.tmplFile, propPath+"MemorySize is not set: Lambda's default 128 MB")
 		if m, ok := rawString(props.MemorySize); ok {
-			if n, err := strconv.Atoi(m); err == nil && n >= 128 && n <= 10240 {
+			if n, err := strconv.Atoi(m); err == nil && n >= awsrules.LambdaMemoryLowest && n <= awsrules.LambdaMemoryHighest {
 				f.memory, f.memoryFrom = n, from(f.tmplFile, propPath+"MemorySize")
 			}
 		}
-		f.timeout, f.timeoutFrom = 3, from(f.tmplFile, propPath+"Timeout is not set: Lambda's default 3 seconds")
+		f.timeout, f.timeoutFrom = awsrules.LambdaTimeoutDefault, from(f.tmplFile, propPath+"Timeout is not set: Lambda's default 3 seconds")
 		if t, ok := rawString(props.Timeout); ok {
-			if n, err := strconv.Atoi(t); err == nil && n >= 1 && n <= 900 {
+			if n, err := strconv.Atoi(t); err == nil && n >= awsrules.LambdaTimeoutLowest && n <= awsrules.LambdaTimeoutHighest {
 				f.timeout, f.timeoutFrom = n, from(f.tmplFile, propPath+"Timeout")
 			}
 		}

@@ -6,12 +6,13 @@
 package emit
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/underhood-dev/underhood/spec"
@@ -181,12 +182,7 @@ func NewWith(app *spec.App, outputs StackOutputs, opts Options) (*Config, error)
 	stack := app.StackName()
 	out, ok := outputs[stack]
 	if !ok {
-		found := make([]string, 0, len(outputs))
-		for name := range outputs {
-			found = append(found, name)
-		}
-		sort.Strings(found)
-		return nil, &MissingStackError{Stack: stack, Found: found}
+		return nil, &MissingStackError{Stack: stack, Found: slices.Sorted(maps.Keys(outputs))}
 	}
 	var missing []string
 	get := func(key string) string {
@@ -236,7 +232,7 @@ func NewWith(app *spec.App, outputs StackOutputs, opts Options) (*Config, error)
 		return nil, &MissingOutputError{Stack: stack, Keys: missing}
 	}
 	for _, g := range app.GraphQL {
-		q := GraphQL{Name: g.Name, Endpoint: g.Endpoint, Region: cmpOr(g.Region, c.Region)}
+		q := GraphQL{Name: g.Name, Endpoint: g.Endpoint, Region: cmp.Or(g.Region, c.Region)}
 		for _, m := range g.Authorization {
 			q.Modes = append(q.Modes, spec.AppSyncAuthType(m))
 		}
@@ -250,7 +246,7 @@ func NewWith(app *spec.App, outputs StackOutputs, opts Options) (*Config, error)
 		c.GraphQL = append(c.GraphQL, q)
 	}
 	if an := app.Analytics; an != nil {
-		c.Analytics = &spec.Analytics{AppID: an.AppID, Region: cmpOr(an.Region, c.Region)}
+		c.Analytics = &spec.Analytics{AppID: an.AppID, Region: cmp.Or(an.Region, c.Region)}
 	}
 	return c, nil
 }
@@ -288,13 +284,6 @@ func refString(ref spec.ValueRef) string {
 		return "SSM parameter " + ref.SSM
 	}
 	return "output " + ref.Output + " of stack " + ref.Stack
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // Render produces one frontend file. The file extension picks the variant: aws-exports with .json

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/underhood-dev/underhood/internal/awsrules"
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -254,24 +255,14 @@ func (e *explainer) hostedUIDomain() string {
 	return e.up.HostedUI.DomainPrefix + ".auth." + e.region() + ".amazoncognito.com"
 }
 
-// executeAPIArn is the resource the IAM policy must allow, the way the restapi construct writes it:
-// {param} segments become *, ANY becomes *.
+// executeAPIArn is the resource the IAM policy must allow, the way the restapi construct writes it
+// ({param} segments and ANY become *), with API_ID for the API's ID.
 func (e *explainer) executeAPIArn(api *spec.API, r spec.Route) string {
-	region, account := e.region(), e.app.Account
+	account := e.app.Account
 	if account == "" {
 		account = "ACCOUNT"
 	}
-	method := r.Method
-	if method == "ANY" {
-		method = "*"
-	}
-	parts := strings.Split(strings.Trim(r.Path, "/"), "/")
-	for i, p := range parts {
-		if strings.HasPrefix(p, "{") {
-			parts[i] = "*"
-		}
-	}
-	return fmt.Sprintf("arn:aws:execute-api:%s:%s:API_ID/%s/%s/%s", region, account, e.app.Stage, method, strings.Join(parts, "/"))
+	return awsrules.ExecuteAPIARN(e.region(), account, "API_ID", e.app.Stage, r.Method, r.Path)
 }
 
 // writer accumulates output; every line ends in \n.

@@ -16,6 +16,7 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 )
@@ -147,16 +148,17 @@ func Compare(deployed, proposed []byte, opts Options) (*Report, error) {
 		}
 	}
 	r := &Report{}
-	ids := make([]string, 0, len(oldT.Resources)+len(newT.Resources))
-	for id := range oldT.Resources {
-		ids = append(ids, id)
-	}
-	for id := range newT.Resources {
-		if _, ok := oldT.Resources[id]; !ok {
-			ids = append(ids, id)
-		}
-	}
-	sort.Strings(ids)
+	r.compareResources(oldT, newT)
+	r.allow(opts.Allow)
+	r.count()
+	return r, nil
+}
+
+// compareResources adds a change for every resource in either template, and its findings and warnings.
+func (r *Report) compareResources(oldT, newT *template) {
+	ids := slices.AppendSeq(slices.Collect(maps.Keys(oldT.Resources)), maps.Keys(newT.Resources))
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
 
 	addedByType := map[string][]string{}
 	for _, id := range ids {
@@ -185,9 +187,13 @@ func Compare(deployed, proposed []byte, opts Options) (*Report, error) {
 			}
 		}
 	}
+}
 
+// allow marks the findings --allow names as allowed; any other blocks. It warns of an --allow that
+// matches nothing, and sorts the findings and warnings.
+func (r *Report) allow(ids []string) {
 	allowed := map[string]bool{}
-	for _, a := range opts.Allow {
+	for _, a := range ids {
 		allowed[a] = true
 	}
 	used := map[string]bool{}
@@ -202,14 +208,17 @@ func Compare(deployed, proposed []byte, opts Options) (*Report, error) {
 			r.Summary.Blocked++
 		}
 	}
-	for _, a := range sortedKeys(allowed) {
+	for _, a := range slices.Sorted(maps.Keys(allowed)) {
 		if !used[a] {
 			r.Warnings = append(r.Warnings, fmt.Sprintf("--allow %s matches no blocked change", a))
 		}
 	}
 	sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].LogicalID < r.Findings[j].LogicalID })
 	sort.Strings(r.Warnings)
+}
 
+// count fills the summary's resource counts.
+func (r *Report) count() {
 	for _, c := range r.Changes {
 		switch c.Action {
 		case Added:
@@ -224,7 +233,6 @@ func Compare(deployed, proposed []byte, opts Options) (*Report, error) {
 			r.Summary.Unchanged++
 		}
 	}
-	return r, nil
 }
 
 func isStateful(typ string) bool {
@@ -374,13 +382,4 @@ func retainWarning(id string, oldR, newR resource) string {
 		return fmt.Sprintf("%s (%s) loses DeletionPolicy Retain: a later removal from the stack would delete its data", id, oldR.Type)
 	}
 	return ""
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

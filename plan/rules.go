@@ -2,8 +2,11 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+
+	"github.com/underhood-dev/underhood/internal/awsrules"
 )
 
 // rule is what plan knows about a stateful type.
@@ -46,15 +49,6 @@ var rules = map[string]*rule{
 	"AWS::DynamoDB::Table":                   {replacement: []string{"TableName", "KeySchema", "ImportSourceSpecification"}, refused: tableRefused},
 }
 
-// standardAttributes are Cognito's standard (OpenID Connect) attributes; every other Schema entry is a
-// custom attribute (stored as custom:NAME).
-var standardAttributes = map[string]bool{
-	"address": true, "birthdate": true, "email": true, "email_verified": true, "family_name": true, "gender": true,
-	"given_name": true, "locale": true, "middle_name": true, "name": true, "nickname": true, "phone_number": true,
-	"phone_number_verified": true, "picture": true, "preferred_username": true, "profile": true, "sub": true,
-	"updated_at": true, "website": true, "zoneinfo": true,
-}
-
 func userPoolRefused(old, new map[string]any) []refusal {
 	var out []refusal
 	for _, p := range []struct{ prop, what string }{
@@ -91,11 +85,13 @@ func caseSensitive(props map[string]any) string {
 func schemaRefused(oldV, newV any) []refusal {
 	oldA, newA := schemaByName(oldV), schemaByName(newV)
 	var out []refusal
-	for _, name := range unionKeys(oldA, newA) {
+	names := slices.AppendSeq(slices.Collect(maps.Keys(oldA)), maps.Keys(newA))
+	slices.Sort(names)
+	for _, name := range slices.Compact(names) {
 		o, inOld := oldA[name]
 		n, inNew := newA[name]
 		path := "Properties.Schema[" + name + "]"
-		custom := strings.HasPrefix(name, "custom:") || !standardAttributes[name]
+		custom := strings.HasPrefix(name, "custom:") || !awsrules.IsSchemaStandardAttribute(name)
 		if custom {
 			switch {
 			case inOld && !inNew:

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -171,7 +173,9 @@ func diff(path string, a, b any, out *[]string) {
 	am, aIsMap := a.(map[string]any)
 	bm, bIsMap := b.(map[string]any)
 	if aIsMap && bIsMap {
-		for _, k := range unionKeys(am, bm) {
+		keys := slices.AppendSeq(slices.Collect(maps.Keys(am)), maps.Keys(bm))
+		slices.Sort(keys)
+		for _, k := range slices.Compact(keys) {
 			diff(join(path, k), am[k], bm[k], out)
 		}
 		return
@@ -207,21 +211,6 @@ func join(path, key string) string {
 		return key
 	}
 	return path + "." + key
-}
-
-// unionKeys is the sorted union of two maps' keys.
-func unionKeys[V any](a, b map[string]V) []string {
-	keys := make([]string, 0, len(a)+len(b))
-	for k := range a {
-		keys = append(keys, k)
-	}
-	for k := range b {
-		if _, ok := a[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // stringSet reads a list of strings as a sorted set; a missing value is the empty set.

@@ -4,7 +4,6 @@ package stacks
 
 import (
 	"cmp"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -125,21 +124,17 @@ func (b *builder) functions() {
 		for _, e := range fn.Environment {
 			env = append(env, function.EnvVar{Name: e.Name, Value: e.Value})
 		}
-		buildDir := ""
-		if b.opts.BuildDir != "" {
-			buildDir = filepath.Join(b.opts.BuildDir, fn.Name)
-		}
 		b.at("functions."+fn.Name, scope, fn.Name)
 		b.s.Functions[fn.Name] = function.NewFunction(scope, fn.Name, &function.Props{
 			Runtime:      function.Runtime(fn.Runtime),
-			Source:       filepath.Join(fn.SourceRoot, fn.Source),
+			Source:       functionSource(fn),
 			Handler:      fn.Handler,
 			MemorySize:   fn.Memory,
 			Timeout:      fn.Timeout,
 			Environment:  env,
 			LogRetention: retention(b.app.LogRetentionDays),
 			Description:  "underhood " + b.app.Name + " function " + fn.Name,
-			BuildDir:     buildDir,
+			BuildDir:     functionBuildDir(fn, b.opts),
 			Bundle: function.NodeBundle{
 				External:  fn.Bundle.External,
 				SourceMap: fn.Bundle.SourceMap,
@@ -505,22 +500,7 @@ const stackBudget = spec.StackResourceBudget
 // responses, authorizer, root OPTIONS, a permission per function, and the invoker policies of the
 // identity pool roles, counted as if all were new).
 func (b *builder) routeBudget(api spec.API) int {
-	existing := 0
-	var walk func(c constructs.IConstruct)
-	walk = func(c constructs.IConstruct) {
-		for _, child := range *c.Node().Children() {
-			switch {
-			case *awscdk.NestedStack_IsNestedStack(child):
-				// An earlier API's nested stack: its resources are not the app stack's (the
-				// AWS::CloudFormation::Stack resource that stands for it is counted on its own).
-			case *awscdk.CfnResource_IsCfnResource(child):
-				existing++
-			default:
-				walk(child)
-			}
-		}
-	}
-	walk(b.s.Stack)
+	existing := stackResources(b.s.Stack)
 	fns := map[string]bool{}
 	for _, r := range api.Routes {
 		fns[r.Function] = true
@@ -624,10 +604,38 @@ func retention(days int) awslogs.RetentionDays {
 
 // hasResource reports whether any CloudFormation resource is under c.
 func hasResource(c constructs.IConstruct) bool {
-	for _, child := range *c.Node().Children() {
-		if *awscdk.CfnResource_IsCfnResource(child) || hasResource(child) {
-			return true
+	return slices.ContainsFunc(*c.Node().FindAll(constructs.ConstructOrder_PREORDER), isCfnResource)
+}
+
+// stackResources counts the CloudFormation resources of stack itself: those under it but not inside a
+// nested stack (a nested stack's resources are its own; the AWS::CloudFormation::Stack resource that
+// stands for it in the parent is counted).
+//
+// It costs two jsii calls (node, findAll), and two more per nested stack, whatever the stack's size: the
+// type of each construct is read from its Go proxy, which jsii-runtime-go makes for the construct's own
+// jsii class. Asking CfnResource.isCfnResource and NestedStack.isNestedStack took up to four round trips
+// per construct.
+func stackResources(stack awscdk.Stack) int {
+	all := *stack.Node().FindAll(constructs.ConstructOrder_PREORDER)
+	inNested := map[constructs.IConstruct]bool{}
+	for _, c := range all {
+		if ns, ok := c.(awscdk.NestedStack); ok && !inNested[c] {
+			for _, d := range *ns.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+				inNested[d] = true
+			}
 		}
 	}
-	return false
+	n := 0
+	for _, c := range all {
+		if !inNested[c] && isCfnResource(c) {
+			n++
+		}
+	}
+	return n
+}
+
+// isCfnResource is CfnResource.isCfnResource answered by the Go proxy's type, without a jsii call.
+func isCfnResource(c constructs.IConstruct) bool {
+	_, ok := c.(awscdk.CfnResource)
+	return ok
 }

@@ -12,8 +12,8 @@ import (
 
 // TestInitThenCDKSynth is what a new team does on a fresh machine: underhood init in an empty folder,
 // npm ci (the lockfile init wrote installs the pinned aws-cdk CLI from the npm registry, or npm's cache),
-// then npx cdk synth, which runs `underhood synth app.yaml` from cdk.json: the binary built here is put on
-// PATH as `go install` would.
+// then npx cdk synth, which runs `underhood-synth app.yaml` from cdk.json: the binaries built here are put
+// on PATH as `go install ./cmd/...` would.
 func TestInitThenCDKSynth(t *testing.T) {
 	npm, err := exec.LookPath("npm")
 	if err != nil {

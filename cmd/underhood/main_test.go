@@ -26,7 +26,8 @@ func underhoodBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(dir, "underhood")
-		buildOut, buildErr = exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		// underhood-synth beside it, as go install ./cmd/... puts them: init's cdk.json runs it.
+		buildOut, buildErr = exec.Command("go", "build", "-o", dir, ".", "../underhood-synth").CombinedOutput()
 	})
 	if buildErr != nil {
 		t.Fatalf("go build: %v\n%s", buildErr, buildOut)

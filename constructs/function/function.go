@@ -332,6 +332,14 @@ var placeholderDir = sync.OnceValue(func() string {
 // changes when the code or toolchain does. The error carries the compiler's
 // output.
 func BuildGo(source, outDir string) error {
+	if err, ok := waitPrebuild(source, outDir); ok {
+		return err
+	}
+	return buildGo(source, outDir)
+}
+
+// buildGo is BuildGo without looking for a PrebuildGo of the same folders.
+func buildGo(source, outDir string) error {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return fmt.Errorf("go build dir %q: %v", outDir, err)
 	}

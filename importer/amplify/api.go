@@ -1,6 +1,7 @@
 package amplify
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -117,94 +118,118 @@ func legacyVerbs(raw json.RawMessage) ([]string, bool) {
 	return nil, false
 }
 
+// readAPIs reads every API Gateway REST API.
 func (b *builder) readAPIs() error {
 	for _, ref := range b.refs("api") {
 		res := b.resource(ref.Category, ref.Name)
 		if ref.Service != "API Gateway" {
 			continue // AppSync and others: reported as out of scope
 		}
-		dir := "amplify/backend/api/" + ref.Name
-		if !b.p.isDir(dir) {
-			res.missing(dir)
-			continue
+		if err := b.readAPI(ref, res); err != nil {
+			return err
 		}
-		api := &apiOut{amp: ref.Name, name: specName(ref.Name), res: res}
-		if api.name != ref.Name {
-			res.approx("named %s in the spec: underhood names are letters and digits", api.name)
+	}
+	return nil
+}
+
+// readAPI reads one REST API's paths from AdminQueries' template, cli-inputs.json (amplify-cli v7+) or
+// api-params.json, then settles how its routes are authorized.
+func (b *builder) readAPI(ref resourceRef, res *Resource) error {
+	dir := "amplify/backend/api/" + ref.Name
+	if !b.p.isDir(dir) {
+		res.missing(dir)
+		return nil
+	}
+	api := &apiOut{amp: ref.Name, name: specName(ref.Name), res: res}
+	if api.name != ref.Name {
+		res.approx("named %s in the spec: underhood names are letters and digits", api.name)
+	}
+	cli := dir + "/cli-inputs.json"
+	legacyFile := dir + "/api-params.json"
+	adminTmpl := dir + "/admin-queries-cloudformation-template.json"
+	var err error
+	switch {
+	case ref.AuthorizationType == "AMAZON_COGNITO_USER_POOLS" || (b.p.exists(adminTmpl) && !b.p.exists(cli) && !b.p.exists(legacyFile)):
+		err = b.adminQueries(api, ref, dir)
+	case b.p.exists(cli):
+		err = b.readRESTPaths(api, cli, legacyFile)
+	case b.p.exists(legacyFile):
+		err = b.readLegacyRESTPaths(api, legacyFile)
+	default:
+		res.outOfScope("neither cli-inputs.json nor api-params.json is in %s: the API's paths are unknown", dir)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(api.routes) == 0 {
+		if res.Status != StatusOutOfScope {
+			res.outOfScope("no route could be translated: the API is left out")
 		}
-		cli := dir + "/cli-inputs.json"
-		legacyFile := dir + "/api-params.json"
-		adminTmpl := dir + "/admin-queries-cloudformation-template.json"
-		switch {
-		case ref.AuthorizationType == "AMAZON_COGNITO_USER_POOLS" || (b.p.exists(adminTmpl) && !b.p.exists(cli) && !b.p.exists(legacyFile)):
-			if err := b.adminQueries(api, ref, dir); err != nil {
-				return err
-			}
-		case b.p.exists(cli):
-			var in restInputs
-			if err := b.p.readJSON(cli, &in); err != nil {
-				return err
-			}
-			if b.p.exists(legacyFile) {
-				res.note("the folder has both cli-inputs.json and api-params.json: amplify-cli reads cli-inputs.json, and so does the import")
-			}
-			for _, p := range slices.Sorted(maps.Keys(in.Paths)) {
-				path := in.Paths[p]
-				perm := path.Permissions
-				src := from(cli, "paths."+p+".permissions")
-				var auth, guest []string
-				groups := map[string][]string{}
-				switch perm.Setting {
-				case "open", "":
-				case "private", "protected":
-					auth = crudVerbs(perm.Auth.items())
-					guest = crudVerbs(perm.Guest.items())
-					for _, g := range slices.Sorted(maps.Keys(perm.Groups)) {
-						groups[g] = crudVerbs(perm.Groups[g].items())
-					}
-				default:
-					res.approx("path %s has permissions setting %q, which the import does not know: left out", p, perm.Setting)
-					continue
-				}
-				b.addPath(api, p, path.LambdaFunction, perm.Setting == "open" || perm.Setting == "", auth, guest, groups, src)
-			}
-		case b.p.exists(legacyFile):
-			var in restLegacy
-			if err := b.p.readJSON(legacyFile, &in); err != nil {
-				return err
-			}
-			for i, path := range in.Paths {
-				pr := path.Privacy
-				src := from(legacyFile, fmt.Sprintf("paths[%d].privacy (%s)", i, path.Name))
-				if pr.Open.v {
-					b.addPath(api, path.Name, path.LambdaFunction, true, nil, nil, nil, src)
-					continue
-				}
-				auth, ok1 := legacyVerbs(pr.Auth)
-				guest, ok2 := legacyVerbs(pr.Unauth)
-				if !ok1 || !ok2 {
-					res.approx("path %s lists its permissions as letters (r/w): read is GET, write is POST, PUT, PATCH and DELETE", path.Name)
-				}
-				groups := map[string][]string{}
-				for _, g := range slices.Sorted(maps.Keys(pr.UserPoolGroups)) {
-					v, _ := legacyVerbs(mustJSON(pr.UserPoolGroups[g].items()))
-					groups[g] = v
-				}
-				b.addPath(api, path.Name, path.LambdaFunction, false, auth, guest, groups, src)
+		return nil
+	}
+	b.settleAuthorization(api)
+	res.SpecPath = "api." + api.name
+	b.apis = append(b.apis, api)
+	return nil
+}
+
+// readRESTPaths reads the paths of cli-inputs.json and who may call them (permissions).
+func (b *builder) readRESTPaths(api *apiOut, cli, legacyFile string) error {
+	var in restInputs
+	if err := b.p.readJSON(cli, &in); err != nil {
+		return err
+	}
+	if b.p.exists(legacyFile) {
+		api.res.note("the folder has both cli-inputs.json and api-params.json: amplify-cli reads cli-inputs.json, and so does the import")
+	}
+	for _, p := range slices.Sorted(maps.Keys(in.Paths)) {
+		path := in.Paths[p]
+		perm := path.Permissions
+		src := from(cli, "paths."+p+".permissions")
+		var auth, guest []string
+		groups := map[string][]string{}
+		switch perm.Setting {
+		case "open", "":
+		case "private", "protected":
+			auth = crudVerbs(perm.Auth.items())
+			guest = crudVerbs(perm.Guest.items())
+			for _, g := range slices.Sorted(maps.Keys(perm.Groups)) {
+				groups[g] = crudVerbs(perm.Groups[g].items())
 			}
 		default:
-			res.outOfScope("neither cli-inputs.json nor api-params.json is in %s: the API's paths are unknown", dir)
+			api.res.approx("path %s has permissions setting %q, which the import does not know: left out", p, perm.Setting)
 			continue
 		}
-		if len(api.routes) == 0 {
-			if res.Status != StatusOutOfScope {
-				res.outOfScope("no route could be translated: the API is left out")
-			}
+		b.addPath(api, p, path.LambdaFunction, perm.Setting == "open" || perm.Setting == "", auth, guest, groups, src)
+	}
+	return nil
+}
+
+// readLegacyRESTPaths reads the paths of api-params.json and who may call them (privacy).
+func (b *builder) readLegacyRESTPaths(api *apiOut, legacyFile string) error {
+	var in restLegacy
+	if err := b.p.readJSON(legacyFile, &in); err != nil {
+		return err
+	}
+	for i, path := range in.Paths {
+		pr := path.Privacy
+		src := from(legacyFile, fmt.Sprintf("paths[%d].privacy (%s)", i, path.Name))
+		if pr.Open.v {
+			b.addPath(api, path.Name, path.LambdaFunction, true, nil, nil, nil, src)
 			continue
 		}
-		b.settleAuthorization(api)
-		res.SpecPath = "api." + api.name
-		b.apis = append(b.apis, api)
+		auth, ok1 := legacyVerbs(pr.Auth)
+		guest, ok2 := legacyVerbs(pr.Unauth)
+		if !ok1 || !ok2 {
+			api.res.approx("path %s lists its permissions as letters (r/w): read is GET, write is POST, PUT, PATCH and DELETE", path.Name)
+		}
+		groups := map[string][]string{}
+		for _, g := range slices.Sorted(maps.Keys(pr.UserPoolGroups)) {
+			v, _ := legacyVerbs(mustJSON(pr.UserPoolGroups[g].items()))
+			groups[g] = v
+		}
+		b.addPath(api, path.Name, path.LambdaFunction, false, auth, guest, groups, src)
 	}
 	return nil
 }
@@ -319,7 +344,7 @@ func (b *builder) adminQueries(api *apiOut, ref resourceRef, dir string) error {
 	}
 	f := b.fn(fnAmp)
 	if !f.inSpec() {
-		res.outOfScope("its function %s is not in the spec", cmpOr(fnAmp, "(none named)"))
+		res.outOfScope("its function %s is not in the spec", cmp.Or(fnAmp, "(none named)"))
 		return nil
 	}
 	// Which token? The template's Cognito security requirement lists OAuth scopes, and API Gateway

@@ -1,6 +1,7 @@
 package amplify
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -55,7 +56,7 @@ func (s *spaExports) from(key string) string {
 
 // awsExportsFile is where amplify-cli writes the SPA's aws-exports.js (javascript.config.SourceDir).
 func (p *project) awsExportsFile() string {
-	dir := strings.Trim(path.Clean("/"+cmpOr(p.sourceDir, "src")), "/")
+	dir := strings.Trim(path.Clean("/"+cmp.Or(p.sourceDir, "src")), "/")
 	if dir == "" {
 		return "aws-exports.js"
 	}

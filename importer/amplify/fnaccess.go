@@ -1,6 +1,7 @@
 package amplify
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -252,7 +253,7 @@ func (b *builder) evalResource(raw json.RawMessage) any {
 func (b *builder) refValue(ref string) string {
 	switch ref {
 	case "AWS::Region":
-		return cmpOr(b.region, "REGION")
+		return cmp.Or(b.region, "REGION")
 	case "AWS::AccountId":
 		return "ACCOUNT_ID"
 	case "AWS::Partition":
@@ -261,11 +262,11 @@ func (b *builder) refValue(ref string) string {
 		return b.p.env
 	}
 	if a := b.auth; a != nil && ref == "auth"+a.amp+"UserPoolId" {
-		return cmpOr(a.existingPool, "USER_POOL_ID")
+		return cmp.Or(a.existingPool, "USER_POOL_ID")
 	}
 	for _, q := range b.graphql {
 		if ref == "api"+q.amp+"GraphQLAPIIdOutput" {
-			return cmpOr(q.id, "GRAPHQL_API_ID")
+			return cmp.Or(q.id, "GRAPHQL_API_ID")
 		}
 	}
 	if strings.HasPrefix(ref, "api") && strings.HasSuffix(ref, "GraphQLAPIIdOutput") {

@@ -10,6 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/underhood-dev/underhood/internal/awsrules"
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -102,29 +103,32 @@ type lambdaTemplate struct {
 		Default json.RawMessage `json:"Default"`
 	} `json:"Parameters"`
 	Resources map[string]struct {
-		Type       string `json:"Type"`
-		Properties struct {
-			// AWS::Lambda::EventSourceMapping
-			EventSourceArn   json.RawMessage `json:"EventSourceArn"`
-			BatchSize        flexInt         `json:"BatchSize"`
-			StartingPosition string          `json:"StartingPosition"`
-
-			PolicyDocument struct {
-				Statement []struct {
-					Effect   string          `json:"Effect"`
-					Action   strList         `json:"Action"`
-					Resource json.RawMessage `json:"Resource"`
-				} `json:"Statement"`
-			} `json:"PolicyDocument"`
-			Runtime     json.RawMessage `json:"Runtime"`
-			Handler     json.RawMessage `json:"Handler"`
-			Timeout     json.RawMessage `json:"Timeout"`
-			MemorySize  json.RawMessage `json:"MemorySize"`
-			Environment struct {
-				Variables map[string]json.RawMessage `json:"Variables"`
-			} `json:"Environment"`
-		} `json:"Properties"`
+		Type       string           `json:"Type"`
+		Properties lambdaProperties `json:"Properties"`
 	} `json:"Resources"`
+}
+
+// lambdaProperties are the properties the import reads of the template's resources.
+type lambdaProperties struct {
+	// AWS::Lambda::EventSourceMapping
+	EventSourceArn   json.RawMessage `json:"EventSourceArn"`
+	BatchSize        flexInt         `json:"BatchSize"`
+	StartingPosition string          `json:"StartingPosition"`
+
+	PolicyDocument struct {
+		Statement []struct {
+			Effect   string          `json:"Effect"`
+			Action   strList         `json:"Action"`
+			Resource json.RawMessage `json:"Resource"`
+		} `json:"Statement"`
+	} `json:"PolicyDocument"`
+	Runtime     json.RawMessage `json:"Runtime"`
+	Handler     json.RawMessage `json:"Handler"`
+	Timeout     json.RawMessage `json:"Timeout"`
+	MemorySize  json.RawMessage `json:"MemorySize"`
+	Environment struct {
+		Variables map[string]json.RawMessage `json:"Variables"`
+	} `json:"Environment"`
 }
 
 // readFunctions reads every Lambda function (runtime, handler, source, timeout, memory); environment
@@ -132,157 +136,224 @@ type lambdaTemplate struct {
 func (b *builder) readFunctions() error {
 	for _, ref := range b.refs("function") {
 		res := b.resource(ref.Category, ref.Name)
-		if ref.Service != "Lambda" {
-			if ref.Service == "LambdaLayer" {
-				res.outOfScope("Lambda layers are out of scope: put the layer's code into each function's source folder")
+		switch ref.Service {
+		case "Lambda":
+			if err := b.readFunction(ref, res); err != nil {
+				return err
 			}
+		case "LambdaLayer":
+			res.outOfScope("Lambda layers are out of scope: put the layer's code into each function's source folder")
+		}
+	}
+	return nil
+}
+
+// readFunction reads one function's folder, one setting after the other (in the order the report
+// lists what each approximates).
+func (b *builder) readFunction(ref resourceRef, res *Resource) error {
+	dir := "amplify/backend/function/" + ref.Name
+	f := &fnOut{amp: ref.Name, name: specName(ref.Name), res: res, dir: dir, access: map[string]grant{}, graphql: map[string]grant{}}
+	b.fns = append(b.fns, f)
+	if !b.p.isDir(dir) {
+		res.missing(dir)
+		return nil
+	}
+	if f.name != ref.Name {
+		res.approx("named %s in the spec: underhood names are letters and digits", f.name)
+	}
+	fl, err := b.readFunctionFiles(f)
+	if err != nil {
+		return err
+	}
+	if !f.readRuntime(fl) {
+		return nil
+	}
+	if !fl.hasTmpl {
+		res.approx("%s is not in the project: handler, timeout and environment are underhood's defaults", f.tmplFile)
+	}
+	f.readHandler(fl)
+	if err := b.readSource(f); err != nil {
+		return err
+	}
+	f.readLimits(fl)
+	res.SpecPath = "functions." + f.name
+	if len(f.fnParams.LambdaLayers) > 0 {
+		res.approx("it uses %d Lambda layer(s) (function-parameters.json lambdaLayers): underhood has no layers; put their code into the source folder", len(f.fnParams.LambdaLayers))
+	}
+	b.functionSecrets(f)
+	b.readSchedule(f, fl.tmpl)
+	for _, id := range slices.Sorted(maps.Keys(fl.tmpl.Resources)) {
+		if r := fl.tmpl.Resources[id]; r.Type == "AWS::Lambda::EventSourceMapping" {
+			f.streams = append(f.streams, b.streamRef(f, id, r.Properties.EventSourceArn, r.Properties.BatchSize, r.Properties.StartingPosition))
+		}
+	}
+	return b.readCustomPolicies(f)
+}
+
+// fnFiles is what a function's folder says about it besides its code and parameters.
+type fnFiles struct {
+	stateFile    string
+	stateRuntime string // amplify.state functionRuntime: the runtime family
+	tmpl         lambdaTemplate
+	hasTmpl      bool
+	props        lambdaProperties // the template's AWS::Lambda::Function
+	propPath     string           // "Resources.<its logical id>.Properties."
+}
+
+// readFunctionFiles reads amplify.state, the function's CloudFormation template (its function and IAM
+// statements), parameters.json and function-parameters.json.
+func (b *builder) readFunctionFiles(f *fnOut) (*fnFiles, error) {
+	fl := &fnFiles{stateFile: f.dir + "/amplify.state"}
+	var state struct {
+		FunctionRuntime string `json:"functionRuntime"`
+	}
+	if _, err := b.p.readOptionalJSON(fl.stateFile, &state); err != nil {
+		return nil, err
+	}
+	fl.stateRuntime = state.FunctionRuntime
+	f.tmplFile = f.dir + "/" + f.amp + "-cloudformation-template.json"
+	var err error
+	if fl.hasTmpl, err = b.p.readOptionalJSON(f.tmplFile, &fl.tmpl); err != nil {
+		return nil, err
+	}
+	logical := ""
+	for _, id := range slices.Sorted(maps.Keys(fl.tmpl.Resources)) {
+		if fl.tmpl.Resources[id].Type == "AWS::Lambda::Function" {
+			logical = id
+			break
+		}
+	}
+	f.policies = fl.tmpl.allowStatements()
+	fl.props, fl.propPath = fl.tmpl.Resources[logical].Properties, "Resources."+logical+".Properties."
+	f.amplifyRuntime, _ = rawString(fl.props.Runtime)
+	if _, err := b.p.readOptionalJSON(f.dir+"/parameters.json", &f.params); err != nil {
+		return nil, err
+	}
+	if _, err := b.p.readOptionalJSON(f.dir+"/function-parameters.json", &f.fnParams); err != nil {
+		return nil, err
+	}
+	f.envVars = fl.props.Environment.Variables
+	return fl, nil
+}
+
+// allowStatements are the Allow statements of the template's IAM policies.
+func (t *lambdaTemplate) allowStatements() []policyStatement {
+	var out []policyStatement
+	for _, id := range slices.Sorted(maps.Keys(t.Resources)) {
+		r := t.Resources[id]
+		if r.Type != "AWS::IAM::Policy" {
 			continue
 		}
-		dir := "amplify/backend/function/" + ref.Name
-		f := &fnOut{amp: ref.Name, name: specName(ref.Name), res: res, dir: dir, access: map[string]grant{}, graphql: map[string]grant{}}
-		b.fns = append(b.fns, f)
-		if !b.p.isDir(dir) {
-			res.missing(dir)
-			continue
-		}
-		if f.name != ref.Name {
-			res.approx("named %s in the spec: underhood names are letters and digits", f.name)
-		}
-		var state struct {
-			FunctionRuntime string `json:"functionRuntime"`
-		}
-		stateFile := dir + "/amplify.state"
-		if _, err := b.p.readOptionalJSON(stateFile, &state); err != nil {
-			return err
-		}
-		f.tmplFile = dir + "/" + ref.Name + "-cloudformation-template.json"
-		var tmpl lambdaTemplate
-		hasTmpl, err := b.p.readOptionalJSON(f.tmplFile, &tmpl)
-		if err != nil {
-			return err
-		}
-		logical := ""
-		for _, id := range slices.Sorted(maps.Keys(tmpl.Resources)) {
-			if tmpl.Resources[id].Type == "AWS::Lambda::Function" {
-				logical = id
-				break
+		for _, st := range r.Properties.PolicyDocument.Statement {
+			if st.Effect == "Allow" {
+				out = append(out, policyStatement{policy: id, actions: st.Action.items(), resource: st.Resource})
 			}
 		}
-		for _, id := range slices.Sorted(maps.Keys(tmpl.Resources)) {
-			r := tmpl.Resources[id]
-			if r.Type != "AWS::IAM::Policy" {
-				continue
-			}
-			for _, st := range r.Properties.PolicyDocument.Statement {
-				if st.Effect == "Allow" {
-					f.policies = append(f.policies, policyStatement{policy: id, actions: st.Action.items(), resource: st.Resource})
-				}
-			}
-		}
-		props := tmpl.Resources[logical].Properties
-		propPath := "Resources." + logical + ".Properties."
-		f.amplifyRuntime, _ = rawString(props.Runtime)
-		if _, err := b.p.readOptionalJSON(dir+"/parameters.json", &f.params); err != nil {
-			return err
-		}
-		if _, err := b.p.readOptionalJSON(dir+"/function-parameters.json", &f.fnParams); err != nil {
-			return err
-		}
-		f.envVars = props.Environment.Variables
+	}
+	return out
+}
 
-		// Runtime: amplify.state names the runtime family; the template has the version.
-		family := state.FunctionRuntime
-		f.runtimeFrom = from(stateFile, "functionRuntime")
-		if family == "" {
-			family, f.runtimeFrom = runtimeFamily(f.amplifyRuntime), from(f.tmplFile, propPath+"Runtime")
-		}
-		switch {
-		case family == "nodejs", family == "python", family == "go":
-			f.runtime = family
-		case family == "java" || strings.HasPrefix(family, "dotnet"):
-			res.outOfScope("runtime %s is out of scope: underhood builds go, nodejs and python functions", family)
-			continue
-		case family == "":
-			f.runtime, f.runtimeFrom = "nodejs", "assumed: neither amplify.state nor the template names the runtime"
-			res.approx("the runtime is not in the project files; the spec assumes nodejs")
-		default:
-			res.outOfScope("runtime %q is out of scope: underhood builds go, nodejs and python functions", family)
-			continue
-		}
-		if f.amplifyRuntime != "" {
-			f.runtimeFrom += "; Amplify ran " + f.amplifyRuntime + " on x86_64, underhood runs " + underhoodRuntime(f.runtime) + " on arm64"
-		}
-		if !hasTmpl {
-			res.approx("%s is not in the project: handler, timeout and environment are underhood's defaults", f.tmplFile)
-		}
+// readRuntime reads the runtime: amplify.state names the runtime family, the template has the version.
+// It is false for a runtime underhood does not build, which leaves the function out of the spec.
+func (f *fnOut) readRuntime(fl *fnFiles) bool {
+	family := fl.stateRuntime
+	f.runtimeFrom = from(fl.stateFile, "functionRuntime")
+	if family == "" {
+		family, f.runtimeFrom = runtimeFamily(f.amplifyRuntime), from(f.tmplFile, fl.propPath+"Runtime")
+	}
+	switch {
+	case family == "nodejs", family == "python", family == "go":
+		f.runtime = family
+	case family == "java" || strings.HasPrefix(family, "dotnet"):
+		f.res.outOfScope("runtime %s is out of scope: underhood builds go, nodejs and python functions", family)
+		return false
+	case family == "":
+		f.runtime, f.runtimeFrom = "nodejs", "assumed: neither amplify.state nor the template names the runtime"
+		f.res.approx("the runtime is not in the project files; the spec assumes nodejs")
+	default:
+		f.res.outOfScope("runtime %q is out of scope: underhood builds go, nodejs and python functions", family)
+		return false
+	}
+	if f.amplifyRuntime != "" {
+		f.runtimeFrom += "; Amplify ran " + f.amplifyRuntime + " on x86_64, underhood runs " + underhoodRuntime(f.runtime) + " on arm64"
+	}
+	return true
+}
 
-		handler, _ := rawString(props.Handler)
-		switch {
-		case f.runtime == "go":
-			if handler != "" {
-				res.note("Amplify's Go handler %q is replaced by underhood's: it compiles src for provided.al2023 (the binary is bootstrap)", handler)
-			}
-		case handler != "" && handler != "index.handler":
-			f.handler, f.handlerFrom = handler, from(f.tmplFile, propPath+"Handler")
+// readHandler keeps a handler other than the spec's default; a Go function gets underhood's.
+func (f *fnOut) readHandler(fl *fnFiles) {
+	handler, _ := rawString(fl.props.Handler)
+	switch {
+	case f.runtime == "go":
+		if handler != "" {
+			f.res.note("Amplify's Go handler %q is replaced by underhood's: it compiles src for provided.al2023 (the binary is bootstrap)", handler)
 		}
+	case handler != "" && handler != "index.handler":
+		f.handler, f.handlerFrom = handler, from(f.tmplFile, fl.propPath+"Handler")
+	}
+}
 
-		if src, err := b.relSource(ref.Name); err != nil {
-			return err
-		} else {
-			f.source = src
-		}
-		if !b.p.isDir(dir + "/src") {
-			res.note("%s/src is not in the project (it holds the function's code); create it or point source at the code", dir)
-		}
+// readSource points the spec at the function's code, src in its folder.
+func (b *builder) readSource(f *fnOut) error {
+	src, err := b.relSource(f.amp)
+	if err != nil {
+		return err
+	}
+	f.source = src
+	if !b.p.isDir(f.dir + "/src") {
+		f.res.note("%s/src is not in the project (it holds the function's code); create it or point source at the code", f.dir)
+	}
+	return nil
+}
 
-		f.memory, f.memoryFrom = 128, from(f.tmplFile, propPath+"MemorySize is not set: Lambda's default 128 MB")
-		if m, ok := rawString(props.MemorySize); ok {
-			if n, err := strconv.Atoi(m); err == nil && n >= 128 && n <= 10240 {
-				f.memory, f.memoryFrom = n, from(f.tmplFile, propPath+"MemorySize")
-			}
+// readLimits reads memory and timeout; a value Lambda would refuse leaves Lambda's default.
+func (f *fnOut) readLimits(fl *fnFiles) {
+	f.memory, f.memoryFrom = awsrules.LambdaMemoryDefault, from(f.tmplFile, fl.propPath+"MemorySize is not set: Lambda's default 128 MB")
+	if m, ok := rawString(fl.props.MemorySize); ok {
+		if n, err := strconv.Atoi(m); err == nil && n >= awsrules.LambdaMemoryLowest && n <= awsrules.LambdaMemoryHighest {
+			f.memory, f.memoryFrom = n, from(f.tmplFile, fl.propPath+"MemorySize")
 		}
-		f.timeout, f.timeoutFrom = 3, from(f.tmplFile, propPath+"Timeout is not set: Lambda's default 3 seconds")
-		if t, ok := rawString(props.Timeout); ok {
-			if n, err := strconv.Atoi(t); err == nil && n >= 1 && n <= 900 {
-				f.timeout, f.timeoutFrom = n, from(f.tmplFile, propPath+"Timeout")
-			}
+	}
+	f.timeout, f.timeoutFrom = awsrules.LambdaTimeoutDefault, from(f.tmplFile, fl.propPath+"Timeout is not set: Lambda's default 3 seconds")
+	if t, ok := rawString(fl.props.Timeout); ok {
+		if n, err := strconv.Atoi(t); err == nil && n >= awsrules.LambdaTimeoutLowest && n <= awsrules.LambdaTimeoutHighest {
+			f.timeout, f.timeoutFrom = n, from(f.tmplFile, fl.propPath+"Timeout")
 		}
-		res.SpecPath = "functions." + f.name
+	}
+}
 
-		if len(f.fnParams.LambdaLayers) > 0 {
-			res.approx("it uses %d Lambda layer(s) (function-parameters.json lambdaLayers): underhood has no layers; put their code into the source folder", len(f.fnParams.LambdaLayers))
-		}
-		b.functionSecrets(f)
-		rule, ruleFrom := b.fnParam(f, "CloudWatchRule")
-		if def, ok := rawString(tmpl.Parameters["CloudWatchRule"].Default); ok && ruleFrom == "" {
-			rule, ruleFrom = def, from(f.tmplFile, "Parameters.CloudWatchRule.Default")
-		}
-		if rule != "" && !strings.EqualFold(rule, "NONE") {
-			if norm, problem := spec.CheckSchedule(rule); problem != "" {
-				res.approx("its schedule is not in the spec (%s): %s; fix it and add schedule: to the function", ruleFrom, problem)
-			} else {
-				f.schedule, f.scheduleFrom = norm, ruleFrom+" (Amplify's CloudWatchRule: an EventBridge rule invoking the function)"
-			}
-		}
-		for _, id := range slices.Sorted(maps.Keys(tmpl.Resources)) {
-			if r := tmpl.Resources[id]; r.Type == "AWS::Lambda::EventSourceMapping" {
-				f.streams = append(f.streams, b.streamRef(f, id, r.Properties.EventSourceArn, r.Properties.BatchSize, r.Properties.StartingPosition))
-			}
-		}
-		var policies []struct {
-			Action   strList         `json:"Action"`
-			Resource json.RawMessage `json:"Resource"`
-		}
-		if _, err := b.p.readOptionalJSON(dir+"/custom-policies.json", &policies); err != nil {
-			return err
-		}
-		var actions []string
-		for _, pol := range policies {
-			actions = append(actions, pol.Action.items()...)
-		}
-		if len(actions) > 0 {
-			res.approx("custom-policies.json grants %s: the spec has no custom IAM statements; grant them outside underhood", strings.Join(actions, ", "))
-		}
+// readSchedule reads Amplify's CloudWatchRule (an EventBridge rule invoking the function): the
+// parameter, else the template's default.
+func (b *builder) readSchedule(f *fnOut, tmpl lambdaTemplate) {
+	rule, ruleFrom := b.fnParam(f, "CloudWatchRule")
+	if def, ok := rawString(tmpl.Parameters["CloudWatchRule"].Default); ok && ruleFrom == "" {
+		rule, ruleFrom = def, from(f.tmplFile, "Parameters.CloudWatchRule.Default")
+	}
+	if rule == "" || strings.EqualFold(rule, "NONE") {
+		return
+	}
+	if norm, problem := spec.CheckSchedule(rule); problem != "" {
+		f.res.approx("its schedule is not in the spec (%s): %s; fix it and add schedule: to the function", ruleFrom, problem)
+	} else {
+		f.schedule, f.scheduleFrom = norm, ruleFrom+" (Amplify's CloudWatchRule: an EventBridge rule invoking the function)"
+	}
+}
+
+// readCustomPolicies reports custom-policies.json's statements, which the spec cannot express.
+func (b *builder) readCustomPolicies(f *fnOut) error {
+	var policies []struct {
+		Action   strList         `json:"Action"`
+		Resource json.RawMessage `json:"Resource"`
+	}
+	if _, err := b.p.readOptionalJSON(f.dir+"/custom-policies.json", &policies); err != nil {
+		return err
+	}
+	var actions []string
+	for _, pol := range policies {
+		actions = append(actions, pol.Action.items()...)
+	}
+	if len(actions) > 0 {
+		f.res.approx("custom-policies.json grants %s: the spec has no custom IAM statements; grant them outside underhood", strings.Join(actions, ", "))
 	}
 	return nil
 }
@@ -528,133 +599,6 @@ func (b *builder) functionAccess(f *fnOut) {
 			}
 		}
 	}
-}
-
-// functionEnv translates the template's environment variables.
-func (b *builder) functionEnv(f *fnOut) {
-	propPath := "Environment.Variables."
-	for _, name := range slices.Sorted(maps.Keys(f.envVars)) {
-		raw := f.envVars[name]
-		field := from(f.tmplFile, propPath+name)
-		if strings.HasPrefix(name, "AWS_") || strings.HasPrefix(name, "UNDERHOOD_") {
-			f.res.approx("environment variable %s is reserved in underhood and not set", name)
-			continue
-		}
-		if s, ok := rawString(raw); ok {
-			if strings.HasPrefix(name, "STORAGE_") {
-				f.res.approx("environment variable %s=%s is not set: STORAGE_ names are underhood's (it sets them for the storage in access)", name, s)
-				continue
-			}
-			f.env = append(f.env, kv{name, s, field})
-			continue
-		}
-		var ref struct {
-			Ref string `json:"Ref"`
-		}
-		if json.Unmarshal(raw, &ref) != nil || ref.Ref == "" {
-			if slices.Contains(f.fnParams.SecretNames, name) {
-				continue // under secrets (or reported there)
-			}
-			what := "a CloudFormation expression"
-			if strings.Contains(string(raw), "/amplify/") && strings.Contains(string(raw), "AMPLIFY_") {
-				what = "the SSM path of an Amplify function secret"
-			} else if strings.Contains(string(raw), "Fn::ImportValue") {
-				what = "a value another Amplify stack exports (an AppSync table)"
-			}
-			f.res.approx("environment variable %s held %s: not translated", name, what)
-			continue
-		}
-		b.envRef(f, name, ref.Ref, field)
-	}
-}
-
-// storageRefSuffixes are the outputs of Amplify storage stacks that functions receive.
-var storageRefSuffixes = []string{"BucketName", "StreamArn", "Name", "Arn"}
-
-// envRef translates an environment variable that is a Ref.
-func (b *builder) envRef(f *fnOut, name, ref, field string) {
-	switch ref {
-	case "env":
-		f.env = append(f.env, kv{name, "${stage}", field + " (Ref env: the Amplify env, the spec's stage)"})
-		return
-	case "AWS::Region":
-		if b.region != "" {
-			f.env = append(f.env, kv{name, b.region, field + " (Ref AWS::Region)"})
-		} else {
-			f.res.approx("environment variable %s (the region) is not set: the project does not say its region; Lambda sets AWS_REGION", name)
-		}
-		return
-	case "AWS::AccountId", "AWS::StackName", "AWS::StackId", "AWS::URLSuffix", "AWS::Partition":
-		f.res.approx("environment variable %s (Ref %s) is not set: the spec cannot express it", name, ref)
-		return
-	}
-	// Storage outputs: storage<resource><Output>.
-	for _, s := range b.storages {
-		for _, suffix := range storageRefSuffixes {
-			if ref != "storage"+s.amp+suffix {
-				continue
-			}
-			if _, ok := f.access[s.name]; ok && suffix != "StreamArn" && s.inSpec() {
-				// underhood sets STORAGE_<NAME>_BUCKETNAME/_NAME/_ARN, Amplify's names, from access.
-				if name != "STORAGE_"+strings.ToUpper(s.name)+"_"+strings.ToUpper(suffix) {
-					f.res.approx("environment variable %s (the %s of storage %s) is not set: underhood sets STORAGE_%s_%s instead", name, suffix, s.amp, strings.ToUpper(s.name), strings.ToUpper(suffix))
-				}
-				return
-			}
-			if suffix == "StreamArn" {
-				f.res.approx("environment variable %s (the stream ARN of table %s) is not set: underhood passes no stream ARN", name, s.amp)
-			} else {
-				f.res.approx("environment variable %s (the %s of storage %s) is not set: the function has no access to it in the spec", name, suffix, s.amp)
-			}
-			return
-		}
-	}
-	if a := b.auth; a != nil && strings.HasPrefix(ref, "auth"+a.amp) {
-		attr := strings.TrimPrefix(ref, "auth"+a.amp)
-		if attr == "UserPoolId" && len(f.cognito) > 0 && name == spec.UserPoolIDEnv(specName(a.amp)) {
-			return // set by access.userPool
-		}
-		if attr == "UserPoolId" && a.existingPool != "" {
-			f.env = append(f.env, kv{name, a.existingPool, field + " (Ref " + ref + ": the existing user pool's id, as under stages.existing)"})
-			return
-		}
-		f.res.approx("environment variable %s (the %s of auth %s) is not set: the spec has no reference to it; set it by hand once the pool exists", name, attr, a.amp)
-		return
-	}
-	for _, q := range b.graphql {
-		attr, ok := strings.CutPrefix(ref, "api"+q.amp)
-		if !ok {
-			continue
-		}
-		idVar, endpointVar := spec.GraphQLEnv(q.name)
-		_, granted := f.graphql[q.amp]
-		switch {
-		case attr == "GraphQLAPIIdOutput" && granted && name == idVar, attr == "GraphQLAPIEndpointOutput" && granted && name == endpointVar:
-			return // set by access.<api>
-		case attr == "GraphQLAPIIdOutput" && q.id != "":
-			f.env = append(f.env, kv{name, q.id, field + " (Ref " + ref + ": the id of the GraphQL API kept in Amplify)"})
-		case attr == "GraphQLAPIEndpointOutput":
-			f.env = append(f.env, kv{name, q.endpoint, field + " (Ref " + ref + ": the endpoint of the GraphQL API kept in Amplify)"})
-		case attr == "GraphQLAPIKeyOutput":
-			f.res.approx("environment variable %s (the GraphQL API key) is not set: the spec holds no secret value; read the key in the function from where config reads it (%s), or call the API with the function's role (IAM)", name, q.keyWhere())
-		default:
-			f.res.approx("environment variable %s (Ref %s) is not set: its value is not known to the import (pass %s %s=API_ID or --from-stack)", name, ref, FlagExisting, q.amp)
-		}
-		return
-	}
-	switch {
-	case strings.HasPrefix(ref, "api"):
-		f.res.approx("environment variable %s (Ref %s, an API output) is not set: the API is not referenced by the spec", name, ref)
-		return
-	case strings.HasPrefix(ref, "function"):
-		f.res.approx("environment variable %s (Ref %s, another function) is not set: the spec has no function references", name, ref)
-		return
-	}
-	if v, src := b.fnParam(f, ref); src != "" {
-		f.env = append(f.env, kv{name, v, field + " (Ref " + ref + " = " + src + ")"})
-		return
-	}
-	f.res.approx("environment variable %s (Ref %s) is not set: its value is not in the project files (amplify-cli keeps it in team-provider-info.json for the env)", name, ref)
 }
 
 // node renders the function.

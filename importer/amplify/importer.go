@@ -369,13 +369,9 @@ func (b *builder) relSource(fn string) (string, error) {
 	return filepath.ToSlash(rel), nil
 }
 
-// Id forms, as the spec's validator checks them.
-var (
-	userPoolIDPattern     = regexp.MustCompile(`^([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-[0-9])_[0-9a-zA-Z]+$`)
-	identityPoolIDPattern = regexp.MustCompile(`^([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-[0-9]):[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$`)
-	clientIDPattern       = regexp.MustCompile(`^[\w+]{1,128}$`)
-	hostPattern           = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$`)
-)
+// hostPattern is a domain prefix or a host name (no scheme, no path): what --hosted-ui-domain and the
+// SPA's oauth.domain hold.
+var hostPattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$`)
 
 // from formats a comment naming a project file and the field a value came from.
 func from(file, field string) string {

@@ -1,6 +1,7 @@
 package amplify
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -34,7 +35,7 @@ func (b *builder) plan() []PlanStep {
 	steps = append(steps, check)
 
 	if len(b.secrets) > 0 {
-		s := PlanStep{Title: "Create the secrets underhood reads (Secrets Manager, region " + cmpOr(b.region, "of the stage") + ")"}
+		s := PlanStep{Title: "Create the secrets underhood reads (Secrets Manager, region " + cmp.Or(b.region, "of the stage") + ")"}
 		for _, sec := range b.secrets {
 			s.Lines = append(s.Lines, sec.Name+": "+sec.For+".", fmt.Sprintf("$ aws secretsmanager create-secret --name %s --secret-string 'THE_VALUE'", sec.Name))
 		}
@@ -85,7 +86,7 @@ func (b *builder) plan() []PlanStep {
 	}
 	for _, s := range b.storages {
 		if s.inSpec() && s.kind == "s3" && len(s.access) > 0 && s.physical != "" && a != nil && a.existingIdentityPool != "" {
-			verify.Lines = append(verify.Lines, "Open a file the user uploaded before, under protected/ or private/ of bucket "+cmpOr(s.physical, s.name)+" (the identity id is kept only with the identity pool).")
+			verify.Lines = append(verify.Lines, "Open a file the user uploaded before, under protected/ or private/ of bucket "+cmp.Or(s.physical, s.name)+" (the identity id is kept only with the identity pool).")
 		}
 	}
 	for _, q := range b.graphql {
@@ -135,13 +136,13 @@ func (b *builder) handSteps() PlanStep {
 		for _, q := range b.graphql {
 			if slices.Contains(q.modes, "iam") {
 				statements = append(statements, map[string]any{"Effect": "Allow", "Action": "appsync:GraphQL",
-					"Resource": fmt.Sprintf("arn:aws:appsync:%s:ACCOUNT_ID:apis/%s/types/*", cmpOr(b.region, "REGION"), cmpOr(q.id, "GRAPHQL_API_ID"))})
+					"Resource": fmt.Sprintf("arn:aws:appsync:%s:ACCOUNT_ID:apis/%s/types/*", cmp.Or(b.region, "REGION"), cmp.Or(q.id, "GRAPHQL_API_ID"))})
 				what = append(what, "GraphQL API "+q.name+" (iam mode)")
 			}
 		}
 		if an := b.analytics; an != nil {
 			statements = append(statements, map[string]any{"Effect": "Allow", "Action": []string{"mobiletargeting:PutEvents", "mobiletargeting:UpdateEndpoint"},
-				"Resource": fmt.Sprintf("arn:aws:mobiletargeting:%s:ACCOUNT_ID:apps/%s/*", cmpOr(an.region, cmpOr(b.region, "REGION")), an.appID)})
+				"Resource": fmt.Sprintf("arn:aws:mobiletargeting:%s:ACCOUNT_ID:apps/%s/*", cmp.Or(an.region, b.region, "REGION"), an.appID)})
 			what = append(what, "Pinpoint project "+an.appID)
 		}
 		if len(statements) > 0 {
@@ -170,7 +171,7 @@ func (b *builder) triggerStep() PlanStep {
 		"The kept pool still invokes Amplify's trigger functions, which go with the Amplify stack: sign-ups fail from then on unless the pool invokes underhood's. underhood deploys the functions but cannot attach them to a pool it did not create.",
 		fmt.Sprintf("$ aws cloudformation describe-stack-resources --stack-name %s --query \"StackResources[?ResourceType=='AWS::Lambda::Function'].[LogicalResourceId,PhysicalResourceId]\" --output text", stack))
 	for _, t := range a.triggers {
-		s.Lines = append(s.Lines, fmt.Sprintf("$ aws lambda add-permission --function-name FUNCTION_NAME_OF_%s --statement-id cognito-%s --action lambda:InvokeFunction --principal cognito-idp.amazonaws.com --source-arn arn:aws:cognito-idp:%s:ACCOUNT_ID:userpool/%s", strings.ToUpper(t.fn), t.op, cmpOr(b.region, "REGION"), a.existingPool))
+		s.Lines = append(s.Lines, fmt.Sprintf("$ aws lambda add-permission --function-name FUNCTION_NAME_OF_%s --statement-id cognito-%s --action lambda:InvokeFunction --principal cognito-idp.amazonaws.com --source-arn arn:aws:cognito-idp:%s:ACCOUNT_ID:userpool/%s", strings.ToUpper(t.fn), t.op, cmp.Or(b.region, "REGION"), a.existingPool))
 	}
 	s.Lines = append(s.Lines,
 		"Then set the triggers in the Cognito console (User pool, Extensions, Lambda triggers), or with update-user-pool, which resets every setting it is not given: pass the current ones from describe-user-pool along with",
@@ -205,7 +206,7 @@ func (b *builder) retireStep() PlanStep {
 			hosting = true
 		case r.Status == StatusOutOfScope:
 			// Not in the spec, so still only in Amplify.
-			kept = append(kept, r.Category+"/"+r.Name+" ("+cmpOr(r.Service, "?")+", not in the spec)")
+			kept = append(kept, r.Category+"/"+r.Name+" ("+cmp.Or(r.Service, "?")+", not in the spec)")
 		}
 	}
 	if len(kept) == 0 && !hosting {

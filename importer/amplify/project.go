@@ -79,14 +79,43 @@ type resourceRef struct {
 	backendEntry
 }
 
+// loadProject reads what the import needs of the project: its resources, its settings and the env.
 func loadProject(dir string, opts Options) (*project, error) {
 	p := &project{files: files{dir: dir}}
 	if !p.isDir("amplify") {
 		return nil, &FileError{Path: "amplify", Msg: "no amplify folder here: give the folder that holds amplify/ (the Amplify Gen 1 project root)"}
 	}
+	if err := p.readBackendConfig(); err != nil {
+		return nil, err
+	}
+	if err := p.readProjectConfig(); err != nil {
+		return nil, err
+	}
+	var tpi map[string]tpiEnv
+	hasTPI, err := p.readOptionalJSON(teamProviderFile, &tpi)
+	if err != nil {
+		return nil, err
+	}
+	p.hasTPI = hasTPI && len(tpi) > 0
+	if err := p.chooseEnv(opts, tpi); err != nil {
+		return nil, err
+	}
+	if p.hasTPI {
+		e := tpi[p.env]
+		p.aws, p.awsFrom, p.params = e.AWS, teamProviderFile+": "+p.env+".awscloudformation", e.Categories
+		return p, nil
+	}
+	if err := p.readAmplifyMeta(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// readBackendConfig lists the resources of backend-config.json, sorted by category and name.
+func (p *project) readBackendConfig() error {
 	var backend map[string]map[string]backendEntry
 	if err := p.readJSON(backendConfigFile, &backend); err != nil {
-		return nil, err
+		return err
 	}
 	for _, cat := range slices.Sorted(maps.Keys(backend)) {
 		if cat == "parameters" {
@@ -96,7 +125,11 @@ func loadProject(dir string, opts Options) (*project, error) {
 			p.resources = append(p.resources, resourceRef{Category: cat, Name: name, backendEntry: backend[cat][name]})
 		}
 	}
+	return nil
+}
 
+// readProjectConfig reads the project's name, frontend and source folder (project-config.json).
+func (p *project) readProjectConfig() error {
 	var pc struct {
 		ProjectName string `json:"projectName"`
 		Frontend    string `json:"frontend"`
@@ -107,21 +140,19 @@ func loadProject(dir string, opts Options) (*project, error) {
 		} `json:"javascript"`
 	}
 	if _, err := p.readOptionalJSON(projectConfigFile, &pc); err != nil {
-		return nil, err
+		return err
 	}
 	p.projectName, p.frontend, p.sourceDir = pc.ProjectName, pc.Frontend, pc.JavaScript.Config.SourceDir
+	return nil
+}
 
-	var tpi map[string]tpiEnv
-	hasTPI, err := p.readOptionalJSON(teamProviderFile, &tpi)
-	if err != nil {
-		return nil, err
-	}
-	p.hasTPI = hasTPI && len(tpi) > 0
+// chooseEnv picks the env to import: the option, else the checked-out one, else the only one.
+func (p *project) chooseEnv(opts Options, tpi map[string]tpiEnv) error {
 	var local struct {
 		EnvName string `json:"envName"`
 	}
 	if _, err := p.readOptionalJSON(localEnvFile, &local); err != nil {
-		return nil, err
+		return err
 	}
 	envs := slices.Sorted(maps.Keys(tpi))
 	p.localEnv, p.envCount = local.EnvName, len(envs)
@@ -129,7 +160,7 @@ func loadProject(dir string, opts Options) (*project, error) {
 	case opts.Env != "":
 		if p.hasTPI {
 			if _, ok := tpi[opts.Env]; !ok {
-				return nil, fmt.Errorf("env %q is not in %s; its envs are %s", opts.Env, teamProviderFile, strings.Join(envs, ", "))
+				return fmt.Errorf("env %q is not in %s; its envs are %s", opts.Env, teamProviderFile, strings.Join(envs, ", "))
 			}
 		}
 		p.env, p.envFrom = opts.Env, "chosen with the env option"
@@ -138,32 +169,33 @@ func loadProject(dir string, opts Options) (*project, error) {
 	case len(envs) == 1:
 		p.env, p.envFrom = envs[0], "the only env in "+teamProviderFile
 	case len(envs) > 1:
-		return nil, &EnvError{Envs: envs}
+		return &EnvError{Envs: envs}
 	}
-	if p.hasTPI {
-		e := tpi[p.env]
-		p.aws, p.awsFrom, p.params = e.AWS, teamProviderFile+": "+p.env+".awscloudformation", e.Categories
-	} else {
-		var meta struct {
-			Providers struct {
-				AWS awsInfo `json:"awscloudformation"`
-			} `json:"providers"`
-		}
-		if ok, err := p.readOptionalJSON(amplifyMetaFile, &meta); err != nil {
-			return nil, err
-		} else if ok && meta.Providers.AWS.StackName != "" {
-			p.aws, p.awsFrom = meta.Providers.AWS, amplifyMetaFile+": providers.awscloudformation"
-			if p.env == "" {
-				if env := stackEnv(p.aws.StackName); env != "" {
-					p.env, p.envFrom = env, "the env in the root stack name of "+amplifyMetaFile+"; there is no "+teamProviderFile
-				}
+	return nil
+}
+
+// readAmplifyMeta takes the account information, and the env when none was chosen, from
+// amplify-meta.json in a project without team-provider-info.json.
+func (p *project) readAmplifyMeta() error {
+	var meta struct {
+		Providers struct {
+			AWS awsInfo `json:"awscloudformation"`
+		} `json:"providers"`
+	}
+	if ok, err := p.readOptionalJSON(amplifyMetaFile, &meta); err != nil {
+		return err
+	} else if ok && meta.Providers.AWS.StackName != "" {
+		p.aws, p.awsFrom = meta.Providers.AWS, amplifyMetaFile+": providers.awscloudformation"
+		if p.env == "" {
+			if env := stackEnv(p.aws.StackName); env != "" {
+				p.env, p.envFrom = env, "the env in the root stack name of "+amplifyMetaFile+"; there is no "+teamProviderFile
 			}
 		}
-		if p.env == "" {
-			p.env, p.envFrom = "dev", "a default: the project has no "+teamProviderFile+" naming its envs"
-		}
 	}
-	return p, nil
+	if p.env == "" {
+		p.env, p.envFrom = "dev", "a default: the project has no "+teamProviderFile+" naming its envs"
+	}
+	return nil
 }
 
 func hasKey[V any](m map[string]V, k string) bool {

@@ -1,6 +1,7 @@
 package amplify
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 )
@@ -125,7 +126,7 @@ func (b *builder) storageRetire(s *storageOut) error {
 			}
 			if ok {
 				step.Done = tmpl.Resources["S3Bucket"].DeletionPolicy == "Retain"
-				step.Why = "the template's S3Bucket has DeletionPolicy " + cmpOr(tmpl.Resources["S3Bucket"].DeletionPolicy, "(none: Delete)")
+				step.Why = "the template's S3Bucket has DeletionPolicy " + cmp.Or(tmpl.Resources["S3Bucket"].DeletionPolicy, "(none: Delete)")
 			}
 		} else {
 			step.Template = s.dir + "/override.ts"

@@ -1,6 +1,7 @@
 package amplify
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -90,12 +91,12 @@ func (b *builder) readStorage() error {
 	}
 	for _, name := range slices.Sorted(maps.Keys(b.opts.Existing)) {
 		if !slices.Contains(names, name) && !slices.Contains(apis, name) {
-			return fmt.Errorf("%s %s=...: the project has no storage resource or AppSync API %s (its storage: %s; its AppSync APIs: %s)", FlagExisting, name, name, cmpOr(strings.Join(names, ", "), "none"), cmpOr(strings.Join(apis, ", "), "none"))
+			return fmt.Errorf("%s %s=...: the project has no storage resource or AppSync API %s (its storage: %s; its AppSync APIs: %s)", FlagExisting, name, name, cmp.Or(strings.Join(names, ", "), "none"), cmp.Or(strings.Join(apis, ", "), "none"))
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(b.opts.Streams)) {
 		if !slices.Contains(names, name) {
-			return fmt.Errorf("%s %s=...: the project has no storage resource %s (its storage: %s)", FlagStream, name, name, cmpOr(strings.Join(names, ", "), "none"))
+			return fmt.Errorf("%s %s=...: the project has no storage resource %s (its storage: %s)", FlagStream, name, name, cmp.Or(strings.Join(names, ", "), "none"))
 		}
 	}
 	for _, ref := range b.refs("storage") {
@@ -164,7 +165,7 @@ func (b *builder) existingStorage(s *storageOut) error {
 	}
 	s.res.Existing = s.physical
 	if arn, ok := b.opts.Streams[s.amp]; ok && (s.kind != "dynamodb" || s.physical == "" || !strings.HasPrefix(arn, "arn:") || !strings.Contains(arn, ":table/"+s.physical+"/stream/")) {
-		return fmt.Errorf("%s %s=%s: not the stream of an existing table %s (want arn:aws:dynamodb:REGION:ACCOUNT:table/%s/stream/LABEL, from aws dynamodb describe-table --table-name %s --query Table.LatestStreamArn)", FlagStream, s.amp, arn, cmpOr(s.physical, s.amp), cmpOr(s.physical, "TABLE"), cmpOr(s.physical, "TABLE"))
+		return fmt.Errorf("%s %s=%s: not the stream of an existing table %s (want arn:aws:dynamodb:REGION:ACCOUNT:table/%s/stream/LABEL, from aws dynamodb describe-table --table-name %s --query Table.LatestStreamArn)", FlagStream, s.amp, arn, cmp.Or(s.physical, s.amp), cmp.Or(s.physical, "TABLE"), cmp.Or(s.physical, "TABLE"))
 	}
 	s.streamArn = b.opts.Streams[s.amp]
 	if s.physical == "" && s.kind == "s3" {
@@ -434,68 +435,16 @@ func (b *builder) key(s *storageOut, name, typ, from string) (keyOut, bool) {
 	return keyOut{name + ":" + t, from}, true
 }
 
+// readTable reads a DynamoDB table: its inputs, keys, indexes, stream triggers and name.
 func (b *builder) readTable(s *storageOut, params map[string]json.RawMessage) error {
 	s.kind = "dynamodb"
 	if s.res.Imported {
-		get := func(k string) (string, string) {
-			v, _ := b.p.param("storage", s.amp, k)
-			return v, b.p.tpiPath("storage", s.amp, k)
-		}
-		name, nameFrom := get("tableName")
-		pkName, pkFrom := get("partitionKeyName")
-		pkType, _ := get("partitionKeyType")
-		skName, skFrom := get("sortKeyName")
-		skType, _ := get("sortKeyType")
-		if name == "" || pkName == "" {
-			s.kind = ""
-			s.res.outOfScope("imported table: team-provider-info.json has no tableName and partitionKeyName for env %s, so its keys are unknown; add it by hand", b.p.env)
-			return nil
-		}
-		s.physical, s.physicalFrom = name, nameFrom
-		var ok bool
-		if s.pk, ok = b.key(s, pkName, pkType, pkFrom+" ("+pkType+")"); !ok {
-			s.kind = ""
-			return nil
-		}
-		if skName != "" {
-			s.sk, _ = b.key(s, skName, skType, skFrom+" ("+skType+")")
-		}
-		s.res.note("imported table: its indexes, stream and point-in-time recovery are as the table has them (team-provider-info.json records only the keys); the spec describes it, underhood does not change it")
+		b.readImportedTable(s)
 		return nil
 	}
-	var in ddbInputs
-	cli := s.dir + "/cli-inputs.json"
-	var file string
-	if b.p.exists(cli) {
-		file = cli
-		if err := b.p.readJSON(cli, &in); err != nil {
-			return err
-		}
-	} else {
-		s.legacy = true
-		file = s.dir + "/parameters.json"
-		var lp struct {
-			TableName        string `json:"tableName"`
-			PartitionKeyName string `json:"partitionKeyName"`
-			PartitionKeyType string `json:"partitionKeyType"`
-			SortKeyName      string `json:"sortKeyName"`
-			SortKeyType      string `json:"sortKeyType"`
-		}
-		if err := b.p.readJSON(file, &lp); err != nil {
-			return err
-		}
-		in.TableName = lp.TableName
-		if lp.PartitionKeyName != "" {
-			in.PartitionKey = &ddbKey{lp.PartitionKeyName, lp.PartitionKeyType}
-		}
-		if lp.SortKeyName != "" {
-			in.SortKey = &ddbKey{lp.SortKeyName, lp.SortKeyType}
-		}
-		gsis, err := b.legacyGSIs(s)
-		if err != nil {
-			return err
-		}
-		in.GSI = gsis
+	in, file, err := b.readTableInputs(s)
+	if err != nil {
+		return err
 	}
 	if in.PartitionKey == nil {
 		s.kind = ""
@@ -514,8 +463,78 @@ func (b *builder) readTable(s *storageOut, params map[string]json.RawMessage) er
 	if in.SortKey != nil {
 		s.sk, _ = b.key(s, in.SortKey.FieldName, in.SortKey.FieldType, from(file, skField))
 	}
+	b.readIndexes(s, in.GSI, file)
+	s.readTableTriggers(in.TriggerFunctions)
+	s.stream, s.streamFrom = "new-image", "Amplify's tables stream NEW_IMAGE (StreamSpecification in its template)"
+	if in.TableName != "" && b.p.hasTPI {
+		s.physical = in.TableName + "-" + b.p.env
+		s.physicalFrom = fmt.Sprintf("Amplify's TableName: tableName %q (%s) + \"-\" + env", in.TableName, file)
+	}
+	s.res.note("Amplify's table used provisioned capacity (5 read, 5 write units); a table underhood creates is on-demand, and an existing one keeps its billing")
+	return nil
+}
+
+// readImportedTable reads an imported table's name and keys, all team-provider-info.json records.
+func (b *builder) readImportedTable(s *storageOut) {
+	get := func(k string) (string, string) {
+		v, _ := b.p.param("storage", s.amp, k)
+		return v, b.p.tpiPath("storage", s.amp, k)
+	}
+	name, nameFrom := get("tableName")
+	pkName, pkFrom := get("partitionKeyName")
+	pkType, _ := get("partitionKeyType")
+	skName, skFrom := get("sortKeyName")
+	skType, _ := get("sortKeyType")
+	if name == "" || pkName == "" {
+		s.kind = ""
+		s.res.outOfScope("imported table: team-provider-info.json has no tableName and partitionKeyName for env %s, so its keys are unknown; add it by hand", b.p.env)
+		return
+	}
+	s.physical, s.physicalFrom = name, nameFrom
+	var ok bool
+	if s.pk, ok = b.key(s, pkName, pkType, pkFrom+" ("+pkType+")"); !ok {
+		s.kind = ""
+		return
+	}
+	if skName != "" {
+		s.sk, _ = b.key(s, skName, skType, skFrom+" ("+skType+")")
+	}
+	s.res.note("imported table: its indexes, stream and point-in-time recovery are as the table has them (team-provider-info.json records only the keys); the spec describes it, underhood does not change it")
+}
+
+// readTableInputs reads a table's cli-inputs.json (amplify-cli v7+) or, in older projects,
+// parameters.json and the indexes of its template; file is the one read.
+func (b *builder) readTableInputs(s *storageOut) (in ddbInputs, file string, err error) {
+	if cli := s.dir + "/cli-inputs.json"; b.p.exists(cli) {
+		return in, cli, b.p.readJSON(cli, &in)
+	}
+	s.legacy = true
+	file = s.dir + "/parameters.json"
+	var lp struct {
+		TableName        string `json:"tableName"`
+		PartitionKeyName string `json:"partitionKeyName"`
+		PartitionKeyType string `json:"partitionKeyType"`
+		SortKeyName      string `json:"sortKeyName"`
+		SortKeyType      string `json:"sortKeyType"`
+	}
+	if err := b.p.readJSON(file, &lp); err != nil {
+		return in, file, err
+	}
+	in.TableName = lp.TableName
+	if lp.PartitionKeyName != "" {
+		in.PartitionKey = &ddbKey{lp.PartitionKeyName, lp.PartitionKeyType}
+	}
+	if lp.SortKeyName != "" {
+		in.SortKey = &ddbKey{lp.SortKeyName, lp.SortKeyType}
+	}
+	in.GSI, err = b.legacyGSIs(s)
+	return in, file, err
+}
+
+// readIndexes reads the global secondary indexes; an index listed twice is imported once.
+func (b *builder) readIndexes(s *storageOut, gsis []ddbGSI, file string) {
 	firstGSI := map[string]int{}
-	for i, g := range in.GSI {
+	for i, g := range gsis {
 		field := fmt.Sprintf("gsi[%d]", i)
 		if s.legacy {
 			field = "GlobalSecondaryIndexes"
@@ -531,7 +550,7 @@ func (b *builder) readTable(s *storageOut, params map[string]json.RawMessage) er
 			if s.legacy {
 				where = s.dir + "/" + s.amp + "-cloudformation-template.json: GlobalSecondaryIndexes"
 			}
-			if reflect.DeepEqual(in.GSI[j], g) {
+			if reflect.DeepEqual(gsis[j], g) {
 				s.res.note("index %s is listed twice, identically (%s): it is imported once", g.Name, where)
 			} else {
 				s.res.approx("index %s is listed twice with different keys (%s): the spec keeps the first; check which one the table has", g.Name, where)
@@ -544,6 +563,7 @@ func (b *builder) readTable(s *storageOut, params map[string]json.RawMessage) er
 		if s.legacy {
 			src = from(s.dir+"/"+s.amp+"-cloudformation-template.json", "Resources.DynamoDBTable.Properties.GlobalSecondaryIndexes "+g.Name)
 		}
+		var ok bool
 		if idx.pk, ok = b.key(s, g.PartitionKey.FieldName, g.PartitionKey.FieldType, src); !ok {
 			continue
 		}
@@ -552,8 +572,12 @@ func (b *builder) readTable(s *storageOut, params map[string]json.RawMessage) er
 		}
 		s.indexes = append(s.indexes, idx)
 	}
-	for i, raw := range in.TriggerFunctions {
-		// Names; some amplify-cli versions wrote objects ({"name": ...}) or JSON-encoded strings.
+}
+
+// readTableTriggers reads the functions the table's stream invokes (triggerFunctions): names, or in
+// some amplify-cli versions objects ({"name": ...}) or JSON-encoded strings.
+func (s *storageOut) readTableTriggers(fns []json.RawMessage) {
+	for i, raw := range fns {
 		var name string
 		if json.Unmarshal(raw, &name) == nil && strings.HasPrefix(strings.TrimSpace(name), "{") {
 			raw = json.RawMessage(name)
@@ -565,7 +589,7 @@ func (b *builder) readTable(s *storageOut, params map[string]json.RawMessage) er
 		if name == "" || strings.HasPrefix(strings.TrimSpace(name), "{") {
 			name = ""
 			if json.Unmarshal(raw, &obj) == nil {
-				name = cmpOr(obj.Name, obj.FunctionName)
+				name = cmp.Or(obj.Name, obj.FunctionName)
 			}
 		}
 		if name == "" {
@@ -574,13 +598,6 @@ func (b *builder) readTable(s *storageOut, params map[string]json.RawMessage) er
 		}
 		s.triggerFns = appendUnique(s.triggerFns, name)
 	}
-	s.stream, s.streamFrom = "new-image", "Amplify's tables stream NEW_IMAGE (StreamSpecification in its template)"
-	if in.TableName != "" && b.p.hasTPI {
-		s.physical = in.TableName + "-" + b.p.env
-		s.physicalFrom = fmt.Sprintf("Amplify's TableName: tableName %q (%s) + \"-\" + env", in.TableName, file)
-	}
-	s.res.note("Amplify's table used provisioned capacity (5 read, 5 write units); a table underhood creates is on-demand, and an existing one keeps its billing")
-	return nil
 }
 
 // legacyGSIs reads GlobalSecondaryIndexes from a parameters.json table's template, when it has any.

@@ -17,16 +17,16 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
-	"github.com/aws/smithy-go"
+
+	"github.com/underhood-dev/underhood/internal/cfn"
 )
 
 // API is what the package needs; *cloudformation.Client satisfies it.
 type API interface {
-	ListStackResources(ctx context.Context, in *cloudformation.ListStackResourcesInput, optFns ...func(*cloudformation.Options)) (*cloudformation.ListStackResourcesOutput, error)
-	GetTemplate(ctx context.Context, in *cloudformation.GetTemplateInput, optFns ...func(*cloudformation.Options)) (*cloudformation.GetTemplateOutput, error)
+	cfn.ResourcesAPI
+	cfn.TemplateAPI
 }
 
 var _ API = (*cloudformation.Client)(nil)
@@ -63,19 +63,11 @@ type stackInfo struct {
 	params map[string]string
 }
 
-// Errors a *StackError wraps, for errors.Is.
-var (
-	ErrStackNotFound = errors.New("stack does not exist")
-	ErrAccessDenied  = errors.New("access denied")
-	ErrThrottled     = errors.New("throttled")
-	ErrCredentials   = errors.New("credentials refused")
-)
-
 // StackError is a failed CloudFormation call on one stack of the tree.
 type StackError struct {
 	Stack string // the stack's name
 	Op    string // ListStackResources or GetTemplate
-	Kind  error  // ErrStackNotFound, ErrAccessDenied, ErrThrottled, ErrCredentials or nil
+	Kind  error  // the cfn.Classify kind (cfn.ErrStackNotFound, cfn.ErrAccessDenied ...), or nil
 	Err   error  // the SDK's error
 	msg   string
 }
@@ -195,32 +187,17 @@ func (w *walker) walk(ctx context.Context, stack, category, name string, params 
 	return own
 }
 
-// list pages through ListStackResources.
+// list pages through ListStackResources. It holds one of the parallel slots until the last page.
 func (w *walker) list(ctx context.Context, stack string) ([]types.StackResourceSummary, error) {
-	var all []types.StackResourceSummary
-	var token *string
-	seen := map[string]bool{}
-	for {
-		if err := w.acquire(ctx); err != nil {
-			return nil, err
-		}
-		out, err := w.api.ListStackResources(ctx, &cloudformation.ListStackResourcesInput{StackName: aws.String(stack), NextToken: token})
-		w.release()
-		if err != nil {
-			return nil, stackError(stack, "ListStackResources", err)
-		}
-		all = append(all, out.StackResourceSummaries...)
-		next := aws.ToString(out.NextToken)
-		if next == "" {
-			return all, nil
-		}
-		if seen[next] {
-			return nil, &StackError{Stack: StackName(stack), Op: "ListStackResources",
-				msg: fmt.Sprintf("stack %s: ListStackResources returned the page token %q twice", StackName(stack), next)}
-		}
-		seen[next] = true
-		token = aws.String(next)
+	if err := w.acquire(ctx); err != nil {
+		return nil, err
 	}
+	all, err := cfn.Resources(ctx, w.api, stack)
+	w.release()
+	if err != nil {
+		return nil, stackError(stack, "ListStackResources", err)
+	}
+	return all, nil
 }
 
 // template reads the stack's template as submitted (TemplateStage Original) and parses it.
@@ -228,12 +205,12 @@ func (w *walker) template(ctx context.Context, stack string) (map[string]any, er
 	if err := w.acquire(ctx); err != nil {
 		return nil, err
 	}
-	out, err := w.api.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String(stack), TemplateStage: types.TemplateStageOriginal})
+	body, err := cfn.Template(ctx, w.api, stack, types.TemplateStageOriginal)
 	w.release()
 	if err != nil {
 		return nil, stackError(stack, "GetTemplate", err)
 	}
-	tmpl, err := parseTemplate(aws.ToString(out.TemplateBody))
+	tmpl, err := parseTemplate(body)
 	if err != nil {
 		return nil, &StackError{Stack: StackName(stack), Op: "GetTemplate", Err: err,
 			msg: fmt.Sprintf("stack %s: cannot read its deployed template: %v", StackName(stack), err)}
@@ -255,47 +232,32 @@ func (w *walker) release() { <-w.sem }
 // stackError turns an SDK error into a message that names the stack and says what to do.
 func stackError(stack, op string, err error) error {
 	name := StackName(stack)
-	e := &StackError{Stack: name, Op: op, Err: err}
-	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			e.msg = fmt.Sprintf("stack %s: %s: %v", name, op, err)
-			return e
-		}
-		if strings.Contains(err.Error(), "failed to retrieve credentials") {
-			e.Kind = ErrCredentials
-			e.msg = fmt.Sprintf("stack %s: no AWS credentials for cloudformation:%s: %v", name, op, err)
-			return e
-		}
-		e.msg = fmt.Sprintf("stack %s: cloudformation:%s failed: %v", name, op, err)
-		return e
-	}
-	code, msg := apiErr.ErrorCode(), apiErr.ErrorMessage()
+	f := cfn.Classify(err)
+	e := &StackError{Stack: name, Op: op, Kind: f.Kind, Err: err}
+	var repeated *cfn.RepeatedTokenError
 	switch {
-	case code == "ValidationError" && strings.Contains(msg, "does not exist"):
-		e.Kind = ErrStackNotFound
-		e.msg = fmt.Sprintf("stack %s does not exist (%s): check the StackName of the env in amplify/team-provider-info.json and the region", name, msg)
-	case code == "AccessDenied" || code == "AccessDeniedException" || strings.Contains(msg, "not authorized"):
-		e.Kind = ErrAccessDenied
+	case errors.As(err, &repeated):
+		e.msg = fmt.Sprintf("stack %s: %v", name, err)
+	case f.Kind == cfn.ErrNoCredentials:
+		e.msg = fmt.Sprintf("stack %s: no AWS credentials for cloudformation:%s: %v", name, op, err)
+	case f.Kind == cfn.ErrStackNotFound:
+		e.msg = fmt.Sprintf("stack %s does not exist (%s): check the StackName of the env in amplify/team-provider-info.json and the region", name, f.Message)
+	case f.Kind == cfn.ErrAccessDenied:
 		e.msg = fmt.Sprintf("stack %s: access denied to cloudformation:%s (%s); the credentials need cloudformation:ListStackResources "+
-			"and cloudformation:GetTemplate on the Amplify root stack and its nested stacks", name, op, msg)
-	case isThrottle(code):
-		e.Kind = ErrThrottled
+			"and cloudformation:GetTemplate on the Amplify root stack and its nested stacks", name, op, f.Message)
+	case f.Kind == cfn.ErrThrottled:
 		e.msg = fmt.Sprintf("stack %s: CloudFormation throttled cloudformation:%s and the retries ran out (%s: %s); try again later, "+
-			"or allow more attempts (AWS_MAX_ATTEMPTS)", name, op, code, msg)
-	case code == "ExpiredToken" || code == "ExpiredTokenException" || code == "InvalidClientTokenId" ||
-		code == "SignatureDoesNotMatch" || code == "UnrecognizedClientException":
-		e.Kind = ErrCredentials
-		e.msg = fmt.Sprintf("stack %s: the AWS credentials were refused (%s: %s); refresh them", name, code, msg)
+			"or allow more attempts (AWS_MAX_ATTEMPTS)", name, op, f.Code, f.Message)
+	case f.Kind == cfn.ErrCredentials:
+		e.msg = fmt.Sprintf("stack %s: the AWS credentials were refused (%s: %s); refresh them", name, f.Code, f.Message)
+	case f.Code != "":
+		e.msg = fmt.Sprintf("stack %s: cloudformation:%s failed: %s: %s", name, op, f.Code, f.Message)
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		e.msg = fmt.Sprintf("stack %s: %s: %v", name, op, err)
 	default:
-		e.msg = fmt.Sprintf("stack %s: cloudformation:%s failed: %s: %s", name, op, code, msg)
+		e.msg = fmt.Sprintf("stack %s: cloudformation:%s failed: %v", name, op, err)
 	}
 	return e
-}
-
-func isThrottle(code string) bool {
-	_, ok := retry.DefaultThrottleErrorCodes[code]
-	return ok
 }
 
 // StackName is the name in a stack ARN (arn:aws:cloudformation:<region>:<account>:stack/<name>/<id>),

@@ -21,6 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+
+	"github.com/underhood-dev/underhood/internal/cfn"
 )
 
 const (
@@ -424,7 +426,7 @@ storage/notes yaml-root-storagenotes-XYZ DynamoDBTable AWS::DynamoDB::Table note
 			name: "stack missing", root: "amplify-myapp-prod-99999", stacks: myapp,
 			wantErr: "stack amplify-myapp-prod-99999 does not exist (Stack with id amplify-myapp-prod-99999 does not exist): " +
 				"check the StackName of the env in amplify/team-provider-info.json and the region",
-			wantIs: ErrStackNotFound,
+			wantIs: cfn.ErrStackNotFound,
 			check: func(t *testing.T, tree *Tree, f *fakeCloudFormation) {
 				if n := f.calls("ListStackResources", "amplify-myapp-prod-99999"); n != 1 {
 					t.Errorf("%d calls, want 1: a missing stack is not retried", n)
@@ -440,7 +442,16 @@ storage/notes yaml-root-storagenotes-XYZ DynamoDBTable AWS::DynamoDB::Table note
 			wantErr: "stack amplify-myapp-dev-12345-authmyapp1a2b3c4d-1ABC2DEF3GHI: access denied to cloudformation:GetTemplate " +
 				"(User: arn:aws:iam::123456789012:user/ci is not authorized to perform: cloudformation:GetTemplate); the credentials need " +
 				"cloudformation:ListStackResources and cloudformation:GetTemplate on the Amplify root stack and its nested stacks",
-			wantIs: ErrAccessDenied,
+			wantIs: cfn.ErrAccessDenied,
+		},
+		{
+			name: "expired credentials", root: rootName, stacks: myapp,
+			setup: func(f *fakeCloudFormation) {
+				f.errs["ListStackResources "+rootName] = fakeErr{403, "ExpiredToken", "The security token included in the request is expired"}
+			},
+			wantErr: "stack amplify-myapp-dev-12345: the AWS credentials were refused (ExpiredToken: The security token included in the " +
+				"request is expired); refresh them",
+			wantIs: cfn.ErrCredentials,
 		},
 		{
 			name: "throttled until the retries run out", root: rootName, stacks: myapp,
@@ -449,7 +460,7 @@ storage/notes yaml-root-storagenotes-XYZ DynamoDBTable AWS::DynamoDB::Table note
 			},
 			wantErr: "stack amplify-myapp-dev-12345: CloudFormation throttled cloudformation:ListStackResources and the retries ran out " +
 				"(Throttling: Rate exceeded); try again later, or allow more attempts (AWS_MAX_ATTEMPTS)",
-			wantIs: ErrThrottled,
+			wantIs: cfn.ErrThrottled,
 			check: func(t *testing.T, tree *Tree, f *fakeCloudFormation) {
 				if n := f.calls("ListStackResources", rootName); n != 3 {
 					t.Errorf("%d calls, want 3 (the SDK's attempts)", n)

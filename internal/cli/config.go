@@ -13,13 +13,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	"github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
 
 	"github.com/underhood-dev/underhood/emit"
+	"github.com/underhood-dev/underhood/internal/cfn"
 	"github.com/underhood-dev/underhood/internal/fsutil"
 	"github.com/underhood-dev/underhood/spec"
 )
@@ -79,52 +78,65 @@ type configFile struct {
 func runConfig(opts *configOptions, stdout, stderr io.Writer) error {
 	switch {
 	case opts.outputsFile != "" && opts.fromStack:
-		return &exitError{code: 2, msg: "give either --outputs-file or --from-stack, not both"}
+		return &exitError{code: exitUsage, msg: "give either --outputs-file or --from-stack, not both"}
 	case opts.outputsFile == "" && !opts.fromStack:
-		return &exitError{code: 2, msg: "give the stack outputs: --outputs-file FILE or --from-stack"}
+		return &exitError{code: exitUsage, msg: "give the stack outputs: --outputs-file FILE or --from-stack"}
 	case len(opts.formats) != len(opts.outs):
-		return &exitError{code: 2, msg: fmt.Sprintf("every --format needs one --out (got %d --format, %d --out)", len(opts.formats), len(opts.outs))}
+		return &exitError{code: exitUsage, msg: fmt.Sprintf("every --format needs one --out (got %d --format, %d --out)", len(opts.formats), len(opts.outs))}
 	}
 	app, ok := loadSpec(opts.spec, opts.stage, stderr)
 	if !ok {
 		return errFailed
 	}
 	if !opts.fromStack && (opts.profile != "" || opts.region != "") && !readsSecrets(app) {
-		return &exitError{code: 2, msg: "--profile and --region need --from-stack (or a GraphQL API key in Secrets Manager or SSM)"}
+		return &exitError{code: exitUsage, msg: "--profile and --region need --from-stack (or a GraphQL API key in Secrets Manager or SSM)"}
 	}
-	targets := make([]spec.FrontendFile, 0, len(opts.outs))
-	for i := range opts.outs {
-		targets = append(targets, spec.FrontendFile{Format: opts.formats[i], Path: opts.outs[i]})
-	}
-	if len(targets) == 0 {
-		if len(app.Frontend) == 0 {
-			return &exitError{code: 1, msg: opts.spec + ": no frontend: files listed; add some or use --format and --out"}
-		}
-		dir := filepath.Dir(opts.spec)
-		for _, f := range app.Frontend {
-			targets = append(targets, spec.FrontendFile{Format: f.Format, Path: filepath.Join(dir, filepath.FromSlash(f.Path))})
-		}
+	targets, err := configTargets(opts, app)
+	if err != nil {
+		return err
 	}
 
 	var outputs emit.StackOutputs
-	var err error
 	if opts.fromStack {
 		outputs, err = stackOutputs(opts, app)
 	} else {
 		outputs, err = readOutputsFile(opts.outputsFile)
 	}
 	if err != nil {
-		return &exitError{code: 1, msg: err.Error()}
+		return &exitError{code: exitFailure, msg: err.Error()}
 	}
 	cfg, err := emit.NewWith(app, outputs, emit.Options{Source: filepath.ToSlash(opts.spec), Secret: (&secretReader{opts: opts, app: app}).read})
 	if err != nil {
-		return &exitError{code: 1, msg: err.Error()}
+		return &exitError{code: exitFailure, msg: err.Error()}
 	}
 	// A stack deployed from another spec (stale, or another stage) would give the SPA the wrong auth.
 	if err := emit.CheckOutputs(app, outputs); err != nil {
-		return &exitError{code: 1, msg: err.Error()}
+		return &exitError{code: exitFailure, msg: err.Error()}
 	}
 
+	files, err := renderFiles(cfg, targets)
+	if err != nil {
+		return err
+	}
+	if opts.check {
+		return checkFiles(files, stdout, stderr)
+	}
+	if !opts.dropUnknown {
+		if err := refuseUnknownKeys(targets, files, app.Stage, stderr); err != nil {
+			return err
+		}
+	}
+	for _, f := range files {
+		if err := fsutil.WriteFileAtomic(f.path, f.data, 0o644); err != nil {
+			return &exitError{code: exitFailure, msg: fmt.Sprintf("write %s: %v", f.path, err)}
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", f.path)
+	}
+	return nil
+}
+
+// renderFiles renders every target, before anything is written.
+func renderFiles(cfg *emit.Config, targets []spec.FrontendFile) ([]configFile, error) {
 	// The wiring module imports amplify_outputs.json, so that file must be written too.
 	hasModule := false
 	for _, t := range targets {
@@ -136,7 +148,7 @@ func runConfig(opts *configOptions, stdout, stderr io.Writer) error {
 		}
 	}
 	if hasModule && cfg.OutputsFile == "" {
-		return &exitError{code: 1, msg: "amplify-config imports amplify_outputs.json, which no target writes; add { format: amplify-outputs, path: ... } to frontend (or --format amplify-outputs --out PATH)"}
+		return nil, &exitError{code: exitFailure, msg: "amplify-config imports amplify_outputs.json, which no target writes; add { format: amplify-outputs, path: ... } to frontend (or --format amplify-outputs --out PATH)"}
 	}
 
 	// Render everything before writing anything.
@@ -144,44 +156,54 @@ func runConfig(opts *configOptions, stdout, stderr io.Writer) error {
 	for _, t := range targets {
 		data, err := cfg.Render(t.Format, t.Path)
 		if err != nil {
-			return &exitError{code: 1, msg: fmt.Sprintf("%s: %v", t.Path, err)}
+			return nil, &exitError{code: exitFailure, msg: fmt.Sprintf("%s: %v", t.Path, err)}
 		}
 		files = append(files, configFile{t.Path, data})
 	}
+	return files, nil
+}
 
-	if opts.check {
-		stale := 0
-		for _, f := range files {
-			old, err := os.ReadFile(f.path)
-			switch {
-			case errors.Is(err, os.ErrNotExist):
-				fmt.Fprintf(stderr, "%s: missing\n", f.path)
-				stale++
-			case err != nil:
-				fmt.Fprintf(stderr, "%s: %v\n", f.path, err)
-				stale++
-			case !bytes.Equal(old, f.data):
-				fmt.Fprintf(stderr, "%s: differs from what underhood config writes\n", f.path)
-				stale++
-			}
-		}
-		if stale > 0 {
-			return &exitError{code: 1, msg: fmt.Sprintf("%d of %d frontend files are out of date; run underhood config without --check", stale, len(files))}
-		}
-		fmt.Fprintf(stdout, "%d frontend files up to date\n", len(files))
-		return nil
+// configTargets are the files to write: the --format/--out pairs, else the spec's frontend files
+// (relative to the spec's folder).
+func configTargets(opts *configOptions, app *spec.App) ([]spec.FrontendFile, error) {
+	targets := make([]spec.FrontendFile, 0, len(opts.outs))
+	for i := range opts.outs {
+		targets = append(targets, spec.FrontendFile{Format: opts.formats[i], Path: opts.outs[i]})
 	}
-	if !opts.dropUnknown {
-		if err := refuseUnknownKeys(targets, files, app.Stage, stderr); err != nil {
-			return err
-		}
+	if len(targets) > 0 {
+		return targets, nil
 	}
+	if len(app.Frontend) == 0 {
+		return nil, &exitError{code: exitFailure, msg: opts.spec + ": no frontend: files listed; add some or use --format and --out"}
+	}
+	dir := filepath.Dir(opts.spec)
+	for _, f := range app.Frontend {
+		targets = append(targets, spec.FrontendFile{Format: f.Format, Path: filepath.Join(dir, filepath.FromSlash(f.Path))})
+	}
+	return targets, nil
+}
+
+// checkFiles (--check) compares the rendered files with those on disk and fails when one differs.
+func checkFiles(files []configFile, stdout, stderr io.Writer) error {
+	stale := 0
 	for _, f := range files {
-		if err := fsutil.WriteFileAtomic(f.path, f.data, 0o644); err != nil {
-			return &exitError{code: 1, msg: fmt.Sprintf("write %s: %v", f.path, err)}
+		old, err := os.ReadFile(f.path)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			fmt.Fprintf(stderr, "%s: missing\n", f.path)
+			stale++
+		case err != nil:
+			fmt.Fprintf(stderr, "%s: %v\n", f.path, err)
+			stale++
+		case !bytes.Equal(old, f.data):
+			fmt.Fprintf(stderr, "%s: differs from what underhood config writes\n", f.path)
+			stale++
 		}
-		fmt.Fprintf(stdout, "wrote %s\n", f.path)
 	}
+	if stale > 0 {
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("%d of %d frontend files are out of date; run underhood config without --check", stale, len(files))}
+	}
+	fmt.Fprintf(stdout, "%d frontend files up to date\n", len(files))
 	return nil
 }
 
@@ -209,33 +231,17 @@ func unwrapPath(err error) error {
 func stackOutputs(opts *configOptions, app *spec.App) (emit.StackOutputs, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	client, where, err := cloudFormationClient(ctx, opts.profile, opts.region, app.Region)
+	client, where, err := cfn.NewClient(ctx, cfn.Options{Profile: opts.profile, Region: opts.region, StageRegion: app.Region})
 	if err != nil {
 		return nil, err
 	}
 	stack := app.StackName()
-	res, err := client.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
+	m, err := cfn.Outputs(ctx, client, stack)
 	if err != nil {
-		var ae smithy.APIError
-		if errors.As(err, &ae) {
-			switch {
-			case ae.ErrorCode() == "ValidationError" && strings.Contains(ae.ErrorMessage(), "does not exist"):
-				return nil, fmt.Errorf("stack %s: not found in %s (%s); deploy it first or check --stage and --region", stack, where, ae.ErrorMessage())
-			case ae.ErrorCode() == "AccessDenied" || ae.ErrorCode() == "AccessDeniedException":
-				return nil, fmt.Errorf("stack %s: access denied to cloudformation:DescribeStacks in %s: %s", stack, where, ae.ErrorMessage())
-			}
-		}
-		return nil, fmt.Errorf("stack %s: DescribeStacks in %s: %w", stack, where, err)
+		return nil, describeStacksError(stack, where, err)
 	}
 	out := emit.StackOutputs{}
-	for _, s := range res.Stacks {
-		if aws.ToString(s.StackName) != stack {
-			continue
-		}
-		m := map[string]string{}
-		for _, o := range s.Outputs {
-			m[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
-		}
+	if m != nil {
 		out[stack] = m
 	}
 	// A GraphQL API key kept as another stack's output (Amplify's API stack): read that stack too.
@@ -244,19 +250,34 @@ func stackOutputs(opts *configOptions, app *spec.App) (emit.StackOutputs, error)
 		if ref == nil || ref.Stack == "" || out[ref.Stack] != nil {
 			continue
 		}
-		res, err := client.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(ref.Stack)})
+		m, err := cfn.Outputs(ctx, client, ref.Stack)
 		if err != nil {
 			return nil, fmt.Errorf("GraphQL API %s: its API key is an output of stack %s: DescribeStacks in %s: %w", g.Name, ref.Stack, where, err)
 		}
-		m := map[string]string{}
-		for _, s := range res.Stacks {
-			for _, o := range s.Outputs {
-				m[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
-			}
+		if m == nil {
+			m = map[string]string{}
 		}
 		out[ref.Stack] = m
 	}
 	return out, nil
+}
+
+// describeStacksError says why DescribeStacks of the app's stack failed and what to do.
+func describeStacksError(stack, where string, err error) error {
+	f := cfn.Classify(err)
+	switch f.Kind {
+	case cfn.ErrStackNotFound:
+		return fmt.Errorf("stack %s: not found in %s (%s); deploy it first or check --stage and --region", stack, where, f.Message)
+	case cfn.ErrAccessDenied:
+		return fmt.Errorf("stack %s: access denied to cloudformation:DescribeStacks in %s: %s", stack, where, f.Message)
+	case cfn.ErrCredentials:
+		return fmt.Errorf("stack %s: the AWS credentials were refused by cloudformation:DescribeStacks in %s (%s: %s): they have expired "+
+			"or are not valid; refresh them (aws sso login, or --profile), or give the outputs with --outputs-file FILE", stack, where, f.Code, f.Message)
+	case cfn.ErrNoCredentials:
+		return fmt.Errorf("stack %s: no AWS credentials found for cloudformation:DescribeStacks in %s: use --profile or AWS_PROFILE, "+
+			"or give the outputs with --outputs-file FILE", stack, where)
+	}
+	return fmt.Errorf("stack %s: DescribeStacks in %s: %w", stack, where, err)
 }
 
 // refuseUnknownKeys fails, writing nothing, when a file config would overwrite holds keys the new one
@@ -288,7 +309,7 @@ func refuseUnknownKeys(targets []spec.FrontendFile, files []configFile, stage st
 		return nil
 	}
 	fmt.Fprint(stderr, report.String())
-	return &exitError{code: 1, msg: "nothing written: change the spec to keep those keys, or pass --drop-unknown-keys to drop them"}
+	return &exitError{code: exitFailure, msg: "nothing written: change the spec to keep those keys, or pass --drop-unknown-keys to drop them"}
 }
 
 // readsSecrets reports whether config reads a value from Secrets Manager or SSM for app.
@@ -312,13 +333,14 @@ type secretReader struct {
 func (r *secretReader) read(ref spec.ValueRef) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cfg, where, err := awsConfig(ctx, r.opts.profile, r.opts.region, r.app.Region)
+	sess, err := cfn.Load(ctx, cfn.Options{Profile: r.opts.profile, Region: r.opts.region, StageRegion: r.app.Region})
 	if err != nil {
 		return "", err
 	}
+	where := sess.Where
 	switch {
 	case ref.SecretsManager != "":
-		out, err := secretsmanager.NewFromConfig(cfg).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(ref.SecretsManager)})
+		out, err := sess.SecretsManager().GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(ref.SecretsManager)})
 		if err != nil {
 			return "", fmt.Errorf("Secrets Manager secret %s in %s: %w", ref.SecretsManager, where, err)
 		}
@@ -336,7 +358,7 @@ func (r *secretReader) read(ref spec.ValueRef) (string, error) {
 		}
 		return s, nil
 	case ref.SSM != "":
-		out, err := ssm.NewFromConfig(cfg).GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(ref.SSM), WithDecryption: aws.Bool(true)})
+		out, err := sess.SSM().GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(ref.SSM), WithDecryption: aws.Bool(true)})
 		if err != nil {
 			return "", fmt.Errorf("SSM parameter %s in %s: %w", ref.SSM, where, err)
 		}

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -199,6 +200,7 @@ type fakeCloudFormation struct {
 	stacks   map[string]map[string]string
 	status   int    // non-zero: answer with this error status
 	code     string // error code
+	message  string // error message ("" is an access denied one)
 	requests []url.Values
 	auth     []string
 }
@@ -217,7 +219,7 @@ func (f *fakeCloudFormation) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>req-1</RequestId></ErrorResponse>`, code, html.EscapeString(msg))
 	}
 	if f.status != 0 {
-		fail(f.status, f.code, "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: cloudformation:DescribeStacks")
+		fail(f.status, f.code, cmp.Or(f.message, "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: cloudformation:DescribeStacks"))
 		return
 	}
 	outs, ok := f.stacks[name]
@@ -279,6 +281,10 @@ func TestConfigFromStack(t *testing.T) {
 			"stack photoshare-dev: missing output ApiPhotosUrl"},
 		{"access denied", &fakeCloudFormation{status: 403, code: "AccessDenied"}, nil, 1,
 			"stack photoshare-dev: access denied to cloudformation:DescribeStacks in region eu-west-1"},
+		{"expired credentials", &fakeCloudFormation{status: 403, code: "ExpiredToken", message: "The security token included in the request is expired"}, nil, 1,
+			"stack photoshare-dev: the AWS credentials were refused by cloudformation:DescribeStacks in region eu-west-1 " +
+				"(ExpiredToken: The security token included in the request is expired): they have expired or are not valid; " +
+				"refresh them (aws sso login, or --profile), or give the outputs with --outputs-file FILE"},
 		{"wrong stage", &fakeCloudFormation{stacks: sample}, []string{"--stage", "prod"}, 1,
 			"stack photoshare-prod: not found in region eu-west-1"},
 	}

@@ -46,9 +46,9 @@ func runExplain(opts *explainOptions, stdout, stderr io.Writer) error {
 	// Flag mistakes are usage errors (exit 2), reported before the spec is read.
 	switch {
 	case opts.format != "markdown" && opts.format != "mermaid":
-		return &exitError{code: 2, msg: fmt.Sprintf("--format %q: want markdown or mermaid", opts.format)}
+		return &exitError{code: exitUsage, msg: fmt.Sprintf("--format %q: want markdown or mermaid", opts.format)}
 	case opts.diagram != "" && opts.format != "mermaid":
-		return &exitError{code: 2, msg: "--diagram needs --format mermaid (Markdown always holds every diagram)"}
+		return &exitError{code: exitUsage, msg: "--diagram needs --format mermaid (Markdown always holds every diagram)"}
 	}
 	app, ok := loadSpec(opts.spec, opts.stage, stderr)
 	if !ok {
@@ -61,7 +61,7 @@ func runExplain(opts *explainOptions, stdout, stderr io.Writer) error {
 	case opts.diagram != "":
 		var err error
 		if data, err = explain.MermaidDiagram(app, opts.spec, opts.diagram); err != nil {
-			return &exitError{code: 1, msg: err.Error()}
+			return &exitError{code: exitFailure, msg: err.Error()}
 		}
 	default:
 		data = explain.Mermaid(app, opts.spec)
@@ -71,7 +71,7 @@ func runExplain(opts *explainOptions, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := fsutil.WriteFileAtomic(opts.out, data, 0o644); err != nil {
-		return &exitError{code: 1, msg: fmt.Sprintf("cannot write %s: %v", opts.out, err)}
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("cannot write %s: %v", opts.out, err)}
 	}
 	fmt.Fprintf(stderr, "wrote %s (%s of %s, stage %s)\n", opts.out, opts.format, app.Name, app.Stage)
 	return nil

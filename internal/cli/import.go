@@ -12,13 +12,12 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
 	"github.com/underhood-dev/underhood/importer/amplify"
 	"github.com/underhood-dev/underhood/importer/amplifystack"
+	"github.com/underhood-dev/underhood/internal/cfn"
 	"github.com/underhood-dev/underhood/internal/fsutil"
 	"github.com/underhood-dev/underhood/spec"
 )
@@ -94,23 +93,16 @@ func newImportAmplifyCmd(stdout, stderr io.Writer) *cobra.Command {
 
 func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) error {
 	if !opts.fromStack && !opts.checkRetained && (opts.profile != "" || opts.region != "") {
-		return &exitError{code: 2, msg: "--profile and --region are for the deployed Amplify stack: they need --from-stack or --check-retained"}
+		return &exitError{code: exitUsage, msg: "--profile and --region are for the deployed Amplify stack: they need --from-stack or --check-retained"}
 	}
-	existing := map[string]string{}
-	for _, e := range opts.existing {
-		name, phys, ok := strings.Cut(e, "=")
-		if !ok || name == "" || phys == "" {
-			return &exitError{code: 2, msg: fmt.Sprintf("%s %q: write NAME=BUCKET_OR_TABLE, e.g. %s files=myapp-files-dev", amplify.FlagExisting, e, amplify.FlagExisting)}
-		}
-		existing[name] = phys
+	existing, err := namedValues(amplify.FlagExisting, opts.existing, "BUCKET_OR_TABLE", "files=myapp-files-dev")
+	if err != nil {
+		return err
 	}
-	streams := map[string]string{}
-	for _, e := range opts.streams {
-		name, arn, ok := strings.Cut(e, "=")
-		if !ok || name == "" || arn == "" {
-			return &exitError{code: 2, msg: fmt.Sprintf("%s %q: write NAME=STREAM_ARN, e.g. %s items=arn:aws:dynamodb:eu-west-1:123456789012:table/items-dev/stream/2024-05-01T10:00:00.000", amplify.FlagStream, e, amplify.FlagStream)}
-		}
-		streams[name] = arn
+	streams, err := namedValues(amplify.FlagStream, opts.streams, "STREAM_ARN",
+		"items=arn:aws:dynamodb:eu-west-1:123456789012:table/items-dev/stream/2024-05-01T10:00:00.000")
+	if err != nil {
+		return err
 	}
 	out := opts.out
 	if out == "" {
@@ -118,17 +110,17 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 	}
 	specDir, err := filepath.Abs(filepath.Dir(out))
 	if err != nil {
-		return &exitError{code: 1, msg: err.Error()}
+		return &exitError{code: exitFailure, msg: err.Error()}
 	}
 	project, err := filepath.Abs(opts.project)
 	if err != nil {
-		return &exitError{code: 1, msg: err.Error()}
+		return &exitError{code: exitFailure, msg: err.Error()}
 	}
 	if st, err := os.Stat(project); err != nil || !st.IsDir() {
-		return &exitError{code: 1, msg: fmt.Sprintf("%s: no such folder; give the Amplify Gen 1 project's folder (the one that holds amplify/)", opts.project)}
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("%s: no such folder; give the Amplify Gen 1 project's folder (the one that holds amplify/)", opts.project)}
 	}
 	if _, err := os.Stat(out); err == nil && !opts.force {
-		return &exitError{code: 1, msg: fmt.Sprintf("%s exists; pass --force to overwrite it or -o to write elsewhere", out)}
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("%s exists; pass --force to overwrite it or -o to write elsewhere", out)}
 	}
 	aopts := amplify.Options{
 		Env: opts.env, SpecDir: specDir, Existing: existing, Streams: streams,
@@ -142,64 +134,19 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 	}
 	res, err := amplify.Import(project, first)
 	if err != nil {
-		return &exitError{code: 1, msg: importError(opts.project, err)}
+		return &exitError{code: exitFailure, msg: importError(opts.project, err)}
 	}
 
 	var tree *amplifystack.Tree
 	if opts.fromStack || opts.checkRetained {
-		if res.StackName == "" {
-			return &exitError{code: 1, msg: fmt.Sprintf("env %s has no deployed stack in amplify/team-provider-info.json (awscloudformation.StackName); --from-stack and --check-retained need it", res.Env)}
-		}
-		ctx := context.Background()
-		client, where, err := cloudFormationClient(ctx, opts.profile, opts.region, res.Region)
-		if err != nil {
-			return &exitError{code: 1, msg: err.Error()}
-		}
-		if tree, err = amplifystack.Inspect(ctx, client, res.StackName); err != nil {
-			return &exitError{code: 1, msg: fmt.Sprintf("reading Amplify stack %s in %s: %v", res.StackName, where, err)}
-		}
-		if opts.fromStack {
-			for _, note := range fillFromStack(&aopts, tree.IDs(), res) {
-				fmt.Fprintf(stderr, "note: %s\n", note)
-			}
-			// The AppSync API's endpoint is an output of its nested stack (never its key: config reads
-			// that at config time, from where the spec says).
-			for _, name := range slices.Sorted(maps.Keys(aopts.GraphQL)) {
-				g := aopts.GraphQL[name]
-				out, err := client.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(g.Stack)})
-				if err != nil || len(out.Stacks) == 0 {
-					fmt.Fprintf(stderr, "note: the outputs of AppSync API %s's stack %s could not be read (%v): its endpoint comes from the SPA's aws-exports.js, if any\n", name, g.Stack, err)
-					continue
-				}
-				for _, o := range out.Stacks[0].Outputs {
-					if aws.ToString(o.OutputKey) == "GraphQLAPIEndpointOutput" {
-						g.Endpoint = aws.ToString(o.OutputValue)
-					}
-				}
-				aopts.GraphQL[name] = g
-			}
-			if res, err = amplify.Import(project, aopts); err != nil {
-				return &exitError{code: 1, msg: fmt.Sprintf("after reading Amplify stack %s: %s", tree.Root, importError(opts.project, err))}
-			}
+		if tree, res, err = readAmplifyStack(opts, project, aopts, res, stderr); err != nil {
+			return err
 		}
 	}
 
-	if err := fsutil.WriteFileAtomic(out, res.Spec, 0o644); err != nil {
-		return &exitError{code: 1, msg: fmt.Sprintf("cannot write %s: %v", out, err)}
+	if err := writeImport(out, opts.project, res, stdout); err != nil {
+		return err
 	}
-	// The report, migration plan included, goes to stdout and beside the spec (the plan is followed
-	// over days: it must outlive the terminal).
-	res.SpecFile, res.ProjectArg = out, opts.project
-	var report bytes.Buffer
-	if err := res.WriteReport(&report); err != nil {
-		return &exitError{code: 1, msg: err.Error()}
-	}
-	reportFile := strings.TrimSuffix(out, filepath.Ext(out)) + ".migration.txt"
-	if err := fsutil.WriteFileAtomic(reportFile, report.Bytes(), 0o644); err != nil {
-		return &exitError{code: 1, msg: fmt.Sprintf("cannot write %s: %v", reportFile, err)}
-	}
-	stdout.Write(report.Bytes())
-	fmt.Fprintf(stdout, "\nWrote %s (app %s, stage %s) and the report with the migration plan, %s.\n", out, res.App, res.Stage, reportFile)
 
 	failed := false
 	if _, err := spec.Parse(out, specDir, res.Spec, res.Stage); err != nil {
@@ -221,6 +168,85 @@ func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) erro
 		return errFailed
 	}
 	return nil
+}
+
+// writeImport writes the spec and the report, migration plan included, which goes to stdout and beside
+// the spec (the plan is followed over days: it must outlive the terminal).
+func writeImport(out, projectArg string, res *amplify.Result, stdout io.Writer) error {
+	if err := fsutil.WriteFileAtomic(out, res.Spec, 0o644); err != nil {
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("cannot write %s: %v", out, err)}
+	}
+	res.SpecFile, res.ProjectArg = out, projectArg
+	var report bytes.Buffer
+	if err := res.WriteReport(&report); err != nil {
+		return &exitError{code: exitFailure, msg: err.Error()}
+	}
+	reportFile := strings.TrimSuffix(out, filepath.Ext(out)) + ".migration.txt"
+	if err := fsutil.WriteFileAtomic(reportFile, report.Bytes(), 0o644); err != nil {
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("cannot write %s: %v", reportFile, err)}
+	}
+	stdout.Write(report.Bytes())
+	fmt.Fprintf(stdout, "\nWrote %s (app %s, stage %s) and the report with the migration plan, %s.\n", out, res.App, res.Stage, reportFile)
+	return nil
+}
+
+// namedValues reads the values of a repeatable NAME=VALUE flag; value names VALUE and example shows one
+// in the usage error.
+func namedValues(flag string, values []string, value, example string) (map[string]string, error) {
+	m := map[string]string{}
+	for _, e := range values {
+		name, v, ok := strings.Cut(e, "=")
+		if !ok || name == "" || v == "" {
+			return nil, &exitError{code: exitUsage, msg: fmt.Sprintf("%s %q: write NAME=%s, e.g. %s %s", flag, e, value, flag, example)}
+		}
+		m[name] = v
+	}
+	return m, nil
+}
+
+// readAmplifyStack reads the env's deployed Amplify stack tree (CloudFormation, read only). With
+// --from-stack it imports the project again with the ids the stack adds, and returns that result.
+func readAmplifyStack(opts *importAmplifyOptions, project string, aopts amplify.Options, res *amplify.Result, stderr io.Writer) (*amplifystack.Tree, *amplify.Result, error) {
+	if res.StackName == "" {
+		return nil, nil, &exitError{code: exitFailure, msg: fmt.Sprintf("env %s has no deployed stack in amplify/team-provider-info.json (awscloudformation.StackName); --from-stack and --check-retained need it", res.Env)}
+	}
+	ctx := context.Background()
+	client, where, err := cfn.NewClient(ctx, cfn.Options{Profile: opts.profile, Region: opts.region, StageRegion: res.Region})
+	if err != nil {
+		return nil, nil, &exitError{code: exitFailure, msg: err.Error()}
+	}
+	tree, err := amplifystack.Inspect(ctx, client, res.StackName)
+	if err != nil {
+		return nil, nil, &exitError{code: exitFailure, msg: fmt.Sprintf("reading Amplify stack %s in %s: %v", res.StackName, where, err)}
+	}
+	if !opts.fromStack {
+		return tree, res, nil
+	}
+	for _, note := range fillFromStack(&aopts, tree.IDs(), res) {
+		fmt.Fprintf(stderr, "note: %s\n", note)
+	}
+	graphQLEndpoints(ctx, client, aopts.GraphQL, stderr)
+	if res, err = amplify.Import(project, aopts); err != nil {
+		return nil, nil, &exitError{code: exitFailure, msg: fmt.Sprintf("after reading Amplify stack %s: %s", tree.Root, importError(opts.project, err))}
+	}
+	return tree, res, nil
+}
+
+// graphQLEndpoints sets each AppSync API's endpoint, an output of its nested stack (never its key:
+// config reads that at config time, from where the spec says).
+func graphQLEndpoints(ctx context.Context, client cfn.OutputsAPI, apis map[string]amplify.GraphQLIDs, stderr io.Writer) {
+	for _, name := range slices.Sorted(maps.Keys(apis)) {
+		g := apis[name]
+		outputs, err := cfn.Outputs(ctx, client, g.Stack)
+		if err != nil || outputs == nil {
+			fmt.Fprintf(stderr, "note: the outputs of AppSync API %s's stack %s could not be read (%v): its endpoint comes from the SPA's aws-exports.js, if any\n", name, g.Stack, err)
+			continue
+		}
+		if endpoint, ok := outputs["GraphQLAPIEndpointOutput"]; ok {
+			g.Endpoint = endpoint
+		}
+		apis[name] = g
+	}
 }
 
 // fillFromStack adds the ids read from the deployed stack to what the flags did not set, for the

@@ -46,7 +46,7 @@ func runInit(opts *initOptions, stdout, stderr io.Writer) error {
 	if name == "" {
 		abs, err := filepath.Abs(opts.dir)
 		if err != nil {
-			return &exitError{code: 1, msg: err.Error()}
+			return &exitError{code: exitFailure, msg: err.Error()}
 		}
 		name = strings.Trim(nonName.ReplaceAllString(strings.ToLower(filepath.Base(abs)), "-"), "-")
 		if name == "" || name[0] < 'a' || name[0] > 'z' {
@@ -58,18 +58,18 @@ func runInit(opts *initOptions, stdout, stderr io.Writer) error {
 		for _, f := range templates.InitFiles {
 			path := filepath.Join(opts.dir, filepath.FromSlash(f.Path))
 			if _, err := os.Stat(path); err == nil {
-				return &exitError{code: 1, msg: fmt.Sprintf("%s already exists; nothing was written (use --force to overwrite)", path)}
+				return &exitError{code: exitFailure, msg: fmt.Sprintf("%s already exists; nothing was written (use --force to overwrite)", path)}
 			}
 		}
 	}
 	for _, f := range templates.InitFiles {
 		data, err := templates.Render(f.Template, templates.InitData{App: name, CDKCLI: templates.CDKCLI})
 		if err != nil {
-			return &exitError{code: 1, msg: err.Error()}
+			return &exitError{code: exitFailure, msg: err.Error()}
 		}
 		path := filepath.Join(opts.dir, filepath.FromSlash(f.Path))
 		if err := fsutil.WriteFileAtomic(path, data, 0o644); err != nil {
-			return &exitError{code: 1, msg: err.Error()}
+			return &exitError{code: exitFailure, msg: err.Error()}
 		}
 		fmt.Fprintln(stdout, "wrote", path)
 	}

@@ -2,18 +2,14 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
 
+	"github.com/underhood-dev/underhood/internal/cfn"
 	"github.com/underhood-dev/underhood/plan"
 )
 
@@ -54,7 +50,7 @@ func newPlanCmd(stdout, stderr io.Writer) *cobra.Command {
 
 func runPlan(opts *planOptions, stdout, stderr io.Writer) error {
 	if opts.against != "" && (opts.profile != "" || opts.region != "") {
-		return &exitError{code: 2, msg: "--against compares with a file; --profile and --region are for the deployed stack"}
+		return &exitError{code: exitUsage, msg: "--against compares with a file; --profile and --region are for the deployed stack"}
 	}
 	app, ok := loadSpec(opts.spec, opts.stage, stderr)
 	if !ok {
@@ -65,13 +61,13 @@ func runPlan(opts *planOptions, stdout, stderr io.Writer) error {
 	if opts.against != "" {
 		data, err := os.ReadFile(opts.against)
 		if err != nil {
-			return &exitError{code: 1, msg: fmt.Sprintf("cannot read the template to compare with: %v", err)}
+			return &exitError{code: exitFailure, msg: fmt.Sprintf("cannot read the template to compare with: %v", err)}
 		}
 		deployed, source = data, opts.against
 	} else {
 		body, where, err := deployedTemplate(context.Background(), app.StackName(), opts.profile, opts.region, app.Region)
 		if err != nil {
-			return &exitError{code: 1, msg: err.Error()}
+			return &exitError{code: exitFailure, msg: err.Error()}
 		}
 		if body == nil {
 			fmt.Fprintf(stdout, "Stack %s does not exist in %s yet: every resource is new.\n", app.StackName(), where)
@@ -82,20 +78,20 @@ func runPlan(opts *planOptions, stdout, stderr io.Writer) error {
 	}
 	proposed, err := synthTemplate(app, opts.spec)
 	if err != nil {
-		return &exitError{code: 1, msg: err.Error()}
+		return &exitError{code: exitFailure, msg: err.Error()}
 	}
 	report, err := plan.Compare(deployed, proposed, plan.Options{Allow: opts.allow})
 	if err != nil {
-		return &exitError{code: 1, msg: err.Error()}
+		return &exitError{code: exitFailure, msg: err.Error()}
 	}
 	if source != "" {
 		fmt.Fprintf(stdout, "Plan for %s (stage %s): %s -> the template synth would deploy\n\n", app.StackName(), app.Stage, source)
 	}
 	if err := report.WriteText(stdout); err != nil {
-		return &exitError{code: 1, msg: err.Error()}
+		return &exitError{code: exitFailure, msg: err.Error()}
 	}
 	if report.Blocked {
-		return &exitError{code: 1, msg: fmt.Sprintf("plan blocked: %s would lose users' data or fail to deploy",
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("plan blocked: %s would lose users' data or fail to deploy",
 			plural(report.Summary.Blocked, "change"))}
 	}
 	return nil
@@ -106,36 +102,33 @@ func runPlan(opts *planOptions, stdout, stderr io.Writer) error {
 func deployedTemplate(ctx context.Context, stack, profile, region, stageRegion string) (body []byte, where string, err error) {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	client, where, err := cloudFormationClient(ctx, profile, region, stageRegion)
+	client, where, err := cfn.NewClient(ctx, cfn.Options{Profile: profile, Region: region, StageRegion: stageRegion})
 	if err != nil {
 		return nil, "", fmt.Errorf("%v (use --profile, or --against FILE to compare with a template file)", err)
 	}
 	return getTemplate(ctx, client, stack, where)
 }
 
-func getTemplate(ctx context.Context, client *cloudformation.Client, stack, where string) ([]byte, string, error) {
-	out, err := client.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String(stack)})
+func getTemplate(ctx context.Context, client cfn.TemplateAPI, stack, where string) ([]byte, string, error) {
+	body, err := cfn.Template(ctx, client, stack, "")
 	if err == nil {
-		return []byte(aws.ToString(out.TemplateBody)), where, nil
+		return []byte(body), where, nil
 	}
-	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) {
-		code, msg := apiErr.ErrorCode(), apiErr.ErrorMessage()
-		switch {
-		case code == "ValidationError" && strings.Contains(msg, "does not exist"):
-			return nil, where, nil
-		case code == "AccessDenied" || code == "AccessDeniedException" || strings.Contains(msg, "not authorized"):
-			return nil, "", fmt.Errorf("access denied reading stack %s's template in %s: the credentials need cloudformation:GetTemplate "+
-				"on it (%s); use --profile for other credentials, or --against FILE", stack, where, msg)
-		case code == "ExpiredToken" || code == "ExpiredTokenException" || code == "InvalidClientTokenId" ||
-			code == "SignatureDoesNotMatch" || code == "UnrecognizedClientException":
-			return nil, "", fmt.Errorf("the AWS credentials were refused (%s: %s): refresh them (aws sso login, or --profile)", code, msg)
-		}
-		return nil, "", fmt.Errorf("cannot read stack %s's template in %s: %s: %s", stack, where, code, msg)
-	}
-	if strings.Contains(err.Error(), "failed to retrieve credentials") || strings.Contains(err.Error(), "no EC2 IMDS role found") {
+	f := cfn.Classify(err)
+	switch f.Kind {
+	case cfn.ErrStackNotFound:
+		return nil, where, nil
+	case cfn.ErrAccessDenied:
+		return nil, "", fmt.Errorf("access denied reading stack %s's template in %s: the credentials need cloudformation:GetTemplate "+
+			"on it (%s); use --profile for other credentials, or --against FILE", stack, where, f.Message)
+	case cfn.ErrCredentials:
+		return nil, "", fmt.Errorf("the AWS credentials were refused (%s: %s): refresh them (aws sso login, or --profile)", f.Code, f.Message)
+	case cfn.ErrNoCredentials:
 		return nil, "", fmt.Errorf("no AWS credentials found for GetTemplate in %s: use --profile or AWS_PROFILE, or compare with a file "+
 			"with --against FILE", where)
+	}
+	if f.Code != "" {
+		return nil, "", fmt.Errorf("cannot read stack %s's template in %s: %s: %s", stack, where, f.Code, f.Message)
 	}
 	return nil, "", fmt.Errorf("cannot read stack %s's template in %s: %v", stack, where, err)
 }

@@ -11,6 +11,13 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// The exit codes every command uses, as README and each command's help state them.
+const (
+	exitOK      = 0 // success (for plan: nothing stateful is lost)
+	exitFailure = 1 // any failure: an invalid spec, a blocked plan, stale files, an AWS or file error
+	exitUsage   = 2 // a usage error: a wrong flag, flag combination or argument count
+)
+
 // exitError carries an exit code through cobra; its message has already been printed when empty.
 type exitError struct {
 	code int
@@ -19,8 +26,8 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.msg }
 
-// failed reports an already-printed failure with exit code 1.
-var errFailed = &exitError{code: 1}
+// errFailed reports an already-printed failure.
+var errFailed = &exitError{code: exitFailure}
 
 // Run executes underhood with args (without the program name) and returns the exit code.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -50,7 +57,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetVersionTemplate("{{.Version}}\n")
 	err := root.Execute()
 	if err == nil {
-		return 0
+		return exitOK
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
@@ -61,7 +68,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	// cobra's own errors: unknown command or flag, wrong argument count.
 	fmt.Fprintf(stderr, "underhood: %v\nRun 'underhood --help' for usage.\n", err)
-	return 2
+	return exitUsage
 }
 
 // specArg requires the one SPEC argument of a command and names it when it is missing (cobra's own

@@ -14,16 +14,18 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/spf13/cobra"
 
+	"github.com/underhood-dev/underhood/internal/synthcache"
 	"github.com/underhood-dev/underhood/spec"
 	"github.com/underhood-dev/underhood/stacks"
 )
 
 type synthOptions struct {
-	stage string
-	out   string
-	quiet bool
-	noNag bool
-	spec  string
+	stage   string
+	out     string
+	quiet   bool
+	noNag   bool
+	noCache bool
+	spec    string
 	// addToStack adds constructs to the stack before synthesis: tests provoke CDK errors with it.
 	addToStack func(*stacks.AppStack)
 }
@@ -45,6 +47,7 @@ func newSynthCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&opts.out, "out", "", "cloud assembly folder (default: $CDK_OUTDIR when run by the CDK CLI, else cdk.out)")
 	cmd.Flags().BoolVarP(&opts.quiet, "quiet", "q", false, "print no summary")
 	cmd.Flags().BoolVar(&opts.noNag, "no-nag", false, "skip the cdk-nag AwsSolutions checks (on by default; unaccepted findings fail synth)")
+	cmd.Flags().BoolVar(&opts.noCache, "no-cache", false, "synthesize even when the synth cache (.underhood-cache beside the spec) holds this assembly")
 	return cmd
 }
 
@@ -68,16 +71,23 @@ func runSynth(opts *synthOptions, stdout, stderr io.Writer) error {
 	}
 	// Compare with the previous cloud assembly, if any, and warn about anything plan would block.
 	defer previousAssemblyGuard(appProps, app.StackName(), stderr)()
-	res, err := synthesize(app, opts.spec, appProps, opts.noNag, opts.addToStack)
+	// Unchanged inputs: the cached assembly, without starting Node (internal/synthcache).
+	cache, hit := openSynthCache(opts, app, stdout, stderr)
+	if hit {
+		return nil
+	}
+	defer cache.close()
+	stdout, stderr = cache.record(stdout, stderr)
+	res, err := cache.synthesize(app, opts.spec, appProps, opts.noNag, opts.addToStack)
 	var failure *synthFailure
 	if errors.As(err, &failure) {
 		for _, l := range failure.lines {
 			fmt.Fprintln(stderr, l)
 		}
-		return &exitError{code: 1, msg: fmt.Sprintf("synthesis of %s failed: CDK raised the error above; nothing can be deployed", app.StackName())}
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("synthesis of %s failed: CDK raised the error above; nothing can be deployed", app.StackName())}
 	}
 	if err != nil {
-		return &exitError{code: 1, msg: err.Error()}
+		return &exitError{code: exitFailure, msg: err.Error()}
 	}
 	problems, nagFindings, outDir := res.problems, res.nagFindings, res.dir
 	for _, w := range res.warnings {
@@ -91,39 +101,30 @@ func runSynth(opts *synthOptions, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "%d cdk-nag finding(s): fix the spec setting that causes each, or synthesize with --no-nag "+
 				"(README, Security posture: what underhood accepts and why)\n", nagFindings)
 		}
-		return &exitError{code: 1, msg: fmt.Sprintf("%s has %d error(s); nothing can be deployed", app.StackName(), len(problems))}
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("%s has %d error(s); nothing can be deployed", app.StackName(), len(problems))}
 	}
 	if opts.quiet || os.Getenv("CDK_OUTDIR") != "" {
-		return nil
+		return cache.publish(nil)
 	}
-	return printSummary(stdout, app, filepath.Join(outDir, app.StackName()+".template.json"))
+	return cache.publish(printSummary(stdout, app, filepath.Join(outDir, app.StackName()+".template.json")))
 }
 
 // contextStage reads -c stage=NAME from the context the CDK CLI hands its app.
 func contextStage() string {
-	raw := os.Getenv("CDK_CONTEXT_JSON")
-	if raw == "" {
-		return ""
-	}
-	var ctx map[string]any
-	if json.Unmarshal([]byte(raw), &ctx) != nil {
-		return ""
-	}
-	s, _ := ctx["stage"].(string)
-	return s
+	return synthcache.ContextStage(os.Getenv("CDK_CONTEXT_JSON"))
 }
 
 // printSummary shows what the template holds: resources by kind, and every route with its authorization.
 func printSummary(w io.Writer, app *spec.App, templatePath string) error {
 	data, err := os.ReadFile(templatePath)
 	if err != nil {
-		return &exitError{code: 1, msg: err.Error()}
+		return &exitError{code: exitFailure, msg: err.Error()}
 	}
 	var tpl struct {
 		Resources map[string]struct{ Type string } `json:"Resources"`
 	}
 	if err := json.Unmarshal(data, &tpl); err != nil {
-		return &exitError{code: 1, msg: fmt.Sprintf("%s: %v", templatePath, err)}
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("%s: %v", templatePath, err)}
 	}
 	counts := map[string]int{}
 	for _, r := range tpl.Resources {

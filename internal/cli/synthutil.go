@@ -41,8 +41,11 @@ func synthesize(app *spec.App, specPath string, appProps *awscdk.AppProps, skipN
 			err = &synthFailure{lines: cdkErrorLines(r, where)}
 		}
 	}()
+	opts := &stacks.Options{BuildDir: buildDir, SkipNag: skipNag}
+	// Go functions compile while NewApp starts Node and loads aws-cdk-lib (the first jsii call).
+	stacks.Prebuild(app, opts)
 	cdkApp := awscdk.NewApp(appProps)
-	st := stacks.New(cdkApp, app, &stacks.Options{BuildDir: buildDir, SkipNag: skipNag})
+	st := stacks.New(cdkApp, app, opts)
 	if addToStack != nil {
 		addToStack(st)
 	}
@@ -122,16 +125,8 @@ func previousAssemblyGuard(appProps *awscdk.AppProps, stackName string, stderr i
 	}
 }
 
-// warnDangerous prints one warning per change plan would block; it is silent when there is none or
-// when a template cannot be read.
+// warnDangerous prints one warning per change plan would block (plan.WarnDangerous, which
+// underhood-synth's cache hits share).
 func warnDangerous(stderr io.Writer, previous, current []byte, path string) {
-	report, err := plan.Compare(previous, current, plan.Options{})
-	if err != nil || !report.Blocked {
-		return
-	}
-	fmt.Fprintf(stderr, "warning: compared with the previous %s, this template would lose data or fail to deploy:\n", path)
-	for _, f := range report.Findings {
-		fmt.Fprintf(stderr, "warning:   %s (%s): %s\n", f.LogicalID, f.Type, f.What)
-	}
-	fmt.Fprintln(stderr, "warning: run 'underhood plan' against the deployed stack for what would be lost and how to proceed")
+	plan.WarnDangerous(stderr, previous, current, path)
 }

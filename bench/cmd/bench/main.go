@@ -11,6 +11,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -35,7 +36,10 @@ type env struct {
 	root      string // repository root
 	tmp       string
 	underhood string
+	front     string // underhood-synth, beside underhood (it runs it on a miss)
 	phases    string
+	baseline  string // an older synthphases for a before/after breakdown ("" for none)
+	coldCache string // the cache folder of the cold synths: entries cleared before each run, the memo kept
 	nodeBin   string // folder of the real node binary, first on PATH
 	hasNoNag  bool
 	n         int
@@ -46,16 +50,23 @@ func main() {
 	n := flag.Int("n", 5, "interleaved repetitions of every timed command (medians are reported)")
 	write := flag.String("write", "", "file whose section between the bench markers is replaced by the report")
 	skipGo := flag.Bool("skip-go-bench", false, "skip the go test benchmarks (load+validate, config)")
+	skipCacheTests := flag.Bool("skip-cache-tests", false, "skip the synth cache correctness tests")
+	baseline := flag.String("baseline-phases", "", "a synthphases binary built from older code: the breakdown then compares it, before/after")
 	flag.Parse()
 	e, err := setup(*n)
 	if err != nil {
 		fatal(err)
 	}
 	defer os.RemoveAll(e.tmp)
+	e.baseline = *baseline
 
 	var r strings.Builder
 	e.machine(&r)
 	e.synthTimes(&r)
+	e.warmTimes(&r)
+	if !*skipCacheTests {
+		e.cacheTests(&r)
+	}
 	if !*skipGo {
 		e.goBenchmarks(&r)
 	}
@@ -115,9 +126,13 @@ func setup(n int) (*env, error) {
 		}
 	}
 	e.underhood = filepath.Join(e.tmp, "underhood")
+	e.front = filepath.Join(e.tmp, "underhood-synth")
 	e.phases = filepath.Join(e.tmp, "synthphases")
-	progress("go build underhood and synthphases")
-	for pkg, out := range map[string]string{"./cmd/underhood": e.underhood, "./bench/cmd/synthphases": e.phases} {
+	progress("go build underhood, underhood-synth and synthphases")
+	for _, b := range []struct{ pkg, out string }{
+		{"./cmd/underhood", e.underhood}, {"./cmd/underhood-synth", e.front}, {"./bench/cmd/synthphases", e.phases},
+	} {
+		pkg, out := b.pkg, b.out
 		c := e.cmd("go", "build", "-o", out, pkg)
 		c.Stderr = nil // CombinedOutput collects it
 		if out, err := c.CombinedOutput(); err != nil {
@@ -126,6 +141,16 @@ func setup(n int) (*env, error) {
 	}
 	help, _ := exec.Command(e.underhood, "synth", "--help").CombinedOutput()
 	e.hasNoNag = bytes.Contains(help, []byte("--no-nag"))
+	// Synth caches live under the bench's temporary folder, never beside the specs of the repository.
+	os.Setenv("UNDERHOOD_CACHE_DIR", filepath.Join(e.tmp, "cache", "other"))
+	e.coldCache = filepath.Join(e.tmp, "cache", "cold")
+	// One unmeasured synth fills the cold cache's file hash memo (the first synth after installing a new
+	// underhood hashes the 130 MB binary once, about 0.1 s) and the jsii package cache.
+	progress("one unmeasured synth to warm the caches")
+	if _, err := e.measure([]string{"UNDERHOOD_CACHE_DIR=" + e.coldCache, "CDK_OUTDIR=" + filepath.Join(e.tmp, "prime.out")},
+		e.front, "-q", filepath.Join(e.root, "bench", "photoshare-bench", "app.yaml")); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 
@@ -266,14 +291,7 @@ func (c *synthCase) key() string {
 }
 
 func (e *env) synthTimes(w *strings.Builder) {
-	spec300 := e.routesSpec("routes300", 300)
-	apps := []struct {
-		name, spec string
-		jsArgs     []string
-	}{
-		{"photoshare", filepath.Join(e.root, "bench", "photoshare-bench", "app.yaml"), nil},
-		{"routes300", spec300, []string{"--routes", "300"}},
-	}
+	apps := e.benchApps()
 	jsApp := filepath.Join(e.root, "bench", "jsapp", "app.js")
 	var cases []*synthCase
 	add := func(app, side string, argv ...string) {
@@ -283,11 +301,14 @@ func (e *env) synthTimes(w *strings.Builder) {
 		}
 	}
 	for _, a := range apps {
-		add(a.name, "underhood", e.underhood, "synth", "-q", a.spec)
+		// underhood-synth is cdk.json's app command; on these misses it runs underhood synth.
+		add(a.name, "underhood", e.front, "-q", a.spec)
 		if e.hasNoNag {
-			add(a.name, "underhood --no-nag", e.underhood, "synth", "-q", "--no-nag", a.spec)
+			add(a.name, "underhood --no-nag", e.front, "-q", "--no-nag", a.spec)
 		}
-		add(a.name, "js", append([]string{"node", jsApp}, a.jsArgs...)...)
+		if a.js {
+			add(a.name, "js", append([]string{"node", jsApp}, a.jsArgs...)...)
+		}
 	}
 	add("empty", "js", "node", jsApp, "--empty")
 
@@ -297,7 +318,11 @@ func (e *env) synthTimes(w *strings.Builder) {
 		for i := range cases {
 			c := cases[(i+rep)%len(cases)]
 			os.RemoveAll(c.outDir)
-			extra := []string{"CDK_OUTDIR=" + c.outDir}
+			// A cold synth: no entry for these inputs (a changed spec, say), the file hash memo warm.
+			os.RemoveAll(filepath.Join(e.coldCache, "v1", "entries"))
+			os.RemoveAll(filepath.Join(e.coldCache, "v1", "blobs"))
+			os.MkdirAll(filepath.Join(e.coldCache, "v1", "entries"), 0o755)
+			extra := []string{"CDK_OUTDIR=" + c.outDir, "UNDERHOOD_CACHE_DIR=" + e.coldCache}
 			if !c.validation {
 				extra = append(extra, "CDK_VALIDATION=false")
 			} else {
@@ -331,18 +356,28 @@ func (e *env) synthTimes(w *strings.Builder) {
 			secs(medianWall(on)), mib(medianRSS(on)), secs(medianWall(off)), mib(medianRSS(off)))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Ratios underhood / JavaScript (median wall time):")
+	fmt.Fprintln(w, "Ratios underhood / JavaScript: the ratio of the medians, and in brackets the lowest and highest ratio")
+	fmt.Fprintln(w, "of one repetition's two runs (run back to back in the same repetition):")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| app | command | validation on | validation off |")
 	fmt.Fprintln(w, "| --- | --- | ---: | ---: |")
 	for _, a := range apps {
+		if !a.js {
+			continue
+		}
 		for _, side := range []string{"underhood", "underhood --no-nag"} {
 			if byKey[a.name+"|"+side+"|on"] == nil {
 				continue
 			}
 			ratio := func(v string) string {
-				u, j := medianWall(byKey[a.name+"|"+side+"|"+v]), medianWall(byKey[a.name+"|js|"+v])
-				return fmt.Sprintf("%.2f", u.Seconds()/j.Seconds())
+				uc, jc := byKey[a.name+"|"+side+"|"+v], byKey[a.name+"|js|"+v]
+				u, j := medianWall(uc), medianWall(jc)
+				var per []float64
+				for i := range uc.samples {
+					per = append(per, uc.samples[i].wall.Seconds()/jc.samples[i].wall.Seconds())
+				}
+				sort.Float64s(per)
+				return fmt.Sprintf("%.2f [%.2f–%.2f]", u.Seconds()/j.Seconds(), per[0], per[len(per)-1])
 			}
 			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", a.name, sideLabel(side), ratio("on"), ratio("off"))
 		}
@@ -353,6 +388,11 @@ func (e *env) synthTimes(w *strings.Builder) {
 	fmt.Fprintln(w)
 	for _, a := range apps {
 		u := countDir(byKey[a.name+"|underhood|off"].outDir)
+		if !a.js {
+			fmt.Fprintf(w, "- %s: %d / none: the JavaScript app, which does not split an API into nested stacks, fails with "+
+				"TooManyResourcesInStack (more than 500 resources)\n", a.name, total(u))
+			continue
+		}
 		j := countDir(byKey[a.name+"|js|off"].outDir)
 		fmt.Fprintf(w, "- %s: %d / %d%s\n", a.name, total(u), total(j), typeDiff(u, j))
 	}
@@ -364,9 +404,9 @@ func sideLabel(side string) string {
 	case "js":
 		return "`node bench/jsapp/app.js` (JavaScript)"
 	case "underhood --no-nag":
-		return "`underhood synth --no-nag`"
+		return "`underhood-synth --no-nag` (a miss)"
 	}
-	return "`underhood synth` (cdk-nag on, the default)"
+	return "`underhood-synth` (cdk-nag on, the default; a miss)"
 }
 
 func medianWall(c *synthCase) time.Duration {
@@ -671,6 +711,9 @@ func (e *env) breakdown(w *strings.Builder) {
 		{"examples/photoshare (Go function)", filepath.Join(e.root, "examples", "photoshare", "app.yaml")},
 		{"routes300", filepath.Join(e.tmp, "specs", "routes300", "app.yaml")},
 	}
+	if e.baseline != "" {
+		e.breakdownBeforeAfter(w, specs[:2])
+	}
 	type run struct{ name, nag, validation string }
 	var runs []run
 	for _, s := range specs {
@@ -686,43 +729,14 @@ func (e *env) breakdown(w *strings.Builder) {
 					path = s.path
 				}
 			}
-			args := []string{e.phases, "-out", filepath.Join(e.tmp, "phases-out")}
-			if r.nag == "off" {
-				args = append(args, "-no-nag")
-			}
-			extra := []string{"CDK_VALIDATION="}
-			if r.validation == "off" {
-				extra = []string{"CDK_VALIDATION=false"}
-			}
-			c := exec.Command(args[0], append(args[1:], path)...)
-			c.Dir = e.root
-			c.Env = envWith(extra)
-			var stderr bytes.Buffer
-			c.Stderr = &stderr
-			start := time.Now()
-			out, err := c.Output()
-			wall := time.Since(start)
-			if err != nil {
-				fatal(fmt.Errorf("synthphases %s: %v\n%s", path, err, lastLines(stderr.String(), 15)))
-			}
-			var ps []phase
-			if err := json.Unmarshal(out, &ps); err != nil {
-				fatal(err)
-			}
-			sum := 0.0
-			for _, p := range ps {
-				sum += p.Ms
-			}
-			// What the process spent outside the timed phases: Go runtime start, exit, waits.
-			ps = append(ps, phase{"process start + exit (wall minus the phases)", float64(wall.Microseconds())/1000 - sum},
-				phase{"total wall time", float64(wall.Microseconds()) / 1000})
+			ps := e.runPhases(e.phases, path, r.nag == "off", r.validation == "on")
 			if names == nil {
 				for _, p := range ps {
 					names = append(names, p.Name)
 				}
 			}
 			results[r] = append(results[r], ps)
-			progress("phases %d/%d %s nag %s validation %s: %.2f s", rep+1, e.n, r.name, r.nag, r.validation, wall.Seconds())
+			progress("phases %d/%d %s nag %s validation %s: %.2f s", rep+1, e.n, r.name, r.nag, r.validation, ps[len(ps)-1].Ms/1000)
 		}
 	}
 	fmt.Fprintf(w, "### Where underhood's synth time goes (bench/cmd/synthphases, median ms of %d runs)\n\n", e.n)
@@ -799,4 +813,263 @@ func replaceSection(file, report string) error {
 		s += "\n" + section + "\n"
 	}
 	return os.WriteFile(file, []byte(s), 0o644)
+}
+
+// ---- apps ----
+
+type benchApp struct {
+	name, spec string
+	js         bool // the JavaScript app builds it too (it has no nested-stack split: 1000 routes exceed 500 resources)
+	jsArgs     []string
+}
+
+// benchApps are the synthesized apps: the bench app and the generated 300- and 1000-route APIs.
+func (e *env) benchApps() []benchApp {
+	return []benchApp{
+		{"photoshare", filepath.Join(e.root, "bench", "photoshare-bench", "app.yaml"), true, nil},
+		{"routes300", e.routesSpec("routes300", 300), true, []string{"--routes", "300"}},
+		{"routes1000", e.routesSpec("routes1000", 1000), false, nil},
+	}
+}
+
+// ---- warm cache: the second synth into the same output folder ----
+
+// warmTimes primes the synth cache with one synth per app, then times interleaved re-synths into the
+// same output folder through underhood-synth (cdk.json's app command) and underhood synth, checking
+// after each run that the folder holds exactly the bytes the priming synth wrote.
+func (e *env) warmTimes(w *strings.Builder) {
+	type warmCase struct {
+		app, side, spec, out, cache string
+		argv                        []string
+		want                        map[string]string
+		samples                     []sample
+		same                        int
+	}
+	var cases []*warmCase
+	for _, a := range e.benchApps() {
+		out := filepath.Join(e.tmp, "warm", a.name)
+		cache := filepath.Join(e.tmp, "cache", "warm-"+a.name)
+		progress("warm: priming %s", a.name)
+		if _, err := e.measure([]string{"CDK_OUTDIR=" + out, "UNDERHOOD_CACHE_DIR=" + cache, "CDK_VALIDATION="}, e.front, "-q", a.spec); err != nil {
+			fatal(err)
+		}
+		want := treeSums(out)
+		sides := []struct {
+			name string
+			argv []string
+		}{
+			{"`underhood-synth`", []string{e.front, "-q", a.spec}},
+			{"`underhood synth`", []string{e.underhood, "synth", "-q", a.spec}},
+		}
+		if a.name == "photoshare" {
+			// For scale: the underhood binary's start (Go initialization of the CDK bindings) with the
+			// least work after it; it writes nothing, so "same bytes" holds trivially.
+			sides = append(sides, struct {
+				name string
+				argv []string
+			}{"`underhood validate` (not a synth: the underhood binary's start)", []string{e.underhood, "validate", a.spec}})
+		}
+		for _, side := range sides {
+			cases = append(cases, &warmCase{app: a.name, side: side.name, spec: a.spec, out: out, cache: cache, argv: side.argv, want: want})
+		}
+	}
+	for rep := 0; rep < e.n; rep++ {
+		for i := range cases {
+			c := cases[(i+rep)%len(cases)]
+			s, err := e.measure([]string{"CDK_OUTDIR=" + c.out, "UNDERHOOD_CACHE_DIR=" + c.cache, "CDK_VALIDATION="}, c.argv...)
+			if err != nil {
+				fatal(err)
+			}
+			c.samples = append(c.samples, s)
+			if sameSums(treeSums(c.out), c.want) {
+				c.same++
+			}
+			progress("warm %d/%d %s %s %6.1f ms", rep+1, e.n, c.app, c.side, float64(s.wall.Microseconds())/1000)
+		}
+	}
+	fmt.Fprintf(w, "### Warm cache: the same synth again into the same output folder (whole process, median of %d interleaved runs)\n\n", e.n)
+	fmt.Fprintln(w, "Each app is synthesized once (cdk-nag on, validation on, `CDK_OUTDIR` set as the CDK CLI sets it), then")
+	fmt.Fprintln(w, "synthesized again with nothing changed. \"Same bytes\" compares every file of the output folder after")
+	fmt.Fprintln(w, "each run with what the first synth wrote.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| app | command | median | min – max | peak RSS | same bytes as the first synth |")
+	fmt.Fprintln(w, "| --- | --- | ---: | ---: | ---: | --- |")
+	for _, c := range cases {
+		ws := make([]time.Duration, len(c.samples))
+		for i, s := range c.samples {
+			ws[i] = s.wall
+		}
+		slices.Sort(ws)
+		sc := &synthCase{samples: c.samples}
+		fmt.Fprintf(w, "| %s | %s | %s | %s – %s | %s | %d of %d runs |\n", c.app, c.side, dur(ws[len(ws)/2]), dur(ws[0]), dur(ws[len(ws)-1]),
+			mib(medianRSS(sc)), c.same, len(c.samples))
+	}
+	fmt.Fprintln(w)
+}
+
+// treeSums maps every file under root (relative path) to its mode and SHA-256.
+func treeSums(root string) map[string]string {
+	out := map[string]string{}
+	filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		out[rel] = fmt.Sprintf("%v %x", fi.Mode(), sha256.Sum256(data))
+		return nil
+	})
+	return out
+}
+
+func sameSums(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// ---- synth cache correctness (the tests) ----
+
+// cacheTests runs the synth cache's tests and reports every case with its result.
+func (e *env) cacheTests(w *strings.Builder) {
+	progress("synth cache tests")
+	suites := []struct {
+		pkg, run, what string
+	}{
+		{"./internal/synthcache", "TestKeyInputs", "the key changes exactly when something that can change the assembly or the output changes (one change per case, against a fresh project)"},
+		{"./internal/synthcache", "TestRestore|TestCorruptEntries|TestEviction|TestConcurrentSynths|TestMemo|TestKeyStableAcrossProcesses", "entries: restore, corrupt entries, eviction, concurrency, the file hash memo"},
+		{"./internal/cli", "TestSynthCacheLeavesWhatSynthLeaves", "synth dev, prod, dev into one folder with and without the cache: byte-identical folders, the last one a hit"},
+		{"./cmd/underhood-synth", "TestCacheEndToEnd", "the real binaries, as the CDK CLI runs the app; Node is reached through a wrapper that logs each start"},
+	}
+	fmt.Fprintln(w, "### Synth cache: hit and miss correctness (`go test`, run by the bench)")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| test | what it checks | cases |")
+	fmt.Fprintln(w, "| --- | --- | --- |")
+	for _, s := range suites {
+		c := exec.Command("go", "test", "-count=1", "-v", "-run", "^("+s.run+")$", s.pkg)
+		c.Dir = e.root
+		out, err := c.CombinedOutput()
+		var cases []string
+		for _, line := range strings.Split(string(out), "\n") {
+			line = strings.TrimSpace(line)
+			for _, verdict := range []string{"--- PASS: ", "--- FAIL: "} {
+				if rest, ok := strings.CutPrefix(line, verdict); ok {
+					name := rest[:strings.LastIndex(rest, " (")]
+					mark := "pass"
+					if verdict == "--- FAIL: " {
+						mark = "**FAIL**"
+					}
+					cases = append(cases, fmt.Sprintf("%s: %s", strings.ReplaceAll(name, "_", " "), mark))
+				}
+			}
+		}
+		if err != nil && len(cases) == 0 {
+			cases = []string{"**did not run**: " + lastLines(string(out), 3)}
+		}
+		fmt.Fprintf(w, "| `%s` (%s) | %s | %s |\n", s.run, s.pkg, s.what, strings.Join(cases, "; "))
+	}
+	fmt.Fprintln(w)
+}
+
+// ---- before/after breakdown ----
+
+// breakdownBeforeAfter runs the baseline synthphases (older code) and the current one interleaved, nag
+// and validation on, and prints each phase's median side by side.
+func (e *env) breakdownBeforeAfter(w *strings.Builder, specs []struct{ name, path string }) {
+	type key struct{ spec, bin string }
+	results := map[key][][]phase{}
+	var names []string
+	bins := []struct{ name, path string }{{"before", e.baseline}, {"after", e.phases}}
+	for rep := 0; rep < e.n; rep++ {
+		for _, s := range specs {
+			for i := range bins {
+				b := bins[(i+rep)%len(bins)]
+				ps := e.runPhases(b.path, s.path, false, true)
+				if names == nil && b.name == "after" {
+					for _, p := range ps {
+						names = append(names, p.Name)
+					}
+				}
+				results[key{s.name, b.name}] = append(results[key{s.name, b.name}], ps)
+				progress("phases before/after %d/%d %s %s", rep+1, e.n, s.name, b.name)
+			}
+		}
+	}
+	fmt.Fprintf(w, "### Before and after this change (bench/cmd/synthphases, cdk-nag and validation on, median ms of %d interleaved runs)\n\n", e.n)
+	header, sep := "| phase |", "| --- |"
+	for _, s := range specs {
+		header += fmt.Sprintf(" %s before | after |", s.name)
+		sep += " ---: | ---: |"
+	}
+	fmt.Fprintln(w, header)
+	fmt.Fprintln(w, sep)
+	// Phases are matched by position: the baseline names the stacks.New phase slightly differently.
+	for i, name := range names {
+		line := "| " + name + " |"
+		for _, s := range specs {
+			for _, b := range bins {
+				var v []float64
+				for _, ps := range results[key{s.name, b.name}] {
+					if i < len(ps) {
+						v = append(v, ps[i].Ms)
+					}
+				}
+				sort.Float64s(v)
+				if len(v) == 0 {
+					line += " |"
+					continue
+				}
+				line += fmt.Sprintf(" %.0f |", v[len(v)/2])
+			}
+		}
+		fmt.Fprintln(w, line)
+	}
+	fmt.Fprintln(w)
+}
+
+// runPhases runs one synthphases binary and returns its phases plus process start/exit and total wall.
+func (e *env) runPhases(bin, spec string, noNag, validation bool) []phase {
+	args := []string{bin, "-out", filepath.Join(e.tmp, "phases-out")}
+	if noNag {
+		args = append(args, "-no-nag")
+	}
+	extra := []string{"CDK_VALIDATION="}
+	if !validation {
+		extra = []string{"CDK_VALIDATION=false"}
+	}
+	c := exec.Command(args[0], append(args[1:], spec)...)
+	c.Dir = e.root
+	c.Env = envWith(extra)
+	var stderr bytes.Buffer
+	c.Stderr = &stderr
+	start := time.Now()
+	out, err := c.Output()
+	wall := time.Since(start)
+	if err != nil {
+		fatal(fmt.Errorf("synthphases %s: %v\n%s", spec, err, lastLines(stderr.String(), 15)))
+	}
+	var ps []phase
+	if err := json.Unmarshal(out, &ps); err != nil {
+		fatal(err)
+	}
+	sum := 0.0
+	for _, p := range ps {
+		sum += p.Ms
+	}
+	// What the process spent outside the timed phases: Go runtime start, exit, waits.
+	return append(ps, phase{"process start + exit (wall minus the phases)", float64(wall.Microseconds())/1000 - sum},
+		phase{"total wall time", float64(wall.Microseconds()) / 1000})
 }

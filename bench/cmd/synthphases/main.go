@@ -1,8 +1,8 @@
 // Command synthphases runs what `underhood synth` runs, in the same order, and prints how long each phase
 // took as JSON. It exists so the benchmark can say where synth time goes without timestamps in product
-// code: it calls spec.Load, stacks.New and App.Synth exactly as internal/cli/synth.go does, and splits
-// the first jsii call in two (a constructs-only call starts Node and the jsii kernel; awscdk.NewApp then
-// loads aws-cdk-lib into it).
+// code: it calls spec.Load, stacks.Prebuild, stacks.New and App.Synth exactly as internal/cli/synth.go
+// does, and splits the first jsii call in two (a constructs-only call starts Node and the jsii kernel;
+// awscdk.NewApp then loads aws-cdk-lib into it).
 //
 //	go run ./bench/cmd/synthphases [-no-nag] [-stage S] -out DIR SPEC
 package main
@@ -52,6 +52,16 @@ func main() {
 	}
 	mark("spec load + validate")
 
+	// As synth does: Go functions compile in the background from here on, while Node starts.
+	buildDir, err := os.MkdirTemp("", "synthphases-build-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	defer os.RemoveAll(buildDir)
+	opts := &stacks.Options{BuildDir: buildDir, SkipNag: *noNag}
+	stacks.Prebuild(app, opts)
+
 	// The first jsii call starts node, boots @jsii/runtime and loads the constructs library (small).
 	constructs.NewRootConstruct(jsii.String("probe"))
 	mark("jsii kernel start (node + @jsii/runtime + constructs)")
@@ -61,14 +71,8 @@ func main() {
 	cdkApp := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(*out)})
 	mark("load aws-cdk-lib + new App")
 
-	buildDir, err := os.MkdirTemp("", "synthphases-build-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	defer os.RemoveAll(buildDir)
-	stacks.New(cdkApp, app, &stacks.Options{BuildDir: buildDir, SkipNag: *noNag})
-	mark("stacks.New (construct calls, function builds)")
+	stacks.New(cdkApp, app, opts)
+	mark("stacks.New (construct calls, what is left of function builds)")
 
 	cdkApp.Synth(nil)
 	mark("app.Synth (aspects incl. cdk-nag, validation, template write)")

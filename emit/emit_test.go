@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/underhood-dev/underhood/emit"
+	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -35,7 +35,7 @@ func TestSchemaAmplifyOutputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ex := range examples {
+	for _, ex := range spectest.Examples(t) {
 		t.Run(ex, func(t *testing.T) {
 			out, err := load(t, ex).AmplifyOutputsJSON()
 			if err != nil {
@@ -335,23 +335,6 @@ func TestEmitHeaderMode(t *testing.T) {
 		}
 		if got := a.Mixed(); got != tt.mixed {
 			t.Errorf("%v: Mixed %v, want %v", tt.modes, got, tt.mixed)
-		}
-	}
-}
-
-// TestEmitNoCDK keeps the emitter free of CDK and jsii: config must start fast and never need Node.
-func TestEmitNoCDK(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, out)
-	}
-	deps := strings.Fields(string(out))
-	if len(deps) < 10 {
-		t.Fatalf("go list -deps returned too little: %q", out)
-	}
-	for _, d := range deps {
-		if strings.Contains(d, "aws-cdk-go") || strings.Contains(d, "jsii-runtime-go") || strings.Contains(d, "constructs-go") {
-			t.Errorf("emit depends on %s", d)
 		}
 	}
 }

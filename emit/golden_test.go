@@ -2,18 +2,15 @@ package emit_test
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/underhood-dev/underhood/emit"
+	"github.com/underhood-dev/underhood/internal/golden"
+	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-var examples = []string{"photoshare", "userpool-only", "iam-guest"}
 
 // goldenFiles are the files written for every example: name and format.
 var goldenFiles = []struct{ name, format string }{
@@ -47,7 +44,7 @@ func load(t testing.TB, ex string) *emit.Config {
 }
 
 func TestGolden(t *testing.T) {
-	for _, ex := range examples {
+	for _, ex := range spectest.Examples(t) {
 		c := load(t, ex)
 		for _, f := range goldenFiles {
 			t.Run(ex+"/"+f.name, func(t *testing.T) {
@@ -62,22 +59,7 @@ func TestGolden(t *testing.T) {
 				if !bytes.Equal(got, again) {
 					t.Fatal("two renders differ: output is not deterministic")
 				}
-				path := filepath.Join("testdata", ex, f.name)
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(path, got, 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test ./emit -run Golden -update)", err)
-				}
-				if !bytes.Equal(got, want) {
-					t.Errorf("%s differs from the golden file (run go test ./emit -run Golden -update and review the diff)\ngot:\n%s", path, got)
-				}
+				golden.Check(t, filepath.Join("testdata", ex, f.name), got)
 			})
 		}
 	}

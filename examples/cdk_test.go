@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/underhood-dev/underhood/internal/cli"
+	"github.com/underhood-dev/underhood/internal/spectest"
+	"github.com/underhood-dev/underhood/spec"
 )
 
 // TestCDKSynth runs `cdk synth -c stage=prod` in every example folder through the real CDK CLI, which
@@ -32,9 +34,13 @@ func TestCDKSynth(t *testing.T) {
 		local = append(local, real+string(filepath.Separator))
 	}
 	// prod, not the default dev: proves the CLI's -c stage=NAME reaches underhood.
-	stacks := map[string]string{"photoshare": "photoshare-prod", "userpool-only": "notes-prod", "iam-guest": "catalog-prod"}
-	for _, dir := range []string{"iam-guest", "photoshare", "userpool-only"} {
+	for _, dir := range spectest.Examples(t) {
 		t.Run(dir, func(t *testing.T) {
+			app, err := spec.Load(filepath.Join(dir, "app.yaml"), "prod")
+			if err != nil {
+				t.Fatal(err)
+			}
+			stack := app.StackName()
 			out := t.TempDir()
 			cmd := exec.Command(cdk, "synth", "--quiet", "--no-notices", "--no-version-reporting", "-c", "stage=prod", "-o", out)
 			cmd.Dir = dir
@@ -43,7 +49,7 @@ func TestCDKSynth(t *testing.T) {
 			if err != nil {
 				t.Fatalf("cdk synth failed: %v\n%s", err, output)
 			}
-			data, err := os.ReadFile(filepath.Join(out, stacks[dir]+".template.json"))
+			data, err := os.ReadFile(filepath.Join(out, stack+".template.json"))
 			if err != nil {
 				t.Fatalf("%v\ncdk output:\n%s", err, output)
 			}
@@ -60,7 +66,7 @@ func TestCDKSynth(t *testing.T) {
 				}
 			}
 			if apis == 0 {
-				t.Errorf("no REST API in %s", stacks[dir])
+				t.Errorf("no REST API in %s", stack)
 			}
 			for _, dir := range local {
 				if strings.Contains(string(data), dir) {
@@ -70,7 +76,7 @@ func TestCDKSynth(t *testing.T) {
 			// What cdk deploy would deploy (the CLI's path metadata included) is what plan expects:
 			// after a deploy of an unchanged spec, plan finds nothing to change.
 			var stdout, stderr bytes.Buffer
-			code := cli.Run([]string{"plan", "--stage", "prod", "--against", filepath.Join(out, stacks[dir]+".template.json"),
+			code := cli.Run([]string{"plan", "--stage", "prod", "--against", filepath.Join(out, stack+".template.json"),
 				filepath.Join(dir, "app.yaml")}, strings.NewReader(""), &stdout, &stderr)
 			if code != 0 || !strings.Contains(stdout.String(), "No resource changes.") {
 				t.Errorf("plan against the template cdk synth wrote: exit %d\n%s%s", code, stdout.String(), stderr.String())

@@ -2,21 +2,15 @@ package explain
 
 import (
 	"bytes"
-	"flag"
-	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/underhood-dev/underhood/internal/golden"
+	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-var examples = []string{"iam-guest", "photoshare", "userpool-only"}
 
 // load reads an example the way the CLI does, from the repository root's point of view, so the
 // generated header names the path a reader would type.
@@ -30,70 +24,17 @@ func load(t testing.TB, example string) (*spec.App, string) {
 }
 
 func TestGolden(t *testing.T) {
-	for _, ex := range examples {
+	for _, ex := range spectest.Examples(t) {
 		t.Run(ex, func(t *testing.T) {
 			app, path := load(t, ex)
-			got := Markdown(app, path)
-			golden := filepath.Join("testdata", ex+".md")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./explain -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s is stale; run go test ./explain -update and review the diff\n%s", golden, firstDiff(string(want), string(got)))
-			}
+			golden.Check(t, filepath.Join("testdata", ex+".md"), Markdown(app, path))
 		})
-	}
-}
-
-// firstDiff shows the first differing line, enough to see what changed without a diff tool.
-func firstDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return fmt.Sprintf("line %d:\n want: %s\n  got: %s", i+1, w, g)
-		}
-	}
-	return ""
-}
-
-// explain must stay pure Go: importing a CDK package would pull in jsii and Node and make
-// `underhood explain` slow. go list sees the whole import graph, tests excluded.
-func TestNoCDKDependency(t *testing.T) {
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go command not on PATH")
-	}
-	out, err := exec.Command(gobin, "list", "-deps", ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list -deps: %v\n%s", err, out)
-	}
-	for _, pkg := range strings.Fields(string(out)) {
-		if strings.Contains(pkg, "aws-cdk-go") || strings.Contains(pkg, "jsii-runtime-go") || strings.Contains(pkg, "constructs-go") {
-			t.Errorf("explain depends on %s", pkg)
-		}
-	}
-	if !strings.Contains(string(out), "github.com/underhood-dev/underhood/spec") {
-		t.Errorf("go list output does not look right:\n%s", out)
 	}
 }
 
 // Same input, same bytes: the output is committed and reviewed, so it must not depend on map order.
 func TestDeterministic(t *testing.T) {
-	for _, ex := range examples {
+	for _, ex := range spectest.Examples(t) {
 		app, path := load(t, ex)
 		first := Markdown(app, path)
 		for range 20 {
@@ -108,7 +49,7 @@ func TestDeterministic(t *testing.T) {
 // The mermaid format carries exactly the diagrams of the Markdown (which the render test checks in
 // Chromium), each named by a %% comment.
 func TestMermaidFormat(t *testing.T) {
-	for _, ex := range examples {
+	for _, ex := range spectest.Examples(t) {
 		app, path := load(t, ex)
 		md := string(Markdown(app, path))
 		mm := string(Mermaid(app, path))

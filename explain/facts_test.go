@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -88,7 +89,7 @@ func TestFacts(t *testing.T) {
 				"**The owner**"}, nil},
 	}
 	docs := map[string]string{}
-	for _, ex := range examples {
+	for _, ex := range spectest.Examples(t) {
 		app, path := load(t, ex)
 		docs[ex] = string(Markdown(app, path))
 	}

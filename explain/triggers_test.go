@@ -1,12 +1,11 @@
 package explain
 
 import (
-	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/underhood-dev/underhood/internal/golden"
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -19,19 +18,7 @@ func TestTriggers(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := Markdown(app, "stacks/testdata/triggers/app.yaml")
-	golden := filepath.Join("testdata", "triggers-prod.md")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./explain -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s is stale; run go test ./explain -update and review the diff\n%s", golden, firstDiff(string(want), string(got)))
-	}
+	golden.Check(t, filepath.Join("testdata", "triggers-prod.md"), got)
 	md := string(got)
 	for _, fact := range []string{
 		"**Why:** it runs on the schedule `cron(0 3 * * ? *)` (an EventBridge rule, UTC).",

@@ -2,7 +2,6 @@ package spec_test
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,11 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/underhood-dev/underhood/internal/golden"
 	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var stageFlag = regexp.MustCompile(`\A# --stage (\S+)\n`)
 
@@ -59,31 +57,15 @@ func TestInvalidSpecs(t *testing.T) {
 					t.Errorf("line lacks FILE:LINE:COL: %q", line)
 				}
 			}
-			golden := strings.TrimSuffix(file, ".yaml") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./spec -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("errors differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
-			}
+			golden.Check(t, strings.TrimSuffix(file, ".yaml")+".golden", []byte(got))
 		})
 	}
 }
 
 // TestExamplesAreValid loads every bundled example at every stage it declares.
 func TestExamplesAreValid(t *testing.T) {
-	files, _ := filepath.Glob("../examples/*/app.yaml")
-	if len(files) < 3 {
-		t.Fatalf("want at least 3 examples, found %d", len(files))
-	}
-	for _, file := range files {
+	for _, name := range spectest.Examples(t) {
+		file := filepath.Join("..", "examples", name, "app.yaml")
 		for _, stage := range []string{"dev", "prod"} {
 			app, err := spec.Load(file, stage)
 			if err != nil {
@@ -137,7 +119,7 @@ func TestDefaultsRetain(t *testing.T) {
 
 // TestReorderedSpecSameModel: order in the YAML never changes the resolved app.
 func TestReorderedSpecSameModel(t *testing.T) {
-	for _, name := range []string{"photoshare", "userpool-only", "iam-guest"} {
+	for _, name := range spectest.Examples(t) {
 		dir := "../examples/" + name
 		data, err := os.ReadFile(dir + "/app.yaml")
 		if err != nil {
@@ -176,20 +158,7 @@ func TestReorderedSpecSameModel(t *testing.T) {
 
 func TestSchemaIsCurrent(t *testing.T) {
 	const path = "../schema/app.schema.json"
-	got := spec.JSONSchema()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s is stale; run go test ./spec -update and commit it", path)
-	}
+	golden.Check(t, path, spec.JSONSchema())
 }
 
 // TestTenMegabyteSpec: a huge file is refused up front with one clear error, without reading it all.
@@ -206,19 +175,7 @@ func TestTenMegabyteSpec(t *testing.T) {
 		t.Fatal("a 10 MB spec loaded")
 	}
 	got := strings.ReplaceAll(err.Error(), path, "huge.yaml") + "\n"
-	golden := "testdata/large/ten-megabytes.golden"
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, _ := os.ReadFile(golden)
-	if got != string(want) {
-		t.Errorf("got %q, want %q", got, want)
-	}
+	golden.Check(t, "testdata/large/ten-megabytes.golden", []byte(got))
 }
 
 // TestLocate: a spec element's field path leads to where it is written; an element the spec does not

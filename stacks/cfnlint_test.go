@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -112,6 +113,7 @@ func cfnLintVersion(bin string) string {
 
 // TestCfnLintExamples lints every example's template in both stages (dev destroys, prod retains).
 func TestCfnLintExamples(t *testing.T) {
+	examples := spectest.Examples(t)
 	var apps []*spec.App
 	for _, name := range examples {
 		for _, stage := range []string{"dev", "prod"} {

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -34,7 +35,7 @@ func jsResources(c constructs.IConstruct) int {
 func TestStackResourcesMatchesCDK(t *testing.T) {
 	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
 	var all []awscdk.Stack
-	for _, name := range []string{"iam-guest", "photoshare", "userpool-only"} {
+	for _, name := range spectest.Examples(t) {
 		dir := filepath.Join("..", "examples", name)
 		data, err := os.ReadFile(filepath.Join(dir, "app.yaml"))
 		if err != nil {

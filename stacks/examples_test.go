@@ -2,7 +2,6 @@ package stacks_test
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,14 +14,11 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/underhood-dev/underhood/internal/golden"
 	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 	"github.com/underhood-dev/underhood/stacks"
 )
-
-var update = flag.Bool("update", false, "rewrite golden templates")
-
-var examples = []string{"iam-guest", "photoshare", "userpool-only"}
 
 // synthApps synthesizes one stack per spec in a single CDK app (one jsii round trip) and returns each
 // stack's template bytes by stack name.
@@ -76,6 +72,7 @@ func exampleTemplates(t *testing.T) map[string]*template {
 	if exampleCache != nil {
 		return exampleCache
 	}
+	examples := spectest.Examples(t)
 	var apps []*spec.App
 	for _, name := range examples {
 		apps = append(apps, loadExample(t, name, "prod", nil))
@@ -91,26 +88,14 @@ func exampleTemplates(t *testing.T) map[string]*template {
 // TestGoldenTemplates compares each example's prod template with testdata/<example>.template.json.
 func TestGoldenTemplates(t *testing.T) {
 	for name, tpl := range exampleTemplates(t) {
-		golden := filepath.Join("testdata", name+".template.json")
-		if *update {
-			if err := os.WriteFile(golden, tpl.raw, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("%v (run go test ./stacks -update)", err)
-		}
-		if !bytes.Equal(tpl.raw, want) {
-			t.Errorf("%s: template differs from %s; review the change and run go test ./stacks -update", name, golden)
-		}
+		golden.Check(t, filepath.Join("testdata", name+".template.json"), tpl.raw)
 	}
 }
 
 // TestDeterministicAndOrderFree synthesizes every example again, once as written and once with every
 // map and list in the spec reversed, and expects byte-identical templates.
 func TestDeterministicAndOrderFree(t *testing.T) {
+	examples := spectest.Examples(t)
 	first := exampleTemplates(t)
 	var again, reordered []*spec.App
 	for _, name := range examples {
@@ -440,6 +425,7 @@ func TestExampleStatefulRetained(t *testing.T) {
 // TestDevStageDestroys: only an explicit stage setting lets stateful data go, and in a destroy stage no
 // Cognito resource is retained.
 func TestDevStageDestroys(t *testing.T) {
+	examples := spectest.Examples(t)
 	var apps []*spec.App
 	for _, name := range examples {
 		apps = append(apps, loadExample(t, name, "dev", nil))

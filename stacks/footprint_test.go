@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 	"github.com/underhood-dev/underhood/stacks"
 )
@@ -294,6 +295,7 @@ func synthFootprintApps(t *testing.T, apps []*spec.App) map[string]map[string]*t
 // function's resource policy, and each role's inline policy size with the names AWS generates at their
 // longest (resolved here from the synthesized policies).
 func TestFootprintMatchesSynth(t *testing.T) {
+	examples := spectest.Examples(t)
 	var apps []*spec.App
 	for _, ex := range examples {
 		for _, stage := range []string{"dev", "prod"} {

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 	"github.com/underhood-dev/underhood/stacks"
 )
@@ -44,6 +45,7 @@ func nagMessages(t *testing.T, add func(app awscdk.App, buildDir string)) map[st
 // TestNagExamples: every example, in every stage, synthesizes with cdk-nag's AwsSolutions pack and
 // gets no error and no warning that nag.go does not accept.
 func TestNagExamples(t *testing.T) {
+	examples := spectest.Examples(t)
 	var apps []*spec.App
 	for _, name := range examples {
 		for _, stage := range []string{"dev", "prod"} {

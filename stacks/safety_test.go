@@ -3,8 +3,10 @@ package stacks_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/underhood-dev/underhood/internal/secretscan"
+	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -19,7 +22,7 @@ import (
 // example and expects every existing resource to keep its logical ID and type: growing a spec replaces or
 // deletes nothing. (The API Deployment is new on every method change by design.)
 func TestAddingThingsKeepsLogicalIDs(t *testing.T) {
-	nodeSource := map[string]string{"photoshare": "functions/welcome", "userpool-only": "functions/profile", "iam-guest": "functions/catalog"}
+	examples := spectest.Examples(t)
 	var grownApps []*spec.App
 	for _, name := range examples {
 		data, err := os.ReadFile(filepath.Join("..", "examples", name, "app.yaml"))
@@ -42,7 +45,17 @@ func TestAddingThingsKeepsLogicalIDs(t *testing.T) {
 			}
 			return m
 		}
-		section("functions")["added"] = map[string]any{"runtime": "nodejs", "source": nodeSource[name], "access": map[string]any{"addedTable": []any{"write"}}}
+		// The added function's source is the example's first Node.js function's (by name).
+		nodeSource := ""
+		for _, fn := range slices.Sorted(maps.Keys(section("functions"))) {
+			if f, _ := section("functions")[fn].(map[string]any); nodeSource == "" && f["runtime"] == "nodejs" {
+				nodeSource, _ = f["source"].(string)
+			}
+		}
+		if nodeSource == "" {
+			t.Fatalf("%s: no Node.js function whose source folder the added function can use", name)
+		}
+		section("functions")["added"] = map[string]any{"runtime": "nodejs", "source": nodeSource, "access": map[string]any{"addedTable": []any{"write"}}}
 		for _, api := range section("api") {
 			api.(map[string]any)["routes"].(map[string]any)["GET /added/{day}"] = "added"
 			break // one API is enough; which one does not matter

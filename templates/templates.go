@@ -13,7 +13,10 @@ import (
 //go:embed init/*.tmpl
 var files embed.FS
 
-// parsed once at start-up; a broken template is a build-time bug, caught by the package's tests.
+// Parsed once at start-up: a template that does not parse panics every binary importing the package,
+// test binaries included. This package's test renders only package.json and package-lock.json
+// (TestCDKCLIPin); the other starter files are rendered by internal/cli's TestInitThenValidate and
+// cmd/underhood's TestInitThenCDKSynth, and the config modules by emit's golden tests.
 var all = template.Must(template.New("").Option("missingkey=error").ParseFS(files, "init/*.tmpl"))
 
 // InitData fills the starter project that underhood init writes.

@@ -4,20 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/underhood-dev/underhood/internal/golden"
 	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // corpusDir is the corpus of real Amplify Gen 1 projects, vendored in testdata/corpus (a copy of the
 // JSON files of public repositories; see its README.md and REPOS.tsv), or $UNDERHOOD_AMPLIFY_CORPUS.
@@ -57,27 +53,7 @@ func corpusProjects(t testing.TB) []string {
 // corrupt files without touching the corpus.
 func copyProject(t testing.TB, project string) string {
 	t.Helper()
-	src := filepath.Join(corpusDir(t), project)
-	dst := filepath.Join(t.TempDir(), project)
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
+	return spectest.CopyTree(t, filepath.Join(corpusDir(t), project))
 }
 
 // importProject imports a project copy. A project with several envs and no choice imports its first
@@ -123,44 +99,6 @@ func loadSpec(t testing.TB, dir string, res *Result) *spec.App {
 	return app
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the import (run go test ./importer/amplify -update and review the diff):\n%s", path, firstDiff(want, got))
-	}
-}
-
-func firstDiff(want, got []byte) string {
-	wl, gl := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return "line " + strconv.Itoa(i+1) + ":\n  want: " + w + "\n  got:  " + g
-		}
-	}
-	return "(same lines, different bytes)"
-}
-
 // TestCorpusGolden imports every corpus project, loads the spec with spec.Load, and compares the spec
 // and the report with testdata/<project>.app.yaml and .report.txt.
 func TestCorpusGolden(t *testing.T) {
@@ -177,8 +115,8 @@ func TestCorpusGolden(t *testing.T) {
 			if err := res.WriteReport(&report); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, project+".app.yaml", res.Spec)
-			golden(t, project+".report.txt", report.Bytes())
+			golden.Check(t, filepath.Join("testdata", project+".app.yaml"), res.Spec)
+			golden.Check(t, filepath.Join("testdata", project+".report.txt"), report.Bytes())
 		})
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/underhood-dev/underhood/emit"
+	"github.com/underhood-dev/underhood/internal/golden"
 	"github.com/underhood-dev/underhood/spec"
 )
 
@@ -175,7 +176,7 @@ func TestRealSPAConfigKeepsEveryKey(t *testing.T) {
 				name string
 				data []byte
 			}{{"generated/aws-exports.js", js}, {"generated/amplify_outputs.json", outputsJSON}, {"app.yaml", res.Spec}, {"report.txt", report.Bytes()}} {
-				goldenFile(t, filepath.Join("testdata", "spa", fx.project, g.name), g.data)
+				golden.Check(t, filepath.Join("testdata", "spa", fx.project, g.name), g.data)
 			}
 		})
 	}
@@ -188,26 +189,6 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return data
-}
-
-func goldenFile(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./importer/amplify -run RealSPA -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run go test ./importer/amplify -run RealSPA -update and review the diff)", path)
-	}
 }
 
 // compareGen1 lists every key of orig that got lacks or holds with another meaning. Equal JSON is the

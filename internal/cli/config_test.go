@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/underhood-dev/underhood/internal/golden"
 	"github.com/underhood-dev/underhood/internal/spectest"
 )
 
@@ -53,7 +54,8 @@ func sample(t *testing.T, ex string) string {
 	return string(b)
 }
 
-func golden(t *testing.T, ex, name string) string {
+// emitGolden is emit's golden file of an example: what config writes from its sample outputs.
+func emitGolden(t *testing.T, ex, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "emit", "testdata", ex, name))
 	if err != nil {
@@ -78,7 +80,7 @@ func TestConfigWritesFrontendFiles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := golden(t, "photoshare", f.golden)
+		want := emitGolden(t, "photoshare", f.golden)
 		// Only the header's spec path differs from the golden.
 		want = strings.Replace(want, "from examples/photoshare/app.yaml.", "from "+filepath.ToSlash(specPath)+".", 1)
 		if f.golden == "amplify-config.ts" {
@@ -90,7 +92,7 @@ func TestConfigWritesFrontendFiles(t *testing.T) {
 			want = strings.Replace(want, sameDir, parentDir, 1)
 		}
 		if string(got) != want {
-			t.Errorf("%s differs from golden %s", f.path, f.golden)
+			t.Errorf("%s differs from golden %s (- golden, + written):\n%s", f.path, f.golden, golden.Diff([]byte(want), got))
 		}
 		if !strings.Contains(stdout, "wrote "+filepath.Join(dir, f.path)) {
 			t.Errorf("stdout does not report %s: %s", f.path, stdout)
@@ -138,9 +140,9 @@ func TestConfigFormatFlags(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := strings.Replace(golden(t, "userpool-only", tt.golden), "from examples/userpool-only/app.yaml.", "from "+filepath.ToSlash(specPath)+".", 1)
+		want := strings.Replace(emitGolden(t, "userpool-only", tt.golden), "from examples/userpool-only/app.yaml.", "from "+filepath.ToSlash(specPath)+".", 1)
 		if string(got) != want {
-			t.Errorf("%s differs from golden %s", tt.path, tt.golden)
+			t.Errorf("%s differs from golden %s (- golden, + written):\n%s", tt.path, tt.golden, golden.Diff([]byte(want), got))
 		}
 	}
 	// The spec's own frontend files were not written.
@@ -309,7 +311,7 @@ func TestConfigFromStack(t *testing.T) {
 					t.Errorf("ok run did not write: %v", statErr)
 				}
 				got, _ := os.ReadFile(filepath.Join(dir, "web", "amplify_outputs.json"))
-				if string(got) != golden(t, "photoshare", "amplify_outputs.json") {
+				if string(got) != emitGolden(t, "photoshare", "amplify_outputs.json") {
 					t.Error("amplify_outputs.json from the stack differs from the golden made from the sample outputs")
 				}
 			} else if !os.IsNotExist(statErr) {

@@ -44,10 +44,7 @@ const (
 // stand-in for its handler file.
 func copyProject(t *testing.T, name string, sources bool) string {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), name)
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join("../../importer/amplify/testdata/corpus", name))); err != nil {
-		t.Fatal(err)
-	}
+	dir := spectest.CopyTree(t, filepath.Join("../../importer/amplify/testdata/corpus", name))
 	if sources {
 		fns, err := filepath.Glob(filepath.Join(dir, "amplify/backend/function/*"))
 		if err != nil {

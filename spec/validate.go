@@ -1,7 +1,9 @@
 package spec
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -117,7 +119,7 @@ func (v *validator) validate(stage string) *App {
 	app.Buckets, app.Tables = v.storage()
 	app.GraphQL = v.graphql(app)
 	if e := v.existing; e != nil && e.Analytics != nil {
-		app.Analytics = &Analytics{AppID: e.Analytics.AppID, Region: cmpOr(e.Analytics.Region, app.Region)}
+		app.Analytics = &Analytics{AppID: e.Analytics.AppID, Region: cmp.Or(e.Analytics.Region, app.Region)}
 	}
 	app.APIs = v.apis()
 	app.Frontend = v.frontend()
@@ -130,7 +132,7 @@ func (v *validator) stage(app *App, stage string) {
 		v.r.at(Pos{1, 1}, "", "stage %q is not a valid stage name: use 1 to 20 lowercase letters, digits and hyphens, starting with a letter", stage)
 		return
 	}
-	for _, name := range sortedKeys(v.raw.Stages) {
+	for _, name := range slices.Sorted(maps.Keys(v.raw.Stages)) {
 		p := child("stages", name)
 		if !stageNamePattern.MatchString(name) {
 			v.errorf(p, "%q is not a valid stage name: use 1 to 20 lowercase letters, digits and hyphens, starting with a letter", name)
@@ -156,7 +158,7 @@ func (v *validator) stage(app *App, stage string) {
 			v.checkStreams(child(p, "existing"), s)
 		}
 	}
-	for _, name := range sortedKeys(v.raw.Stages) {
+	for _, name := range slices.Sorted(maps.Keys(v.raw.Stages)) {
 		env := Environment{Stage: name}
 		if s := v.raw.Stages[name]; s != nil {
 			env.Account, env.Region = s.Account, s.Region
@@ -169,7 +171,7 @@ func (v *validator) stage(app *App, stage string) {
 	}
 	s, ok := v.raw.Stages[stage]
 	if !ok {
-		v.errorf("stages", "stage %q is not declared; declare it under stages or pick one of %s%s", stage, oneOf(sortedKeys(v.raw.Stages)), didYouMean(stage, sortedKeys(v.raw.Stages)))
+		v.errorf("stages", "stage %q is not declared; declare it under stages or pick one of %s%s", stage, oneOf(slices.Sorted(maps.Keys(v.raw.Stages))), didYouMean(stage, slices.Sorted(maps.Keys(v.raw.Stages))))
 		return
 	}
 	if s == nil {
@@ -294,11 +296,11 @@ func (v *validator) checkExisting(p string, s *rawStage) {
 		}
 	}
 	sp := child(p, "storage")
-	for _, name := range sortedKeys(e.Storage) {
+	for _, name := range slices.Sorted(maps.Keys(e.Storage)) {
 		np := child(sp, name)
 		raw, ok := v.raw.Storage[name]
 		if !ok || raw == nil {
-			v.errorf(np, "storage %q is not defined under storage%s", name, didYouMean(name, sortedKeys(v.raw.Storage)))
+			v.errorf(np, "storage %q is not defined under storage%s", name, didYouMean(name, slices.Sorted(maps.Keys(v.raw.Storage))))
 			continue
 		}
 		phys := e.Storage[name]
@@ -337,7 +339,7 @@ func (v *validator) auth(a *rawAuth) *Auth {
 	if e := v.existing; e != nil {
 		if e.UserPool != nil && out.UserPool != nil {
 			out.UserPool.Existing = &ExistingUserPool{ID: e.UserPool.ID, ClientID: e.UserPool.ClientID, Domain: e.UserPool.Domain,
-				ResponseType: cmpOr(e.UserPool.ResponseType, "code"), AutoVerify: e.UserPool.AutoVerifiedAttributes}
+				ResponseType: cmp.Or(e.UserPool.ResponseType, "code"), AutoVerify: e.UserPool.AutoVerifiedAttributes}
 		}
 		if e.IdentityPool != nil && out.IdentityPool != nil {
 			out.IdentityPool.ExistingID = e.IdentityPool.ID
@@ -351,7 +353,7 @@ func (v *validator) auth(a *rawAuth) *Auth {
 
 func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 	const p = "auth.userPool"
-	out := &UserPool{Name: cmpOr(u.Name, UserPoolAccessKey), SelfSignUp: u.SelfSignUp != nil && *u.SelfSignUp}
+	out := &UserPool{Name: cmp.Or(u.Name, UserPoolAccessKey), SelfSignUp: u.SelfSignUp != nil && *u.SelfSignUp}
 	if u.Name != "" && !poolNamePattern.MatchString(u.Name) {
 		v.errorf(child(p, "name"), "%q is not a valid name: letters and digits, starting with a letter (it becomes AUTH_<NAME>_USERPOOLID)", u.Name)
 	}
@@ -377,7 +379,7 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 		}
 	}
 
-	for _, name := range sortedKeys(u.StandardAttributes) {
+	for _, name := range slices.Sorted(maps.Keys(u.StandardAttributes)) {
 		ap := child(child(p, "standardAttributes"), name)
 		if !slices.Contains(standardAttributes, name) {
 			hint := didYouMean(name, standardAttributes)
@@ -392,7 +394,7 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 			out.StandardAttributes = append(out.StandardAttributes, StandardAttribute{Name: name, Required: val == "required"})
 		}
 	}
-	for _, name := range sortedKeys(u.CustomAttributes) {
+	for _, name := range slices.Sorted(maps.Keys(u.CustomAttributes)) {
 		ap := child(child(p, "customAttributes"), name)
 		if !attrPattern.MatchString(name) {
 			v.errorf(ap, "%q is not a valid custom attribute name: 1 to 20 letters, digits and underscores, starting with a letter (no custom: prefix)", name)
@@ -478,7 +480,7 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 
 	v.groups(u, out)
 
-	for _, op := range sortedKeys(u.Triggers) {
+	for _, op := range slices.Sorted(maps.Keys(u.Triggers)) {
 		tp := child(child(p, "triggers"), op)
 		if !v.enum(tp, "Cognito trigger", op, triggerOperations) {
 			continue
@@ -489,7 +491,7 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 		}
 	}
 
-	for _, id := range sortedKeys(u.ResourceServers) {
+	for _, id := range slices.Sorted(maps.Keys(u.ResourceServers)) {
 		rp := child(child(p, "resourceServers"), id)
 		rs := ResourceServer{Identifier: id, Name: id}
 		if !scopeNamePattern.MatchString(id) {
@@ -499,7 +501,7 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 			if raw.Name != "" {
 				rs.Name = raw.Name
 			}
-			for _, s := range sortedKeys(raw.Scopes) {
+			for _, s := range slices.Sorted(maps.Keys(raw.Scopes)) {
 				if !scopeNamePattern.MatchString(s) {
 					v.errorf(child(child(rp, "scopes"), s), "%q is not a valid scope name", s)
 				}
@@ -532,7 +534,7 @@ func (v *validator) groups(u *rawUserPool, out *UserPool) {
 		}
 	}
 	byPrecedence := map[int]string{}
-	for _, name := range sortedKeys(u.Groups) {
+	for _, name := range slices.Sorted(maps.Keys(u.Groups)) {
 		gp := child(p, name)
 		if !groupPattern.MatchString(name) {
 			v.errorf(gp, "%q is not a valid group name: letters, digits, _ and -, starting with a letter", name)
@@ -578,9 +580,9 @@ func hasStandard(u *UserPool, name string) bool {
 func (v *validator) knownScopes() []string {
 	known := append([]string(nil), standardScopes...)
 	if v.userPool != nil {
-		for _, id := range sortedKeys(v.userPool.ResourceServers) {
+		for _, id := range slices.Sorted(maps.Keys(v.userPool.ResourceServers)) {
 			if rs := v.userPool.ResourceServers[id]; rs != nil {
-				for _, s := range sortedKeys(rs.Scopes) {
+				for _, s := range slices.Sorted(maps.Keys(rs.Scopes)) {
 					known = append(known, id+"/"+s)
 				}
 			}
@@ -626,14 +628,14 @@ func (v *validator) hostedUI(h *rawHostedUI, pool *UserPool) *HostedUI {
 		}
 	}
 	out.Scopes = orderedSet(scopes)
-	for _, name := range sortedKeys(h.Providers) {
+	for _, name := range slices.Sorted(maps.Keys(h.Providers)) {
 		pp := child(child(p, "providers"), name)
 		raw := h.Providers[name]
 		if raw == nil {
 			v.errorf(pp, "is empty; give at least clientId and clientSecret")
 			continue
 		}
-		prov := Provider{Name: name, Kind: "oidc", ClientID: raw.ClientID, TeamID: raw.TeamID, KeyID: raw.KeyID, IssuerURL: raw.IssuerURL, Scopes: sortedSet(raw.Scopes)}
+		prov := Provider{Name: name, Kind: "oidc", ClientID: raw.ClientID, TeamID: raw.TeamID, KeyID: raw.KeyID, IssuerURL: raw.IssuerURL, Scopes: slices.Compact(slices.Sorted(slices.Values(raw.Scopes)))}
 		if slices.Contains(socialProvider, name) {
 			prov.Kind = name
 		}
@@ -723,7 +725,7 @@ func (v *validator) functionRef(path, name string) bool {
 	if _, ok := v.raw.Functions[name]; ok {
 		return true
 	}
-	names := sortedKeys(v.raw.Functions)
+	names := slices.Sorted(maps.Keys(v.raw.Functions))
 	if len(names) == 0 {
 		v.errorf(path, "function %q is not defined: there is no functions section; add functions: { %s: { runtime: go, source: functions/%s } }", name, name, name)
 		return false
@@ -734,8 +736,8 @@ func (v *validator) functionRef(path, name string) bool {
 
 func (v *validator) functions() []Function {
 	var out []Function
-	v.caseClash("functions", sortedKeys(v.raw.Functions))
-	for _, name := range sortedKeys(v.raw.Functions) {
+	v.caseClash("functions", slices.Sorted(maps.Keys(v.raw.Functions)))
+	for _, name := range slices.Sorted(maps.Keys(v.raw.Functions)) {
 		fp := child("functions", name)
 		v.checkName(fp, "function", name)
 		raw := v.raw.Functions[name]
@@ -788,7 +790,7 @@ func (v *validator) functions() []Function {
 				fn.Timeout = d
 			}
 		}
-		for _, k := range sortedKeys(raw.Environment) {
+		for _, k := range slices.Sorted(maps.Keys(raw.Environment)) {
 			if !envNamePattern.MatchString(k) {
 				v.errorf(child(child(fp, "environment"), k), "%q is not a valid environment variable name", k)
 			}
@@ -876,8 +878,8 @@ func (v *validator) actionList(path string, list []string) []string {
 func (v *validator) storage() ([]Bucket, []Table) {
 	var buckets []Bucket
 	var tables []Table
-	v.caseClash("storage", sortedKeys(v.raw.Storage))
-	for _, name := range sortedKeys(v.raw.Storage) {
+	v.caseClash("storage", slices.Sorted(maps.Keys(v.raw.Storage)))
+	for _, name := range slices.Sorted(maps.Keys(v.raw.Storage)) {
 		sp := child("storage", name)
 		v.checkName(sp, "storage", name)
 		if name == UserPoolAccessKey {
@@ -968,7 +970,7 @@ func (v *validator) bucket(sp, name string, raw *rawStorage) Bucket {
 	level("public", a.Public, map[string][]string{"guest": all, "authenticated": all})
 	level("protected", a.Protected, map[string][]string{"guest": {"read"}, "authenticated": {"read"}, "owner": all})
 	level("private", a.Private, map[string][]string{"owner": all})
-	for _, g := range sortedKeys(a.Groups) {
+	for _, g := range slices.Sorted(maps.Keys(a.Groups)) {
 		gp := child(child(ap, "groups"), g)
 		v.groupRef(gp, g)
 		b.Access = append(b.Access, BucketAccess{Level: "all", Who: "group", Group: g, Actions: v.actionList(gp, a.Groups[g])})
@@ -986,7 +988,7 @@ var levelHelp = map[string]string{
 func (v *validator) groupRef(path, g string) {
 	var groups []string
 	if v.userPool != nil {
-		groups = sortedKeys(v.userPool.Groups)
+		groups = slices.Sorted(maps.Keys(v.userPool.Groups))
 	}
 	if !slices.Contains(groups, g) {
 		v.errorf(path, "group %q is not defined under auth.userPool.groups%s", g, didYouMean(g, groups))
@@ -1025,7 +1027,7 @@ func (v *validator) table(sp, name string, raw *rawStorage) Table {
 	if raw.Stream != "" {
 		v.enum(child(sp, "stream"), "stream view type", raw.Stream, streamViews)
 	}
-	for _, iname := range sortedKeys(raw.Indexes) {
+	for _, iname := range slices.Sorted(maps.Keys(raw.Indexes)) {
 		ip := child(child(sp, "indexes"), iname)
 		idx := Index{Name: iname}
 		ri := raw.Indexes[iname]
@@ -1067,15 +1069,15 @@ func (v *validator) origins(path string, c *rawCors) []string {
 	for i, o := range c.AllowOrigins {
 		out[i] = strings.TrimSuffix(o, "/")
 	}
-	return sortedSet(out)
+	return slices.Compact(slices.Sorted(slices.Values(out)))
 }
 
 // ---- APIs
 
 func (v *validator) apis() []API {
 	var out []API
-	v.caseClash("api", sortedKeys(v.raw.API))
-	for _, name := range sortedKeys(v.raw.API) {
+	v.caseClash("api", slices.Sorted(maps.Keys(v.raw.API)))
+	for _, name := range slices.Sorted(maps.Keys(v.raw.API)) {
 		ap := child("api", name)
 		v.checkName(ap, "API", name)
 		raw := v.raw.API[name]
@@ -1148,17 +1150,7 @@ func (v *validator) scopes(path string, list, def []string, apply bool) []string
 	if len(list) == 0 {
 		return def
 	}
-	return sortedSet(list)
-}
-
-// sortedSet copies a list sorted and without duplicates: order in the spec never reaches a template.
-func sortedSet(list []string) []string {
-	if len(list) == 0 {
-		return nil
-	}
-	out := append([]string(nil), list...)
-	sort.Strings(out)
-	return slices.Compact(out)
+	return slices.Compact(slices.Sorted(slices.Values(list)))
 }
 
 func (v *validator) routes(ap string, api *API, raw *rawAPI) []Route {
@@ -1166,7 +1158,7 @@ func (v *validator) routes(ap string, api *API, raw *rawAPI) []Route {
 	seen := map[string]string{}
 	// API Gateway allows one variable name per path position: /photos/{id} and /photos/{photoId} collide.
 	params := map[string]string{}
-	for _, key := range sortedKeys(raw.Routes) {
+	for _, key := range slices.Sorted(maps.Keys(raw.Routes)) {
 		rp := child(child(ap, "routes"), key)
 		r := raw.Routes[key]
 		if r == nil {
@@ -1225,7 +1217,7 @@ func (v *validator) routes(ap string, api *API, raw *rawAPI) []Route {
 		if route.Authorization == AuthAccessToken {
 			route.Scopes = v.scopes(child(rp, "scopes"), r.Scopes, api.Scopes, true)
 		}
-		route.Groups = sortedSet(r.Groups)
+		route.Groups = slices.Compact(slices.Sorted(slices.Values(r.Groups)))
 		out = append(out, route)
 	}
 	sort.Slice(out, func(i, j int) bool {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/underhood-dev/underhood/internal/awsrules"
 	"github.com/underhood-dev/underhood/internal/restplan"
 )
 
@@ -611,11 +612,8 @@ func (e *estimator) invokeGrants(api API) {
 				who = append(who, e.grantee("guest", ""))
 			}
 		}
-		verb := rt.Method
-		if verb == "ANY" {
-			verb = "*"
-		}
-		k := restplan.Key{Verb: verb, Path: "/" + strings.Join(arnSegments(rt.Path), "/")}
+		// The route's key in ARN form, as the restapi construct grants it.
+		k := restplan.Key{Verb: awsrules.RouteARNMethod(rt.Method), Path: awsrules.RouteARNPath(rt.Path)}
 		all = append(all, k)
 		for _, r := range who {
 			if r == nil {
@@ -640,21 +638,11 @@ func (e *estimator) invokeGrants(api API) {
 		}
 		var arns []string
 		for _, k := range restplan.Compact(g.keys, held, all) {
-			arns = append(arns, e.arn("execute-api", strings.Repeat("x", apiIDLen)+"/"+e.app.Stage+"/"+k.Verb+k.Path))
+			// k is in ARN form already (a route's, or a compacted "/a/*"): RouteARNResource keeps it as it is.
+			arns = append(arns, e.arn("execute-api", strings.Repeat("x", apiIDLen)+"/"+awsrules.RouteARNResource(e.app.Stage, k.Verb, k.Path)))
 		}
 		g.r.stmts[what] = append(g.r.stmts[what], statement([]string{"execute-api:Invoke"}, "", arns...))
 	}
-}
-
-// arnSegments is a route path's segments in execute-api ARN form: {param} and {proxy+} become *.
-func arnSegments(path string) []string {
-	segs := restplan.Segments(path)
-	for i, s := range segs {
-		if strings.HasPrefix(s, "{") {
-			segs[i] = "*"
-		}
-	}
-	return segs
 }
 
 func (e *estimator) outputs() {

@@ -21,18 +21,12 @@ var (
 	appNamePattern   = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
 	stageNamePattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
 	namePattern      = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9]{0,63}$`)
-	groupPattern     = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_-]{0,127}$`)
-	attrPattern      = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]{0,19}$`)
-	domainPattern    = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$`)
 	envNamePattern   = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]*$`)
-	scopeNamePattern = regexp.MustCompile(`^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$`)
 	// API Gateway (and CDK) accept only these characters in a literal path part.
 	pathSegmentLiteral = regexp.MustCompile(`^[a-zA-Z0-9._:$-]+$`)
 	pathSegmentParam   = regexp.MustCompile(`^\{([a-zA-Z_][a-zA-Z0-9_]*)(\+?)\}$`)
 	colonParam         = regexp.MustCompile(`^:([a-zA-Z_][a-zA-Z0-9_]*)$`)
 	keySpecPattern     = regexp.MustCompile(`^([a-zA-Z_][a-zA-Z0-9_.-]*):(string|number|binary)$`)
-	accountPattern     = regexp.MustCompile(`^[0-9]{12}$`)
-	regionPattern      = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$`)
 )
 
 var (
@@ -48,15 +42,6 @@ var (
 	streamViews    = []string{"keys-only", "new-image", "old-image", "new-and-old-images"}
 	frontendKinds  = []string{"aws-exports", "amplify-outputs", "amplify-config"}
 	socialProvider = []string{"google", "facebook", "amazon", "apple"}
-	standardScopes = []string{"openid", "email", "profile", "phone", "aws.cognito.signin.user.admin"}
-	// Cognito's standard attributes (OpenID Connect names).
-	standardAttributes = []string{"address", "birthdate", "email", "family_name", "gender", "given_name", "locale",
-		"middle_name", "name", "nickname", "phone_number", "picture", "preferred_username", "profile",
-		"updated_at", "website", "zoneinfo"}
-	// Cognito Lambda trigger operations, as CDK's UserPoolOperation names them.
-	triggerOperations = []string{"createAuthChallenge", "customMessage", "defineAuthChallenge",
-		"postAuthentication", "postConfirmation", "preAuthentication", "preSignUp", "preTokenGeneration",
-		"userMigration", "verifyAuthChallengeResponse"}
 )
 
 type validator struct {
@@ -144,14 +129,14 @@ func (v *validator) stage(app *App, stage string) {
 		if s.Removal != "" {
 			v.enum(child(p, "removal"), "removal policy", s.Removal, []string{"retain", "destroy"})
 		}
-		if s.Account != "" && !accountPattern.MatchString(s.Account) {
+		if s.Account != "" && !awsrules.AccountPattern.MatchString(s.Account) {
 			v.errorf(child(p, "account"), "%q is not an AWS account id (12 digits)", s.Account)
 		}
-		if s.Region != "" && !regionPattern.MatchString(s.Region) {
+		if s.Region != "" && !awsrules.RegionPattern.MatchString(s.Region) {
 			v.errorf(child(p, "region"), "%q is not an AWS region name such as eu-west-1", s.Region)
 		}
-		if s.LogRetentionDays != 0 && !slices.Contains(logRetentionDays, s.LogRetentionDays) {
-			v.errorf(child(p, "logRetentionDays"), "%d is not a retention CloudWatch Logs accepts; use one of %s", s.LogRetentionDays, intList(logRetentionDays))
+		if s.LogRetentionDays != 0 && !slices.Contains(awsrules.LogRetentionDays, s.LogRetentionDays) {
+			v.errorf(child(p, "logRetentionDays"), "%d is not a retention CloudWatch Logs accepts; use one of %s", s.LogRetentionDays, intList(awsrules.LogRetentionDays))
 		}
 		if s.Existing != nil {
 			v.checkExisting(child(p, "existing"), s)
@@ -187,8 +172,6 @@ func (v *validator) stage(app *App, stage string) {
 	}
 }
 
-var logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
-
 func intList(xs []int) string {
 	s := make([]string, len(xs))
 	for i, x := range xs {
@@ -199,14 +182,8 @@ func intList(xs []int) string {
 
 // ---- existing resources
 
-var (
-	userPoolIDPattern     = regexp.MustCompile(`^([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-[0-9])_[0-9a-zA-Z]+$`)
-	identityPoolIDPattern = regexp.MustCompile(`^([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-[0-9]):[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$`)
-	clientIDPattern       = regexp.MustCompile(`^[\w+]{1,128}$`)
-	hostPattern           = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$`)
-	bucketNamePattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	tableNamePattern      = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
-)
+// hostPattern is a domain host: dot-separated DNS labels.
+var hostPattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$`)
 
 // checkExisting validates one stage's existing block. Every stage's block is checked, not only the
 // selected one, so a typo in prod's ids shows up while deploying dev.
@@ -230,13 +207,13 @@ func (v *validator) checkExisting(p string, s *rawStage) {
 			v.missing(up, "id", "missing id: the user pool id, e.g. eu-west-1_AbCdEf123")
 		}
 		if u.ID != "" {
-			if m := userPoolIDPattern.FindStringSubmatch(u.ID); m == nil {
+			if m := awsrules.UserPoolIDPattern.FindStringSubmatch(u.ID); m == nil {
 				v.errorf(child(up, "id"), "%q is not a user pool id (<region>_<letters and digits>, e.g. eu-west-1_AbCdEf123)", u.ID)
 			} else {
 				sameRegion(child(up, "id"), "user pool", m[1])
 			}
 		}
-		if u.ClientID != "" && !clientIDPattern.MatchString(u.ClientID) {
+		if u.ClientID != "" && !awsrules.AppClientIDPattern.MatchString(u.ClientID) {
 			v.errorf(child(up, "clientId"), "%q is not an app client id (letters and digits)", u.ClientID)
 		}
 		hosted := auth != nil && auth.UserPool != nil && auth.UserPool.HostedUI != nil
@@ -258,7 +235,7 @@ func (v *validator) checkExisting(p string, s *rawStage) {
 		}
 		for i, a := range u.AutoVerifiedAttributes {
 			ap := index(child(up, "autoVerifiedAttributes"), i)
-			if v.enum(ap, "auto-verified attribute", a, []string{"email", "phone_number"}) && slices.Contains(u.AutoVerifiedAttributes[:i], a) {
+			if v.enum(ap, "auto-verified attribute", a, awsrules.VerifiableAttributes) && slices.Contains(u.AutoVerifiedAttributes[:i], a) {
 				v.errorf(ap, "%q is listed twice", a)
 			}
 		}
@@ -272,7 +249,7 @@ func (v *validator) checkExisting(p string, s *rawStage) {
 			v.missing(ipp, "id", "missing id: the identity pool id, e.g. eu-west-1:0f3e5a7c-1111-2222-3333-444455556666")
 		}
 		if ip.ID != "" {
-			if m := identityPoolIDPattern.FindStringSubmatch(ip.ID); m == nil {
+			if m := awsrules.IdentityPoolIDPattern.FindStringSubmatch(ip.ID); m == nil {
 				v.errorf(child(ipp, "id"), "%q is not an identity pool id (<region>:<uuid>)", ip.ID)
 			} else {
 				sameRegion(child(ipp, "id"), "identity pool", m[1])
@@ -291,7 +268,7 @@ func (v *validator) checkExisting(p string, s *rawStage) {
 		case !pinpointAppIDPattern.MatchString(a.AppID):
 			v.errorf(child(ap, "appId"), "%q is not a Pinpoint project id (32 hexadecimal digits)", a.AppID)
 		}
-		if a.Region != "" && !regionPattern.MatchString(a.Region) {
+		if a.Region != "" && !awsrules.RegionPattern.MatchString(a.Region) {
 			v.errorf(child(ap, "region"), "%q is not an AWS region name such as eu-west-1", a.Region)
 		}
 	}
@@ -306,11 +283,11 @@ func (v *validator) checkExisting(p string, s *rawStage) {
 		phys := e.Storage[name]
 		switch raw.Type {
 		case "s3":
-			if !bucketNamePattern.MatchString(phys) || strings.Contains(phys, "..") {
+			if !awsrules.BucketNamePattern.MatchString(phys) || strings.Contains(phys, "..") {
 				v.errorf(np, "%q is not an S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens)", phys)
 			}
 		case "dynamodb":
-			if !tableNamePattern.MatchString(phys) {
+			if !awsrules.TableNamePattern.MatchString(phys) {
 				v.errorf(np, "%q is not a DynamoDB table name (3 to 255 letters, digits, _ . -)", phys)
 			}
 		}
@@ -381,8 +358,8 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 
 	for _, name := range slices.Sorted(maps.Keys(u.StandardAttributes)) {
 		ap := child(child(p, "standardAttributes"), name)
-		if !slices.Contains(standardAttributes, name) {
-			hint := didYouMean(name, standardAttributes)
+		if !awsrules.IsStandardAttribute(name) {
+			hint := didYouMean(name, awsrules.StandardAttributes)
 			if strings.HasPrefix(name, "custom:") || hint == "" {
 				hint += "; custom attributes go under customAttributes"
 			}
@@ -396,7 +373,7 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 	}
 	for _, name := range slices.Sorted(maps.Keys(u.CustomAttributes)) {
 		ap := child(child(p, "customAttributes"), name)
-		if !attrPattern.MatchString(name) {
+		if !awsrules.CustomAttributeNamePattern.MatchString(name) {
 			v.errorf(ap, "%q is not a valid custom attribute name: 1 to 20 letters, digits and underscores, starting with a letter (no custom: prefix)", name)
 			continue
 		}
@@ -419,10 +396,10 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 		}
 	}
 
-	out.PasswordPolicy = PasswordPolicy{MinLength: 8, RequireLowercase: true, RequireUppercase: true, RequireDigits: true, RequireSymbols: true}
+	out.PasswordPolicy = PasswordPolicy{MinLength: awsrules.PasswordMinLengthDefault, RequireLowercase: true, RequireUppercase: true, RequireDigits: true, RequireSymbols: true}
 	if pp := u.PasswordPolicy; pp != nil {
 		if pp.MinLength != 0 {
-			if pp.MinLength < 6 || pp.MinLength > 99 {
+			if pp.MinLength < awsrules.PasswordMinLengthLowest || pp.MinLength > awsrules.PasswordMinLengthHighest {
 				v.errorf(child(child(p, "passwordPolicy"), "minLength"), "%d is outside what Cognito accepts (6 to 99)", pp.MinLength)
 			}
 			out.PasswordPolicy.MinLength = pp.MinLength
@@ -472,7 +449,7 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 		if !strings.Contains(es.From, "@") {
 			v.errorf(child(ep, "from"), "must be an email address of a verified SES identity, e.g. no-reply@example.com")
 		}
-		if es.SESRegion != "" && !regionPattern.MatchString(es.SESRegion) {
+		if es.SESRegion != "" && !awsrules.RegionPattern.MatchString(es.SESRegion) {
 			v.errorf(child(ep, "sesRegion"), "%q is not an AWS region name", es.SESRegion)
 		}
 		out.EmailSender = &EmailSender{From: es.From, SESRegion: es.SESRegion}
@@ -482,7 +459,7 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 
 	for _, op := range slices.Sorted(maps.Keys(u.Triggers)) {
 		tp := child(child(p, "triggers"), op)
-		if !v.enum(tp, "Cognito trigger", op, triggerOperations) {
+		if !v.enum(tp, "Cognito trigger", op, awsrules.TriggerOperations) {
 			continue
 		}
 		fn := u.Triggers[op]
@@ -494,7 +471,7 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 	for _, id := range slices.Sorted(maps.Keys(u.ResourceServers)) {
 		rp := child(child(p, "resourceServers"), id)
 		rs := ResourceServer{Identifier: id, Name: id}
-		if !scopeNamePattern.MatchString(id) {
+		if !awsrules.ScopeNamePattern.MatchString(id) {
 			v.errorf(rp, "%q is not a valid resource server identifier", id)
 		}
 		if raw := u.ResourceServers[id]; raw != nil {
@@ -502,7 +479,7 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 				rs.Name = raw.Name
 			}
 			for _, s := range slices.Sorted(maps.Keys(raw.Scopes)) {
-				if !scopeNamePattern.MatchString(s) {
+				if !awsrules.ScopeNamePattern.MatchString(s) {
 					v.errorf(child(child(rp, "scopes"), s), "%q is not a valid scope name", s)
 				}
 				rs.Scopes = append(rs.Scopes, Scope{Name: s, Description: raw.Scopes[s]})
@@ -536,7 +513,7 @@ func (v *validator) groups(u *rawUserPool, out *UserPool) {
 	byPrecedence := map[int]string{}
 	for _, name := range slices.Sorted(maps.Keys(u.Groups)) {
 		gp := child(p, name)
-		if !groupPattern.MatchString(name) {
+		if !awsrules.GroupNamePattern.MatchString(name) {
 			v.errorf(gp, "%q is not a valid group name: letters, digits, _ and -, starting with a letter", name)
 		}
 		g := Group{Name: name}
@@ -578,7 +555,7 @@ func hasStandard(u *UserPool, name string) bool {
 
 // scopes every access token may carry: the standard OAuth scopes plus resource-server scopes.
 func (v *validator) knownScopes() []string {
-	known := append([]string(nil), standardScopes...)
+	known := append([]string(nil), awsrules.StandardScopes...)
 	if v.userPool != nil {
 		for _, id := range slices.Sorted(maps.Keys(v.userPool.ResourceServers)) {
 			if rs := v.userPool.ResourceServers[id]; rs != nil {
@@ -599,10 +576,10 @@ func (v *validator) hostedUI(h *rawHostedUI, pool *UserPool) *HostedUI {
 	switch {
 	case h.DomainPrefix == "":
 		v.missing(p, "domainPrefix", "missing domainPrefix: the hosted UI lives at <domainPrefix>.auth.<region>.amazoncognito.com; add e.g. domainPrefix: myapp-${stage}")
-	case !domainPattern.MatchString(h.DomainPrefix):
+	case !awsrules.DomainPrefixPattern.MatchString(h.DomainPrefix):
 		v.errorf(child(p, "domainPrefix"), "%q is not a valid Cognito domain prefix: lowercase letters, digits and hyphens, at most 63, not starting or ending with a hyphen", h.DomainPrefix)
 	default:
-		for _, reserved := range []string{"aws", "amazon", "cognito"} {
+		for _, reserved := range awsrules.DomainPrefixReservedWords {
 			if strings.Contains(h.DomainPrefix, reserved) {
 				v.errorf(child(p, "domainPrefix"), "Cognito refuses domain prefixes containing %q; choose another prefix", reserved)
 			}
@@ -670,7 +647,7 @@ func (v *validator) hostedUI(h *rawHostedUI, pool *UserPool) *HostedUI {
 			}
 		}
 		if prov.Kind == "oidc" {
-			if !groupPattern.MatchString(name) || len(name) > 32 {
+			if !awsrules.OIDCProviderNamePattern.MatchString(name) {
 				v.errorf(pp, "%q is not a valid OIDC provider name: up to 32 letters, digits, _ and -", name)
 			}
 			if raw.IssuerURL == "" {
@@ -774,7 +751,7 @@ func (v *validator) functions() []Function {
 			fn.Bundle = v.bundle(child(fp, "bundle"), raw.Runtime, raw.Bundle)
 		}
 		if raw.Memory != 0 {
-			if raw.Memory < 128 || raw.Memory > 10240 {
+			if raw.Memory < awsrules.LambdaMemoryLowest || raw.Memory > awsrules.LambdaMemoryHighest {
 				v.errorf(child(fp, "memory"), "%d MB is outside what Lambda allows (128 to 10240)", raw.Memory)
 			}
 			fn.Memory = raw.Memory
@@ -1239,7 +1216,8 @@ func (v *validator) iamOverreach(ap string, api *API) {
 		if a.Authorization != AuthIAM {
 			continue
 		}
-		pattern := arnPath(a.Path)
+		// The very path the construct grants (restapi writes its ARN with RouteARNPath too).
+		pattern := awsrules.RouteARNPath(a.Path)
 		for _, b := range api.Routes {
 			if b.Authorization != AuthIAM || b.Key() == a.Key() {
 				continue
@@ -1253,17 +1231,6 @@ func (v *validator) iamOverreach(ap string, api *API) {
 				pattern, callersOf(a), b.Key(), callersOf(b), b.Key(), a.Key())
 		}
 	}
-}
-
-// arnPath is the path part of a route's execute-api ARN: {param} and {proxy+} become *.
-func arnPath(path string) string {
-	segs := strings.Split(path, "/")
-	for i, s := range segs {
-		if strings.HasPrefix(s, "{") {
-			segs[i] = "*"
-		}
-	}
-	return strings.Join(segs, "/")
 }
 
 // samplePath is a request path the route answers: each parameter filled in.

@@ -53,20 +53,40 @@ func (v *validator) auth(a *rawAuth) *Auth {
 	return out
 }
 
+// userPoolPath is where auth.userPool's problems are reported.
+const userPoolPath = "auth.userPool"
+
+// userPoolModel resolves auth.userPool one part at a time; the steps run in this order, which is the
+// order their problems are found in.
 func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
-	const p = "auth.userPool"
 	out := &UserPool{Name: cmp.Or(u.Name, UserPoolAccessKey), SelfSignUp: u.SelfSignUp != nil && *u.SelfSignUp}
 	if u.Name != "" && !poolNamePattern.MatchString(u.Name) {
-		v.errorf(child(p, "name"), "%q is not a valid name: letters and digits, starting with a letter (it becomes AUTH_<NAME>_USERPOOLID)", u.Name)
+		v.errorf(child(userPoolPath, "name"), "%q is not a valid name: letters and digits, starting with a letter (it becomes AUTH_<NAME>_USERPOOLID)", u.Name)
 	}
+	out.SignInWith = v.signInWith(u)
+	out.StandardAttributes = v.standardAttributes(u)
+	out.CustomAttributes = v.customAttributes(u)
+	out.PasswordPolicy = v.passwordPolicy(u)
+	out.MFA = v.mfa(u, out)
+	out.EmailSender = v.emailSender(u)
+	v.groups(u, out)
+	out.Triggers = v.triggers(u)
+	out.ResourceServers = v.resourceServers(u)
+	if h := u.HostedUI; h != nil {
+		out.HostedUI = v.hostedUI(h, out)
+	}
+	return out
+}
 
+// signInWith resolves the sign-in methods (email when none is given), in signInValues' order.
+func (v *validator) signInWith(u *rawUserPool) []string {
 	signIn := u.SignInWith
 	if len(signIn) == 0 {
 		signIn = []string{"email"}
 	}
 	seen := map[string]bool{}
 	for i, s := range u.SignInWith {
-		ip := index(child(p, "signInWith"), i)
+		ip := index(child(userPoolPath, "signInWith"), i)
 		if !v.enum(ip, "sign-in method", s, signInValues) {
 			continue
 		}
@@ -75,14 +95,20 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 		}
 		seen[s] = true
 	}
+	var out []string
 	for _, s := range signInValues {
 		if slices.Contains(signIn, s) {
-			out.SignInWith = append(out.SignInWith, s)
+			out = append(out, s)
 		}
 	}
+	return out
+}
 
+// standardAttributes resolves the standard attributes the pool declares, sorted by name.
+func (v *validator) standardAttributes(u *rawUserPool) []StandardAttribute {
+	var out []StandardAttribute
 	for _, name := range slices.Sorted(maps.Keys(u.StandardAttributes)) {
-		ap := child(child(p, "standardAttributes"), name)
+		ap := child(child(userPoolPath, "standardAttributes"), name)
 		if !awsrules.IsStandardAttribute(name) {
 			hint := didYouMean(name, awsrules.StandardAttributes)
 			if strings.HasPrefix(name, "custom:") || hint == "" {
@@ -93,11 +119,17 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 		}
 		val := u.StandardAttributes[name]
 		if v.enum(ap, "attribute setting", val, []string{"required", "optional"}) {
-			out.StandardAttributes = append(out.StandardAttributes, StandardAttribute{Name: name, Required: val == "required"})
+			out = append(out, StandardAttribute{Name: name, Required: val == "required"})
 		}
 	}
+	return out
+}
+
+// customAttributes resolves the custom attributes, sorted by name; each is a type or a mapping.
+func (v *validator) customAttributes(u *rawUserPool) []CustomAttribute {
+	var out []CustomAttribute
 	for _, name := range slices.Sorted(maps.Keys(u.CustomAttributes)) {
-		ap := child(child(p, "customAttributes"), name)
+		ap := child(child(userPoolPath, "customAttributes"), name)
 		if !awsrules.CustomAttributeNamePattern.MatchString(name) {
 			v.errorf(ap, "%q is not a valid custom attribute name: 1 to 20 letters, digits and underscores, starting with a letter (no custom: prefix)", name)
 			continue
@@ -116,85 +148,112 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 			continue
 		}
 		if v.enum(tp, "attribute type", raw.Type, attrTypes) {
-			out.CustomAttributes = append(out.CustomAttributes, CustomAttribute{Name: name, Type: raw.Type,
+			out = append(out, CustomAttribute{Name: name, Type: raw.Type,
 				Mutable: raw.Mutable == nil || *raw.Mutable, UserWritable: raw.UserWritable})
 		}
 	}
+	return out
+}
 
-	out.PasswordPolicy = PasswordPolicy{MinLength: awsrules.PasswordMinLengthDefault, RequireLowercase: true, RequireUppercase: true, RequireDigits: true, RequireSymbols: true}
-	if pp := u.PasswordPolicy; pp != nil {
-		if pp.MinLength != 0 {
-			if pp.MinLength < awsrules.PasswordMinLengthLowest || pp.MinLength > awsrules.PasswordMinLengthHighest {
-				v.errorf(child(child(p, "passwordPolicy"), "minLength"), "%d is outside what Cognito accepts (6 to 99)", pp.MinLength)
-			}
-			out.PasswordPolicy.MinLength = pp.MinLength
-		}
-		set := func(dst *bool, src *bool) {
-			if src != nil {
-				*dst = *src
-			}
-		}
-		set(&out.PasswordPolicy.RequireLowercase, pp.RequireLowercase)
-		set(&out.PasswordPolicy.RequireUppercase, pp.RequireUppercase)
-		set(&out.PasswordPolicy.RequireDigits, pp.RequireDigits)
-		set(&out.PasswordPolicy.RequireSymbols, pp.RequireSymbols)
+// passwordPolicy resolves the password policy: underhood's defaults, each one overridable.
+func (v *validator) passwordPolicy(u *rawUserPool) PasswordPolicy {
+	out := PasswordPolicy{MinLength: awsrules.PasswordMinLengthDefault, RequireLowercase: true, RequireUppercase: true, RequireDigits: true, RequireSymbols: true}
+	pp := u.PasswordPolicy
+	if pp == nil {
+		return out
 	}
-
-	out.MFA = MFA{Mode: "off"}
-	if m := u.MFA; m != nil {
-		mp := child(p, "mfa")
-		if m.Mode != "" && v.enum(child(mp, "mode"), "MFA mode", m.Mode, mfaModes) {
-			out.MFA.Mode = m.Mode
+	if pp.MinLength != 0 {
+		if pp.MinLength < awsrules.PasswordMinLengthLowest || pp.MinLength > awsrules.PasswordMinLengthHighest {
+			v.errorf(child(child(userPoolPath, "passwordPolicy"), "minLength"), "%d is outside what Cognito accepts (6 to 99)", pp.MinLength)
 		}
-		for i, meth := range m.Methods {
-			if v.enum(index(child(mp, "methods"), i), "MFA method", meth, mfaMethods) && slices.Contains(m.Methods[:i], meth) {
-				v.errorf(index(child(mp, "methods"), i), "%q is listed twice", meth)
-			}
-		}
-		for _, meth := range mfaMethods {
-			if slices.Contains(m.Methods, meth) {
-				out.MFA.Methods = append(out.MFA.Methods, meth)
-			}
-		}
-		switch {
-		case out.MFA.Mode != "off" && len(m.Methods) == 0:
-			v.errorf(mp, "mode %s needs at least one method; add methods: [totp]", out.MFA.Mode)
-		case (m.Mode == "" || m.Mode == "off") && len(m.Methods) > 0:
-			v.errorf(child(mp, "methods"), "methods are set but mode is off; set mode: optional or required, or remove methods")
-		}
-		if slices.Contains(out.MFA.Methods, "email") && u.EmailSender == nil {
-			v.errorf(child(mp, "methods"), "email MFA needs Cognito to send email through Amazon SES; add auth.userPool.emailSender: { from: no-reply@your-domain } with a verified SES identity")
-		}
-		if slices.Contains(out.MFA.Methods, "sms") && !slices.Contains(out.SignInWith, "phone") && !hasStandard(out, "phone_number") {
-			v.errorf(child(mp, "methods"), "SMS MFA sends codes to the phone_number attribute; add standardAttributes: { phone_number: optional } or sign-in with phone")
+		out.MinLength = pp.MinLength
+	}
+	set := func(dst *bool, src *bool) {
+		if src != nil {
+			*dst = *src
 		}
 	}
-	if es := u.EmailSender; es != nil {
-		ep := child(p, "emailSender")
-		if !strings.Contains(es.From, "@") {
-			v.errorf(child(ep, "from"), "must be an email address of a verified SES identity, e.g. no-reply@example.com")
-		}
-		if es.SESRegion != "" && !awsrules.RegionPattern.MatchString(es.SESRegion) {
-			v.errorf(child(ep, "sesRegion"), "%q is not an AWS region name", es.SESRegion)
-		}
-		out.EmailSender = &EmailSender{From: es.From, SESRegion: es.SESRegion}
+	set(&out.RequireLowercase, pp.RequireLowercase)
+	set(&out.RequireUppercase, pp.RequireUppercase)
+	set(&out.RequireDigits, pp.RequireDigits)
+	set(&out.RequireSymbols, pp.RequireSymbols)
+	return out
+}
+
+// mfa resolves the MFA mode and methods (in mfaMethods' order). Each method needs a way to reach the
+// user: SMS a phone number (pool's sign-in and standard attributes resolved already), email SES.
+func (v *validator) mfa(u *rawUserPool, pool *UserPool) MFA {
+	out := MFA{Mode: "off"}
+	m := u.MFA
+	if m == nil {
+		return out
 	}
+	mp := child(userPoolPath, "mfa")
+	if m.Mode != "" && v.enum(child(mp, "mode"), "MFA mode", m.Mode, mfaModes) {
+		out.Mode = m.Mode
+	}
+	for i, meth := range m.Methods {
+		if v.enum(index(child(mp, "methods"), i), "MFA method", meth, mfaMethods) && slices.Contains(m.Methods[:i], meth) {
+			v.errorf(index(child(mp, "methods"), i), "%q is listed twice", meth)
+		}
+	}
+	for _, meth := range mfaMethods {
+		if slices.Contains(m.Methods, meth) {
+			out.Methods = append(out.Methods, meth)
+		}
+	}
+	switch {
+	case out.Mode != "off" && len(m.Methods) == 0:
+		v.errorf(mp, "mode %s needs at least one method; add methods: [totp]", out.Mode)
+	case (m.Mode == "" || m.Mode == "off") && len(m.Methods) > 0:
+		v.errorf(child(mp, "methods"), "methods are set but mode is off; set mode: optional or required, or remove methods")
+	}
+	if slices.Contains(out.Methods, "email") && u.EmailSender == nil {
+		v.errorf(child(mp, "methods"), "email MFA needs Cognito to send email through Amazon SES; add auth.userPool.emailSender: { from: no-reply@your-domain } with a verified SES identity")
+	}
+	if slices.Contains(out.Methods, "sms") && !slices.Contains(pool.SignInWith, "phone") && !hasStandard(pool, "phone_number") {
+		v.errorf(child(mp, "methods"), "SMS MFA sends codes to the phone_number attribute; add standardAttributes: { phone_number: optional } or sign-in with phone")
+	}
+	return out
+}
 
-	v.groups(u, out)
+// emailSender resolves the SES identity Cognito sends email from; nil: Cognito's own sender.
+func (v *validator) emailSender(u *rawUserPool) *EmailSender {
+	es := u.EmailSender
+	if es == nil {
+		return nil
+	}
+	ep := child(userPoolPath, "emailSender")
+	if !strings.Contains(es.From, "@") {
+		v.errorf(child(ep, "from"), "must be an email address of a verified SES identity, e.g. no-reply@example.com")
+	}
+	if es.SESRegion != "" && !awsrules.RegionPattern.MatchString(es.SESRegion) {
+		v.errorf(child(ep, "sesRegion"), "%q is not an AWS region name", es.SESRegion)
+	}
+	return &EmailSender{From: es.From, SESRegion: es.SESRegion}
+}
 
+// triggers resolves the Lambda triggers, sorted by operation.
+func (v *validator) triggers(u *rawUserPool) []Trigger {
+	var out []Trigger
 	for _, op := range slices.Sorted(maps.Keys(u.Triggers)) {
-		tp := child(child(p, "triggers"), op)
+		tp := child(child(userPoolPath, "triggers"), op)
 		if !v.enum(tp, "Cognito trigger", op, awsrules.TriggerOperations) {
 			continue
 		}
 		fn := u.Triggers[op]
 		if v.functionRef(tp, fn) {
-			out.Triggers = append(out.Triggers, Trigger{Operation: op, Function: fn})
+			out = append(out, Trigger{Operation: op, Function: fn})
 		}
 	}
+	return out
+}
 
+// resourceServers resolves the resource servers and their scopes, sorted.
+func (v *validator) resourceServers(u *rawUserPool) []ResourceServer {
+	var out []ResourceServer
 	for _, id := range slices.Sorted(maps.Keys(u.ResourceServers)) {
-		rp := child(child(p, "resourceServers"), id)
+		rp := child(child(userPoolPath, "resourceServers"), id)
 		rs := ResourceServer{Identifier: id, Name: id}
 		if !awsrules.ScopeNamePattern.MatchString(id) {
 			v.errorf(rp, "%q is not a valid resource server identifier", id)
@@ -213,11 +272,7 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 		if len(rs.Scopes) == 0 {
 			v.errorf(rp, "a resource server needs at least one scope: scopes: { read: Read access }")
 		}
-		out.ResourceServers = append(out.ResourceServers, rs)
-	}
-
-	if h := u.HostedUI; h != nil {
-		out.HostedUI = v.hostedUI(h, out)
+		out = append(out, rs)
 	}
 	return out
 }

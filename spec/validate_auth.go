@@ -392,56 +392,62 @@ func (v *validator) hostedUI(h *rawHostedUI, pool *UserPool) *HostedUI {
 			v.errorf(pp, "is empty; give at least clientId and clientSecret")
 			continue
 		}
-		prov := Provider{Name: name, Kind: "oidc", ClientID: raw.ClientID, TeamID: raw.TeamID, KeyID: raw.KeyID, IssuerURL: raw.IssuerURL, Scopes: slices.Compact(slices.Sorted(slices.Values(raw.Scopes)))}
-		if slices.Contains(socialProvider, name) {
-			prov.Kind = name
-		}
-		if raw.ClientID == "" {
-			v.missing(pp, "clientId", "missing clientId: the %s app's client id", name)
-		}
-		prov.ClientSecret = v.secret(child(pp, "clientSecret"), raw.ClientSecret)
-		prov.PrivateKey = v.secret(child(pp, "privateKey"), raw.PrivateKey)
-		switch prov.Kind {
-		case "apple":
-			var missing []string
-			for _, f := range []struct {
-				name string
-				set  bool
-			}{{"teamId", raw.TeamID != ""}, {"keyId", raw.KeyID != ""}, {"privateKey", raw.PrivateKey != nil}} {
-				if !f.set && !v.r.decodeFailed(child(pp, f.name)) {
-					missing = append(missing, f.name)
-				}
-			}
-			if len(missing) > 0 {
-				v.errorf(pp, "Sign in with Apple needs teamId, keyId and privateKey: { secretsManager: NAME }; missing: %s", strings.Join(missing, ", "))
-			}
-			if raw.ClientSecret != nil {
-				v.errorf(child(pp, "clientSecret"), "Apple uses privateKey, not clientSecret")
-			}
-		default:
-			if raw.ClientSecret == nil {
-				v.missing(pp, "clientSecret", "missing clientSecret: reference the secret in Secrets Manager, clientSecret: { secretsManager: NAME }")
-			}
-			if raw.PrivateKey != nil || raw.TeamID != "" || raw.KeyID != "" {
-				v.errorf(pp, "teamId, keyId and privateKey are for Sign in with Apple only")
-			}
-		}
-		if prov.Kind == "oidc" {
-			if !awsrules.OIDCProviderNamePattern.MatchString(name) {
-				v.errorf(pp, "%q is not a valid OIDC provider name: up to 32 letters, digits, _ and -", name)
-			}
-			if raw.IssuerURL == "" {
-				v.missing(pp, "issuerUrl", "%q is not google, facebook, amazon or apple, so it is an OIDC provider and needs issuerUrl: https://...%s", name, didYouMean(name, socialProvider))
-			} else if u, err := url.Parse(raw.IssuerURL); err != nil || u.Scheme != "https" || u.Host == "" {
-				v.errorf(child(pp, "issuerUrl"), "%q is not an https:// URL; Cognito fetches the OIDC discovery document from https://ISSUER/.well-known/openid-configuration", raw.IssuerURL)
-			}
-		} else if raw.IssuerURL != "" {
-			v.errorf(child(pp, "issuerUrl"), "issuerUrl is for OIDC providers only; %s has a fixed issuer", name)
-		}
-		out.Providers = append(out.Providers, prov)
+		out.Providers = append(out.Providers, v.provider(pp, name, raw))
 	}
 	_ = pool
 	return out
+}
+
+// provider resolves one sign-in provider of the hosted UI: a social one (google, facebook, amazon,
+// apple) by its name, any other an OIDC provider.
+func (v *validator) provider(pp, name string, raw *rawProvider) Provider {
+	prov := Provider{Name: name, Kind: "oidc", ClientID: raw.ClientID, TeamID: raw.TeamID, KeyID: raw.KeyID, IssuerURL: raw.IssuerURL, Scopes: slices.Compact(slices.Sorted(slices.Values(raw.Scopes)))}
+	if slices.Contains(socialProvider, name) {
+		prov.Kind = name
+	}
+	if raw.ClientID == "" {
+		v.missing(pp, "clientId", "missing clientId: the %s app's client id", name)
+	}
+	prov.ClientSecret = v.secret(child(pp, "clientSecret"), raw.ClientSecret)
+	prov.PrivateKey = v.secret(child(pp, "privateKey"), raw.PrivateKey)
+	switch prov.Kind {
+	case "apple":
+		var missing []string
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{{"teamId", raw.TeamID != ""}, {"keyId", raw.KeyID != ""}, {"privateKey", raw.PrivateKey != nil}} {
+			if !f.set && !v.r.decodeFailed(child(pp, f.name)) {
+				missing = append(missing, f.name)
+			}
+		}
+		if len(missing) > 0 {
+			v.errorf(pp, "Sign in with Apple needs teamId, keyId and privateKey: { secretsManager: NAME }; missing: %s", strings.Join(missing, ", "))
+		}
+		if raw.ClientSecret != nil {
+			v.errorf(child(pp, "clientSecret"), "Apple uses privateKey, not clientSecret")
+		}
+	default:
+		if raw.ClientSecret == nil {
+			v.missing(pp, "clientSecret", "missing clientSecret: reference the secret in Secrets Manager, clientSecret: { secretsManager: NAME }")
+		}
+		if raw.PrivateKey != nil || raw.TeamID != "" || raw.KeyID != "" {
+			v.errorf(pp, "teamId, keyId and privateKey are for Sign in with Apple only")
+		}
+	}
+	if prov.Kind == "oidc" {
+		if !awsrules.OIDCProviderNamePattern.MatchString(name) {
+			v.errorf(pp, "%q is not a valid OIDC provider name: up to 32 letters, digits, _ and -", name)
+		}
+		if raw.IssuerURL == "" {
+			v.missing(pp, "issuerUrl", "%q is not google, facebook, amazon or apple, so it is an OIDC provider and needs issuerUrl: https://...%s", name, didYouMean(name, socialProvider))
+		} else if u, err := url.Parse(raw.IssuerURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			v.errorf(child(pp, "issuerUrl"), "%q is not an https:// URL; Cognito fetches the OIDC discovery document from https://ISSUER/.well-known/openid-configuration", raw.IssuerURL)
+		}
+	} else if raw.IssuerURL != "" {
+		v.errorf(child(pp, "issuerUrl"), "issuerUrl is for OIDC providers only; %s has a fixed issuer", name)
+	}
+	return prov
 }
 
 func (v *validator) redirectURL(path, raw string) {

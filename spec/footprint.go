@@ -9,9 +9,10 @@ import (
 )
 
 // Footprint is what synth builds for an app, counted from the spec alone (pure Go, no CDK): the figures
-// the service quotas in quotas.go limit. Resource and output counts are exact; policy sizes are upper
-// bounds, since the names CloudFormation generates (buckets, tables, functions, log groups) and the ids
-// AWS assigns are taken at their longest. stacks' tests hold the estimate against synthesized templates.
+// the service quotas in internal/awsrules/quotas.go limit. Resource and output counts are exact; policy
+// sizes are upper bounds, since the names CloudFormation generates (buckets, tables, functions, log
+// groups) and the ids AWS assigns are taken at their longest. stacks' tests hold the estimate against
+// synthesized templates.
 type Footprint struct {
 	// Stacks holds the app stack first, then one nested stack per route subtree of each split API.
 	Stacks    []StackFootprint

@@ -336,7 +336,7 @@ const (
 )
 
 // DefaultAccessTokenScope is the only scope a token from Amplify's signIn (the user pool API) carries.
-const DefaultAccessTokenScope = "aws.cognito.signin.user.admin"
+const DefaultAccessTokenScope = awsrules.UserPoolAPIScope
 
 type API struct {
 	Name          string

@@ -14,3 +14,7 @@ var DomainPrefixReservedWords = []string{"aws", "amazon", "cognito"}
 
 // LogRetentionDays are the retention periods CloudWatch Logs accepts (RetentionInDays), in days.
 var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// UserPoolAPIScope is the only scope an access token from the user pool API's sign-in (SRP, as
+// Amplify's signIn does it) carries; it is one of StandardScopes.
+const UserPoolAPIScope = "aws.cognito.signin.user.admin"

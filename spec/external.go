@@ -1,6 +1,8 @@
 package spec
 
 import (
+	"cmp"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -31,7 +33,7 @@ func graphQLModes() []string {
 // graphql resolves the top-level GraphQL APIs with the selected stage's ids.
 func (v *validator) graphql(app *App) []GraphQLAPI {
 	var out []GraphQLAPI
-	names := sortedKeys(v.raw.GraphQL)
+	names := slices.Sorted(maps.Keys(v.raw.GraphQL))
 	v.caseClash("graphql", names)
 	for _, name := range names {
 		gp := child("graphql", name)
@@ -90,10 +92,10 @@ func (v *validator) graphql(app *App) []GraphQLAPI {
 // checkExistingGraphQL validates one stage's existing GraphQL APIs.
 func (v *validator) checkExistingGraphQL(p string, s *rawStage) {
 	gp := child(p, "graphql")
-	for _, name := range sortedKeys(s.Existing.GraphQL) {
+	for _, name := range slices.Sorted(maps.Keys(s.Existing.GraphQL)) {
 		np := child(gp, name)
 		if _, ok := v.raw.GraphQL[name]; !ok {
-			v.errorf(np, "GraphQL API %q is not described under graphql; add graphql: { %s: { authorization: [...] } }%s", name, name, didYouMean(name, sortedKeys(v.raw.GraphQL)))
+			v.errorf(np, "GraphQL API %q is not described under graphql; add graphql: { %s: { authorization: [...] } }%s", name, name, didYouMean(name, slices.Sorted(maps.Keys(v.raw.GraphQL))))
 			continue
 		}
 		e := s.Existing.GraphQL[name]
@@ -157,10 +159,10 @@ func (v *validator) checkValueRef(p string, r *rawValueRef) {
 // functionAccess resolves a function's grants: storage, the user pool, GraphQL APIs.
 func (v *validator) functionAccess(fp string, fn *Function, access rawAccess) {
 	var targets []string
-	targets = append(targets, sortedKeys(v.raw.Storage)...)
-	targets = append(targets, sortedKeys(v.raw.GraphQL)...)
+	targets = append(targets, slices.Sorted(maps.Keys(v.raw.Storage))...)
+	targets = append(targets, slices.Sorted(maps.Keys(v.raw.GraphQL))...)
 	targets = append(targets, UserPoolAccessKey)
-	for _, key := range sortedKeys(access) {
+	for _, key := range slices.Sorted(maps.Keys(access)) {
 		ap := child(child(fp, "access"), key)
 		list := access[key]
 		_, isStorage := v.raw.Storage[key]
@@ -181,7 +183,7 @@ func (v *validator) functionAccess(fp string, fn *Function, access rawAccess) {
 	// The access entries set Amplify Gen 1's variables; the spec setting one too would be ambiguous.
 	set := map[string]string{}
 	if len(fn.UserPoolAccess) > 0 {
-		set[UserPoolIDEnv(cmpOr(v.userPool.Name, UserPoolAccessKey))] = "access.userPool"
+		set[UserPoolIDEnv(cmp.Or(v.userPool.Name, UserPoolAccessKey))] = "access.userPool"
 	}
 	for _, g := range fn.GraphQLAccess {
 		id, endpoint := GraphQLEnv(g.API)
@@ -217,7 +219,7 @@ func (v *validator) userPoolActions(ap string, list []string) []string {
 			out = append(out, name)
 		}
 	}
-	return sortedSet(out)
+	return slices.Compact(slices.Sorted(slices.Values(out)))
 }
 
 func (v *validator) graphQLGrant(ap, api string, list []string) (GraphQLGrant, bool) {
@@ -253,11 +255,4 @@ func orderedSet(list []string) []string {
 		}
 	}
 	return out
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

@@ -3,6 +3,8 @@ package spec
 import (
 	"slices"
 	"time"
+
+	"github.com/underhood-dev/underhood/internal/awsrules"
 )
 
 // The resolved app: validated, defaults applied, every name-keyed collection sorted by name.
@@ -129,16 +131,17 @@ type UserPool struct {
 	Existing *ExistingUserPool
 }
 
-// VerifiedAttributes are the attributes Cognito verifies, in the order email, phone_number: each one users
+// VerifiedAttributes are the attributes Cognito verifies, in awsrules.VerifiableAttributes' order: each one users
 // sign in with or the spec requires. Cognito sends confirmation and password-reset codes only to a
 // verified address, and with these attributes listed in UserAttributeUpdateSettings a changed address
 // takes effect only once the user confirms it.
 func (u *UserPool) VerifiedAttributes() []string {
+	signInWith := map[string]string{"email": "email", "phone_number": "phone"} // attribute -> sign-in method
 	var out []string
-	for _, a := range []struct{ signIn, attr string }{{"email", "email"}, {"phone", "phone_number"}} {
-		required := slices.ContainsFunc(u.StandardAttributes, func(s StandardAttribute) bool { return s.Name == a.attr && s.Required })
-		if slices.Contains(u.SignInWith, a.signIn) || required {
-			out = append(out, a.attr)
+	for _, attr := range awsrules.VerifiableAttributes {
+		required := slices.ContainsFunc(u.StandardAttributes, func(s StandardAttribute) bool { return s.Name == attr && s.Required })
+		if slices.Contains(u.SignInWith, signInWith[attr]) || required {
+			out = append(out, attr)
 		}
 	}
 	return out
@@ -333,7 +336,7 @@ const (
 )
 
 // DefaultAccessTokenScope is the only scope a token from Amplify's signIn (the user pool API) carries.
-const DefaultAccessTokenScope = "aws.cognito.signin.user.admin"
+const DefaultAccessTokenScope = awsrules.UserPoolAPIScope
 
 type API struct {
 	Name          string

@@ -8,10 +8,11 @@ import (
 	"github.com/underhood-dev/underhood/internal/awsrules"
 )
 
-// checkQuotas reports every service quota (quotas.go) the stacks synth would build exceed, from the
-// footprint estimate: API Gateway resources per API, CloudFormation resources, outputs and template size
-// per stack, Lambda resource policy size per function, IAM inline policy size per role. It is pure Go
-// and takes milliseconds, so a spec that could not deploy fails at validate, not minutes into a deploy.
+// checkQuotas reports every service quota (internal/awsrules/quotas.go) the stacks synth would build
+// exceed, from the footprint estimate: API Gateway resources per API, CloudFormation resources, outputs
+// and template size per stack, Lambda resource policy size per function, IAM inline policy size per role.
+// It is pure Go and takes milliseconds, so a spec that could not deploy fails at validate, not minutes
+// into a deploy.
 func (v *validator) checkQuotas(app *App) {
 	fp := Estimate(app)
 	for _, e := range fp.Errors {

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -198,7 +199,7 @@ func (cf cronField) value(s string) bool {
 func (v *validator) functionSecrets(fp string, raw *rawFunction) []FunctionSecret {
 	var out []FunctionSecret
 	sp := child(fp, "secrets")
-	for _, env := range sortedKeys(raw.Secrets) {
+	for _, env := range slices.Sorted(maps.Keys(raw.Secrets)) {
 		ep := child(sp, env)
 		switch {
 		case !envNamePattern.MatchString(env):
@@ -358,7 +359,7 @@ func compareEvents(a, b Event) int {
 func (v *validator) eventStorage(path, name, want string) bool {
 	raw, ok := v.raw.Storage[name]
 	if !ok || raw == nil {
-		v.errorf(path, "storage %q is not defined under storage%s", name, didYouMean(name, sortedKeys(v.raw.Storage)))
+		v.errorf(path, "storage %q is not defined under storage%s", name, didYouMean(name, slices.Sorted(maps.Keys(v.raw.Storage))))
 		return false
 	}
 	if raw.Type != want {
@@ -390,7 +391,7 @@ func (v *validator) s3Overlaps() {
 		ev       Event
 	}
 	var all []cfg
-	for _, name := range sortedKeys(v.raw.Functions) {
+	for _, name := range slices.Sorted(maps.Keys(v.raw.Functions)) {
 		raw := v.raw.Functions[name]
 		if raw == nil {
 			continue
@@ -434,12 +435,12 @@ func prefixWords(a, b string) string {
 // checkStreams validates stages.<s>.existing.streams.
 func (v *validator) checkStreams(p string, s *rawStage) {
 	e := s.Existing
-	for _, name := range sortedKeys(e.Streams) {
+	for _, name := range slices.Sorted(maps.Keys(e.Streams)) {
 		np := child(child(p, "streams"), name)
 		raw, ok := v.raw.Storage[name]
 		switch {
 		case !ok || raw == nil:
-			v.errorf(np, "storage %q is not defined under storage%s", name, didYouMean(name, sortedKeys(v.raw.Storage)))
+			v.errorf(np, "storage %q is not defined under storage%s", name, didYouMean(name, slices.Sorted(maps.Keys(v.raw.Storage))))
 			continue
 		case raw.Type != "dynamodb":
 			v.errorf(np, "storage %q is not a dynamodb table; only tables have streams", name)

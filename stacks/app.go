@@ -17,6 +17,7 @@ import (
 
 	"github.com/underhood-dev/underhood/constructs/auth"
 	"github.com/underhood-dev/underhood/constructs/function"
+	"github.com/underhood-dev/underhood/constructs/grant"
 	"github.com/underhood-dev/underhood/constructs/restapi"
 	"github.com/underhood-dev/underhood/constructs/storage"
 	"github.com/underhood-dev/underhood/spec"
@@ -314,7 +315,7 @@ func (b *builder) notifications(bucket string) []storage.Notification {
 }
 
 // grantee maps who (guest, authenticated, owner, group) to the identity pool principal that gets the grant.
-func (b *builder) grantee(who, group string) auth.Grantee {
+func (b *builder) grantee(who, group string) grant.Grantee {
 	ip := b.s.IdentityPool
 	if ip == nil {
 		return nil // the validator rejects browser access without an identity pool
@@ -534,19 +535,19 @@ func (b *builder) routeBudget(api spec.API) int {
 
 // invokers lists who may call an IAM route: its groups' roles only, or every signed-in user (and the
 // guest role for guest routes).
-func (b *builder) invokers(r spec.Route) []restapi.Grantee {
+func (b *builder) invokers(r spec.Route) []grant.Grantee {
 	ip := b.s.IdentityPool
 	if r.Authorization != spec.AuthIAM || ip == nil {
 		return nil
 	}
 	if len(r.Groups) > 0 {
-		out := make([]restapi.Grantee, 0, len(r.Groups))
+		out := make([]grant.Grantee, 0, len(r.Groups))
 		for _, g := range r.Groups {
 			out = append(out, ip.GroupGrantee(g))
 		}
 		return out
 	}
-	out := []restapi.Grantee{ip.Authenticated()}
+	out := []grant.Grantee{ip.Authenticated()}
 	if r.Guest {
 		out = append(out, ip.Guest())
 	}

@@ -20,6 +20,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/underhood-dev/underhood/constructs/grant"
 )
 
 // Authorization selects how a route authenticates callers.
@@ -53,21 +55,6 @@ var corsAllowHeaders = []string{
 	"X-Api-Key",
 	"X-Amz-Content-Sha256",
 	"X-Amz-User-Agent",
-}
-
-// Grantee is anything that can receive an IAM statement (awsiam.Role, or the
-// identity pool construct's role values).
-type Grantee interface {
-	AddToPrincipalPolicy(statement awsiam.PolicyStatement) *awsiam.AddToPrincipalPolicyResult
-}
-
-// HoldingGrantee is a Grantee whose grants also reach other grantees (the identity pool's
-// authenticated grantee reaches every group role). Grant compaction may then let a grant to one of those
-// reach routes it already holds, which keeps group role policies short.
-type HoldingGrantee interface {
-	Grantee
-	// other is any so that grantees from other packages (with their own Grantee type) can implement it.
-	GrantsReach(other any) bool
 }
 
 // RestAPIProps configures a RestAPI. The zero value (or nil) is usable apart
@@ -114,7 +101,7 @@ type Route struct {
 	// Scopes (access-token only); empty -> the API Scopes.
 	Scopes []string
 	// Invokers (iam only) get execute-api:Invoke on exactly this route.
-	Invokers []Grantee
+	Invokers []grant.Grantee
 }
 
 // RestAPI is the construct. Authorizer is nil when no route uses a token, and when the routes are split
@@ -325,12 +312,12 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 
 	// Invoker grants gathered per invoker in first-seen route order.
 	type invokerGrant struct {
-		who  Grantee
+		who  grant.Grantee
 		keys []invokeKey
 	}
 	var allIAM []invokeKey
 	var grants []*invokerGrant
-	grantFor := func(g Grantee) *invokerGrant {
+	grantFor := func(g grant.Grantee) *invokerGrant {
 		for _, ig := range grants {
 			if ig.who == g {
 				return ig
@@ -398,7 +385,7 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 	for _, ig := range grants {
 		var held []invokeKey
 		for _, other := range grants {
-			if h, ok := other.who.(HoldingGrantee); ok && other != ig && h.GrantsReach(ig.who) {
+			if h, ok := other.who.(grant.HoldingGrantee); ok && other != ig && h.GrantsReach(ig.who) {
 				held = append(held, other.keys...)
 			}
 		}
@@ -448,7 +435,7 @@ type resolvedRoute struct {
 	fn           awslambda.IFunction
 	auth         Authorization
 	scopes       []string
-	invokers     []Grantee
+	invokers     []grant.Grantee
 	skip         bool // invalid; reported, not built
 }
 

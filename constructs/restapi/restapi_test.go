@@ -17,6 +17,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/underhood-dev/underhood/constructs/grant"
 	"github.com/underhood-dev/underhood/constructs/restapi"
 )
 
@@ -347,12 +348,12 @@ func TestIAMInvokers(t *testing.T) {
 	a := restapi.NewRestAPI(stack, "Api", &restapi.RestAPIProps{
 		UserPool: pool, // given but unused: no authorizer must be created
 		Routes: []restapi.Route{
-			{Method: "GET", Path: "/photos", Function: f, Invokers: []restapi.Grantee{auth, guest}},
-			{Method: "GET", Path: "/photos/{id}", Function: f, Invokers: []restapi.Grantee{guest, auth}},
-			{Method: "POST", Path: "/photos", Function: f, Invokers: []restapi.Grantee{auth}},
-			{Method: "DELETE", Path: "/photos/{id}", Function: f, Invokers: []restapi.Grantee{auth, auth}},
-			{Method: "ANY", Path: "/admin/{proxy+}", Function: f, Invokers: []restapi.Grantee{admin}},
-			{Method: "GET", Path: "/", Function: f, Invokers: []restapi.Grantee{guest}},
+			{Method: "GET", Path: "/photos", Function: f, Invokers: []grant.Grantee{auth, guest}},
+			{Method: "GET", Path: "/photos/{id}", Function: f, Invokers: []grant.Grantee{guest, auth}},
+			{Method: "POST", Path: "/photos", Function: f, Invokers: []grant.Grantee{auth}},
+			{Method: "DELETE", Path: "/photos/{id}", Function: f, Invokers: []grant.Grantee{auth, auth}},
+			{Method: "ANY", Path: "/admin/{proxy+}", Function: f, Invokers: []grant.Grantee{admin}},
+			{Method: "GET", Path: "/", Function: f, Invokers: []grant.Grantee{guest}},
 			{Method: "GET", Path: "/open", Function: f, Authorization: restapi.None},
 		},
 	})
@@ -602,7 +603,7 @@ func TestStableLogicalIDs(t *testing.T) {
 		f1, f2 := fn(stack, "Fn1"), fn(stack, "Fn2")
 		guest := role(stack, "Guest")
 		routes := []restapi.Route{
-			{Method: "GET", Path: "/a", Function: f1, Invokers: []restapi.Grantee{guest}},
+			{Method: "GET", Path: "/a", Function: f1, Invokers: []grant.Grantee{guest}},
 			{Method: "GET", Path: "/a/{id}", Function: f2},
 			{Method: "POST", Path: "/b/c", Function: f2},
 		}
@@ -664,8 +665,8 @@ func TestValidation(t *testing.T) {
 		{"bad-default-auth", &restapi.RestAPIProps{Authorization: "jwt", Routes: []restapi.Route{r("GET", "/a")}}, "unknown default authorization"},
 		{"bad-route-auth", &restapi.RestAPIProps{Routes: []restapi.Route{{Method: "GET", Path: "/a", Function: f, Authorization: "cookie"}}}, "unknown authorization"},
 		{"scopes-on-id-token", &restapi.RestAPIProps{UserPool: pool, Routes: []restapi.Route{{Method: "GET", Path: "/a", Function: f, Authorization: restapi.IDToken, Scopes: []string{"x"}}}}, "Scopes only apply"},
-		{"invokers-on-none", &restapi.RestAPIProps{Routes: []restapi.Route{{Method: "GET", Path: "/a", Function: f, Authorization: restapi.None, Invokers: []restapi.Grantee{role(stack, "R")}}}}, "Invokers only apply"},
-		{"nil-invoker", &restapi.RestAPIProps{Routes: []restapi.Route{{Method: "GET", Path: "/a", Function: f, Invokers: []restapi.Grantee{nil}}}}, "nil invoker"},
+		{"invokers-on-none", &restapi.RestAPIProps{Routes: []restapi.Route{{Method: "GET", Path: "/a", Function: f, Authorization: restapi.None, Invokers: []grant.Grantee{role(stack, "R")}}}}, "Invokers only apply"},
+		{"nil-invoker", &restapi.RestAPIProps{Routes: []restapi.Route{{Method: "GET", Path: "/a", Function: f, Invokers: []grant.Grantee{nil}}}}, "nil invoker"},
 		{"star-mixed", &restapi.RestAPIProps{CorsAllowOrigins: []string{"*", "https://x"}, Routes: []restapi.Route{r("GET", "/a")}}, `"*" must be the only origin`},
 		{"negative-throttle", &restapi.RestAPIProps{ThrottlingRateLimit: -1, Routes: []restapi.Route{r("GET", "/a")}}, "must not be negative"},
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/underhood-dev/underhood/constructs/grant"
 	"github.com/underhood-dev/underhood/constructs/restapi"
 )
 
@@ -25,7 +26,7 @@ func splitAPI(t *testing.T, grow bool) (awscdk.Stack, *restapi.RestAPI) {
 	routes := []restapi.Route{
 		{Method: "GET", Path: "/", Function: f1, Authorization: restapi.None},
 		{Method: "GET", Path: "/a", Function: f1, Authorization: restapi.AccessToken},
-		{Method: "GET", Path: "/a/{id}", Function: f2, Invokers: []restapi.Grantee{role(stack, "Reader")}},
+		{Method: "GET", Path: "/a/{id}", Function: f2, Invokers: []grant.Grantee{role(stack, "Reader")}},
 		{Method: "GET", Path: "/b/c", Function: f2, Authorization: restapi.IDToken},
 		{Method: "POST", Path: "/b/c", Function: f1, Authorization: restapi.None},
 	}
@@ -192,7 +193,7 @@ func TestSplitWithoutCORS(t *testing.T) {
 			}
 			if tt.auth == restapi.IAM {
 				for i := range routes {
-					routes[i].Invokers = []restapi.Grantee{role(stack, fmt.Sprintf("Caller%d", i))}
+					routes[i].Invokers = []grant.Grantee{role(stack, fmt.Sprintf("Caller%d", i))}
 				}
 			}
 			a := restapi.NewRestAPI(stack, "Api", &restapi.RestAPIProps{

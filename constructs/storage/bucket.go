@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/underhood-dev/underhood/constructs/grant"
 )
 
 // Action is an access right on a bucket or table.
@@ -52,19 +54,13 @@ const (
 // amplify-js puts in protected/ and private/ keys.
 const IdentityIDVariable = "${cognito-identity.amazonaws.com:sub}"
 
-// Grantee receives identity-pool policy statements. awsiam.Role satisfies it,
-// and so do the identity pool construct's role values.
-type Grantee interface {
-	AddToPrincipalPolicy(statement awsiam.PolicyStatement) *awsiam.AddToPrincipalPolicyResult
-}
-
 // AccessRule grants Actions on one access level to one identity-pool principal.
 type AccessRule struct {
 	Level   Level
 	Who     Who
 	Group   string // for Who=group, informational (used in error messages)
 	Actions []Action
-	Grantee Grantee
+	Grantee grant.Grantee
 }
 
 // BucketProps configures NewBucket. The zero value is a private, encrypted,

@@ -39,7 +39,7 @@ type AppStack struct {
 	UserPool     *auth.UserPool
 	IdentityPool *auth.IdentityPool
 	Functions    map[string]*function.Function
-	APIs         map[string]*restapi.RestAPI
+	APIs         map[string]*restapi.API
 	Buckets      map[string]*storage.Bucket
 	Tables       map[string]*storage.Table
 	// GraphQL are references to the spec's GraphQL APIs that functions may call (nothing is created).
@@ -69,7 +69,7 @@ func New(scope constructs.Construct, app *spec.App, opts *Options) *AppStack {
 	s := &AppStack{
 		Stack:     awscdk.NewStack(scope, jsii.String(app.StackName()), props),
 		Functions: map[string]*function.Function{},
-		APIs:      map[string]*restapi.RestAPI{},
+		APIs:      map[string]*restapi.API{},
 		Buckets:   map[string]*storage.Bucket{},
 		Tables:    map[string]*storage.Table{},
 		GraphQL:   map[string]awsappsync.IGraphqlApi{},
@@ -466,7 +466,7 @@ func (b *builder) apis() {
 	for _, api := range b.app.APIs {
 		b.at("api."+api.Name, scope, api.Name)
 		accessLogs := api.AccessLogs
-		props := &restapi.RestAPIProps{
+		props := &restapi.Props{
 			Name:                 b.app.StackName() + "-" + api.Name,
 			Description:          "underhood " + b.app.Name + " API " + api.Name,
 			StageName:            b.app.Stage,
@@ -492,7 +492,7 @@ func (b *builder) apis() {
 				Invokers:      b.invokers(r),
 			})
 		}
-		b.s.APIs[api.Name] = restapi.NewRestAPI(scope, api.Name, props)
+		b.s.APIs[api.Name] = restapi.NewAPI(scope, api.Name, props)
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 
 // splitAPI builds an API whose routes exceed MaxRouteResources, so they go to nested stacks.
 // With grow, one more route goes under /b.
-func splitAPI(t *testing.T, grow bool) (awscdk.Stack, *restapi.RestAPI) {
+func splitAPI(t *testing.T, grow bool) (awscdk.Stack, *restapi.API) {
 	t.Helper()
 	stack := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("Split"), nil)
 	f1, f2 := fn(stack, "Fn1"), fn(stack, "Fn2")
@@ -33,7 +33,7 @@ func splitAPI(t *testing.T, grow bool) (awscdk.Stack, *restapi.RestAPI) {
 	if grow {
 		routes = append(routes, restapi.Route{Method: "PUT", Path: "/b/c/d", Function: f2, Authorization: restapi.None})
 	}
-	a := restapi.NewRestAPI(stack, "Api", &restapi.RestAPIProps{
+	a := restapi.NewAPI(stack, "Api", &restapi.Props{
 		UserPool: pool, CorsAllowOrigins: []string{"https://x"}, MaxRouteResources: 4, Routes: routes,
 	})
 	if errs := errorsOf(a); len(errs) > 0 {
@@ -196,7 +196,7 @@ func TestSplitWithoutCORS(t *testing.T) {
 					routes[i].Invokers = []grant.Grantee{role(stack, fmt.Sprintf("Caller%d", i))}
 				}
 			}
-			a := restapi.NewRestAPI(stack, "Api", &restapi.RestAPIProps{
+			a := restapi.NewAPI(stack, "Api", &restapi.Props{
 				UserPool: awscognito.NewUserPool(stack, jsii.String("Pool"), nil), Authorization: tt.auth,
 				MaxRouteResources: 4, Routes: routes,
 			})

@@ -239,13 +239,15 @@ func (t *Table) Grant(grantee awsiam.IGrantable, actions ...Action) {
 			ddb = append(ddb, "dynamodb:BatchWriteItem")
 		}
 	}
-	arn := *t.Table.TableArn()
 	awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
 		Grantee:      grantee,
 		Actions:      jsii.Strings(ddb...),
-		ResourceArns: jsii.Strings(arn, arn+"/index/*"),
+		ResourceArns: &[]*string{t.Table.TableArn(), t.IndexesArn()},
 	})
 }
+
+// IndexesArn is the ARN of every index of the table (<table>/index/*), as Grant names them.
+func (t *Table) IndexesArn() *string { return jsii.String(*t.Table.TableArn() + "/index/*") }
 
 var dynamoName = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
 

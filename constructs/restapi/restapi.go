@@ -7,6 +7,7 @@
 package restapi
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -498,88 +499,103 @@ type resolvedRoute struct {
 	skip         bool // invalid; reported, not built
 }
 
+// resolveRoutes checks every route on its own, then against the routes before it.
 func resolveRoutes(p Props, errf func(string, ...any)) []resolvedRoute {
-	cors := len(p.CorsAllowOrigins) > 0
 	out := make([]resolvedRoute, 0, len(p.Routes))
-	var seen []string
-	// variable path part per parent path, to catch "/a/{id}" next to "/a/{key}"
-	// which API Gateway rejects at deploy time.
-	type varPart struct{ parent, part string }
-	var vars []varPart
+	var seen routeSet
 	for _, rt := range p.Routes {
-		r := resolvedRoute{
-			method:   strings.ToUpper(strings.TrimSpace(rt.Method)),
-			path:     rt.Path,
-			fn:       rt.Function,
-			auth:     rt.Authorization,
-			invokers: rt.Invokers,
-		}
-		label := rt.Method + " " + rt.Path
-		if r.auth == "" {
-			r.auth = p.Authorization
-		}
-		switch {
-		case !validMethods[r.method]:
-			errf("route %q: unknown method %q", label, rt.Method)
-			r.skip = true
-		case r.method == "OPTIONS" && cors:
-			errf("route %q: OPTIONS is answered by the CORS preflight when CorsAllowOrigins is set", label)
-			r.skip = true
-		}
-		if msg := checkPath(r.path); msg != "" {
-			errf("route %q: %s", label, msg)
-			r.skip = true
-		}
-		if rt.Function == nil {
-			errf("route %q: Function is required", label)
-			r.skip = true
-		}
-		if !validAuthorization(rt.Authorization) && rt.Authorization != "" {
-			errf("route %q: unknown authorization %q", label, rt.Authorization)
-			r.skip = true
-		}
-		if len(rt.Scopes) > 0 && r.auth != AccessToken {
-			errf("route %q: Scopes only apply to access-token authorization", label)
-		}
-		if len(rt.Invokers) > 0 && r.auth != IAM {
-			errf("route %q: Invokers only apply to iam authorization", label)
-		}
-		for _, inv := range rt.Invokers {
-			if inv == nil {
-				errf("route %q: nil invoker", label)
-				r.skip = true
-			}
-		}
-		if r.auth == AccessToken {
-			r.scopes = rt.Scopes
-			if len(r.scopes) == 0 {
-				r.scopes = p.Scopes
-			}
-		}
+		r := resolveRoute(p, rt, errf)
 		if !r.skip {
-			key := r.method + " " + normPath(r.path)
-			if slices.Contains(seen, key) {
-				errf("route %q: duplicate route", label)
-				r.skip = true
-			}
-			seen = append(seen, key)
-			parent := ""
-			for _, part := range awsrules.RouteSegments(r.path) {
-				if strings.HasPrefix(part, "{") {
-					for _, v := range vars {
-						if v.parent == parent && v.part != part {
-							errf("route %q: path variable %s conflicts with sibling %s", label, part, v.part)
-							r.skip = true
-						}
-					}
-					vars = append(vars, varPart{parent, part})
-				}
-				parent += "/" + part
-			}
+			r.skip = !seen.add(r, rt.Method+" "+rt.Path, errf)
 		}
 		out = append(out, r)
 	}
 	return out
+}
+
+// resolveRoute applies the API's defaults to rt and reports its problems, naming it "METHOD path".
+func resolveRoute(p Props, rt Route, errf func(string, ...any)) resolvedRoute {
+	r := resolvedRoute{
+		method:   strings.ToUpper(strings.TrimSpace(rt.Method)),
+		path:     rt.Path,
+		fn:       rt.Function,
+		auth:     cmp.Or(rt.Authorization, p.Authorization),
+		invokers: rt.Invokers,
+	}
+	label := rt.Method + " " + rt.Path
+	switch {
+	case !validMethods[r.method]:
+		errf("route %q: unknown method %q", label, rt.Method)
+		r.skip = true
+	case r.method == "OPTIONS" && len(p.CorsAllowOrigins) > 0:
+		errf("route %q: OPTIONS is answered by the CORS preflight when CorsAllowOrigins is set", label)
+		r.skip = true
+	}
+	if msg := checkPath(r.path); msg != "" {
+		errf("route %q: %s", label, msg)
+		r.skip = true
+	}
+	if rt.Function == nil {
+		errf("route %q: Function is required", label)
+		r.skip = true
+	}
+	if !validAuthorization(rt.Authorization) && rt.Authorization != "" {
+		errf("route %q: unknown authorization %q", label, rt.Authorization)
+		r.skip = true
+	}
+	if len(rt.Scopes) > 0 && r.auth != AccessToken {
+		errf("route %q: Scopes only apply to access-token authorization", label)
+	}
+	if len(rt.Invokers) > 0 && r.auth != IAM {
+		errf("route %q: Invokers only apply to iam authorization", label)
+	}
+	for _, inv := range rt.Invokers {
+		if inv == nil {
+			errf("route %q: nil invoker", label)
+			r.skip = true
+		}
+	}
+	if r.auth == AccessToken {
+		r.scopes = rt.Scopes
+		if len(r.scopes) == 0 {
+			r.scopes = p.Scopes
+		}
+	}
+	return r
+}
+
+// routeSet holds the valid routes so far, to catch a duplicate and a path variable next to a sibling
+// of another name ("/a/{id}" and "/a/{key}"), which API Gateway rejects at deploy time.
+type routeSet struct {
+	keys []string
+	vars []varPart // variable path part per parent path
+}
+
+type varPart struct{ parent, part string }
+
+// add reports whether r can join the set (label names it in errors).
+func (s *routeSet) add(r resolvedRoute, label string, errf func(string, ...any)) bool {
+	ok := true
+	key := r.method + " " + normPath(r.path)
+	if slices.Contains(s.keys, key) {
+		errf("route %q: duplicate route", label)
+		ok = false
+	}
+	s.keys = append(s.keys, key)
+	parent := ""
+	for _, part := range awsrules.RouteSegments(r.path) {
+		if strings.HasPrefix(part, "{") {
+			for _, v := range s.vars {
+				if v.parent == parent && v.part != part {
+					errf("route %q: path variable %s conflicts with sibling %s", label, part, v.part)
+					ok = false
+				}
+			}
+			s.vars = append(s.vars, varPart{parent, part})
+		}
+		parent += "/" + part
+	}
+	return ok
 }
 
 func withDefaults(props *Props) Props {

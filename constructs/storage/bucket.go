@@ -111,7 +111,8 @@ const (
 
 var s3EventTypes = map[ObjectEvent]string{ObjectCreated: "s3:ObjectCreated:*", ObjectRemoved: "s3:ObjectRemoved:*"}
 
-// Bucket is an S3 bucket with Amplify-style access grants.
+// Bucket is an S3 bucket with Amplify-style access grants. It is a construct of its own (its children
+// are the bucket and the notification permissions), so callers may add theirs under it.
 type Bucket struct {
 	constructs.Construct
 	Bucket awss3.IBucket
@@ -131,26 +132,44 @@ func NewBucket(scope constructs.Construct, id string, props *BucketProps) *Bucke
 	if props != nil {
 		p = *props
 	}
-	c := constructs.NewConstruct(scope, jsii.String(id))
-	b := &Bucket{Construct: c}
-
+	b := &Bucket{}
+	constructs.NewConstruct_Override(b, scope, jsii.String(id))
 	if p.ExistingBucketName != "" {
-		if msg := bucketNameProblem(p.ExistingBucketName); msg != "" {
-			b.addError(fmt.Sprintf("storage.Bucket: existing bucket name %q is invalid: %s", p.ExistingBucketName, msg))
-		}
-		b.Bucket = awss3.Bucket_FromBucketName(c, jsii.String("Bucket"), jsii.String(p.ExistingBucketName))
-		b.name = jsii.String(p.ExistingBucketName)
-		for i, rule := range p.Access {
-			b.applyRule(i, rule)
-		}
-		if ns := b.validNotifications(p.Notifications); len(ns) > 0 {
-			b.permissions(ns)
-			b.notifications = awscdk.Stack_Of(c).ToJsonString(notificationAPI(ns), nil)
-			awscdk.Annotations_Of(c).AddWarning(jsii.String(fmt.Sprintf("storage.Bucket: %s is an existing bucket, whose notification configuration belongs to its owner: after deploying, set it once (aws s3api put-bucket-notification-configuration --bucket %s --notification-configuration '<the stack output>'); it replaces the bucket's current notifications", p.ExistingBucketName, p.ExistingBucketName)))
-		}
+		b.referenceExisting(p)
 		return b
 	}
+	bucket := awss3.NewBucket(b, jsii.String("Bucket"), b.bucketProps(p))
+	b.Bucket = bucket
+	for i, rule := range p.Access {
+		b.applyRule(i, rule)
+	}
+	if ns := b.validNotifications(p.Notifications); len(ns) > 0 {
+		b.notify(bucket, ns)
+	}
+	return b
+}
 
+// referenceExisting imports the bucket by name and grants on it; its notification configuration
+// belongs to its owner, so only the permissions are created (see NotificationConfiguration).
+func (b *Bucket) referenceExisting(p BucketProps) {
+	if msg := bucketNameProblem(p.ExistingBucketName); msg != "" {
+		b.addError(fmt.Sprintf("storage.Bucket: existing bucket name %q is invalid: %s", p.ExistingBucketName, msg))
+	}
+	b.Bucket = awss3.Bucket_FromBucketName(b, jsii.String("Bucket"), jsii.String(p.ExistingBucketName))
+	b.name = jsii.String(p.ExistingBucketName)
+	for i, rule := range p.Access {
+		b.applyRule(i, rule)
+	}
+	if ns := b.validNotifications(p.Notifications); len(ns) > 0 {
+		b.permissions(ns)
+		b.notifications = awscdk.Stack_Of(b).ToJsonString(notificationAPI(ns), nil)
+		awscdk.Annotations_Of(b).AddWarning(jsii.String(fmt.Sprintf("storage.Bucket: %s is an existing bucket, whose notification configuration belongs to its owner: after deploying, set it once (aws s3api put-bucket-notification-configuration --bucket %s --notification-configuration '<the stack output>'); it replaces the bucket's current notifications", p.ExistingBucketName, p.ExistingBucketName)))
+	}
+}
+
+// bucketProps checks props and returns the bucket's: private, encrypted, SSL only, owner-enforced,
+// retained unless Removal says otherwise.
+func (b *Bucket) bucketProps(p BucketProps) *awss3.BucketProps {
 	removal := awscdk.RemovalPolicy_RETAIN
 	if p.Removal != nil {
 		removal = *p.Removal
@@ -197,16 +216,7 @@ func NewBucket(scope constructs.Construct, id string, props *BucketProps) *Bucke
 			MaxAge:         jsii.Number(3000),
 		}}
 	}
-	bucket := awss3.NewBucket(c, jsii.String("Bucket"), bp)
-	b.Bucket = bucket
-
-	for i, rule := range p.Access {
-		b.applyRule(i, rule)
-	}
-	if ns := b.validNotifications(p.Notifications); len(ns) > 0 {
-		b.notify(bucket, ns)
-	}
-	return b
+	return bp
 }
 
 // notify sets the bucket's NotificationConfiguration (the L1 property: no custom resource). S3 checks
@@ -248,7 +258,7 @@ func (b *Bucket) permissions(ns []Notification) []awslambda.CfnPermission {
 			continue
 		}
 		seen[n.Name] = true
-		out = append(out, awslambda.NewCfnPermission(b.Construct, jsii.String("Invoke"+n.Name), &awslambda.CfnPermissionProps{
+		out = append(out, awslambda.NewCfnPermission(b, jsii.String("Invoke"+n.Name), &awslambda.CfnPermissionProps{
 			Action:        jsii.String("lambda:InvokeFunction"),
 			FunctionName:  n.Function.FunctionArn(),
 			Principal:     jsii.String("s3.amazonaws.com"),
@@ -379,7 +389,7 @@ func bucketNameProblem(name string) string {
 }
 
 func (b *Bucket) addError(msg string) {
-	awscdk.Annotations_Of(b.Construct).AddError(jsii.String(msg))
+	awscdk.Annotations_Of(b).AddError(jsii.String(msg))
 }
 
 // s3Actions maps actions to object-level S3 actions in a fixed order

@@ -203,7 +203,7 @@ func (b *builder) auth() {
 	if h := u.HostedUI; h != nil {
 		// The spec keeps the order of URLs and scopes for the SPA's configuration; the template sorts
 		// them, so reordering a spec changes nothing deployed.
-		props.HostedUI = &auth.HostedUI{DomainPrefix: h.DomainPrefix, CallbackURLs: sortedSet(h.CallbackURLs), LogoutURLs: sortedSet(h.LogoutURLs), Scopes: sortedSet(h.Scopes)}
+		props.HostedUI = &auth.HostedUI{DomainPrefix: h.DomainPrefix, CallbackURLs: slices.Compact(slices.Sorted(slices.Values(h.CallbackURLs))), LogoutURLs: slices.Compact(slices.Sorted(slices.Values(h.LogoutURLs))), Scopes: slices.Compact(slices.Sorted(slices.Values(h.Scopes)))}
 		for _, p := range h.Providers {
 			props.Providers = append(props.Providers, auth.IdentityProvider{
 				Kind: p.Kind, Name: p.Name, ClientID: p.ClientID, TeamID: p.TeamID, KeyID: p.KeyID,
@@ -455,7 +455,7 @@ func originsFor(app *spec.App, fn string) []string {
 			}
 		}
 	}
-	return sortedSet(out)
+	return slices.Compact(slices.Sorted(slices.Values(out)))
 }
 
 func (b *builder) apis() {
@@ -593,12 +593,6 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-func sortedSet(list []string) []string {
-	out := slices.Clone(list)
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // retention maps days to the CDK enum; the validator only lets through values CloudWatch accepts.

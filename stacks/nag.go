@@ -171,9 +171,8 @@ func acceptWildcards(b *builder) {
 	if ip := s.IdentityPool; ip != nil {
 		var levels, routes, compacted []string
 		for _, bk := range app.Buckets {
-			bucket := s.Buckets[bk.Name]
-			for _, prefix := range []string{"public/", "protected/", "private/", "protected/${cognito-identity.amazonaws.com:sub}/", "private/${cognito-identity.amazonaws.com:sub}/"} {
-				levels = append(levels, flat(bucket.ObjectsArn(prefix+"*")))
+			for _, arn := range s.Buckets[bk.Name].AccessObjectArns() {
+				levels = append(levels, flat(arn))
 			}
 		}
 		for _, api := range app.APIs {

@@ -7,6 +7,7 @@ package storage
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -120,6 +121,8 @@ type Bucket struct {
 	// bucket); grants and Name use it instead of a reference to the bucket.
 	name          *string
 	notifications *string
+	// accessArns are the object ARN patterns the access rules granted, each once, in grant order.
+	accessArns []*string
 }
 
 // corsExposedHeaders: amplify-js needs ETag to complete multipart uploads.
@@ -334,6 +337,10 @@ func (b *Bucket) ObjectsArn(pattern string) *string {
 	return jsii.String(*b.arn() + "/" + pattern)
 }
 
+// AccessObjectArns are the object ARN patterns Access granted to identity pool grantees (public/*,
+// protected/${cognito-identity.amazonaws.com:sub}/* ...), each once, in grant order.
+func (b *Bucket) AccessObjectArns() []*string { return slices.Clone(b.accessArns) }
+
 // Grant gives a workload principal (e.g. a Lambda function) actions on every
 // object in the bucket. read also allows listing the bucket.
 func (b *Bucket) Grant(grantee awsiam.IGrantable, actions ...Action) {
@@ -503,7 +510,11 @@ func (b *Bucket) applyRule(i int, rule AccessRule) {
 	}
 	arns := make([]string, 0, len(objects))
 	for _, o := range objects {
-		arns = append(arns, *b.ObjectsArn(o))
+		arn := b.ObjectsArn(o)
+		arns = append(arns, *arn)
+		if !slices.ContainsFunc(b.accessArns, func(a *string) bool { return *a == *arn }) {
+			b.accessArns = append(b.accessArns, arn)
+		}
 	}
 	rule.Grantee.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Effect:    awsiam.Effect_ALLOW,

@@ -7,23 +7,18 @@
 package restapi
 
 import (
-	"cmp"
 	"fmt"
-	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/underhood-dev/underhood/constructs/grant"
-	"github.com/underhood-dev/underhood/internal/awsrules"
 )
 
 // Authorization selects how a route authenticates callers.
@@ -134,14 +129,6 @@ type routeMethod struct {
 	verb, path string
 	method     awsapigateway.Method
 }
-
-var validMethods = map[string]bool{
-	"GET": true, "POST": true, "PUT": true, "PATCH": true,
-	"DELETE": true, "HEAD": true, "OPTIONS": true, "ANY": true,
-}
-
-// Same rule CDK applies to a path part (it throws, which would panic in Go).
-var pathPartRe = regexp.MustCompile(`^[a-zA-Z0-9:._\-$]+$`)
 
 // NewAPI creates the REST API, its stage, routes, authorizer (only when
 // used), CORS handling and the IAM grants for route invokers.
@@ -316,162 +303,6 @@ func (a *API) addAuthorizer(pool awscognito.IUserPool, split bool) awsapigateway
 	return &splitAuthorizer{id: cfn.Ref()}
 }
 
-// routeBuild is what the route step takes from the earlier ones and gathers for the grants.
-type routeBuild struct {
-	authorizer awsapigateway.IAuthorizer // nil: token routes are not built (no user pool, reported)
-	cors       *awsapigateway.CorsOptions
-	split      *splitBuilder // nil: every route in the API's own stack
-	// integrations hold one integration per function, found by an ordered lookup (not a map), so each
-	// function gets exactly one API-scoped Lambda permission.
-	integrations []fnIntegration
-	// grants are the invoker grants, per invoker in first-seen route order; allIAM every IAM route.
-	grants []*invokerGrant
-	allIAM []invokeKey
-}
-
-type fnIntegration struct {
-	fn    awslambda.IFunction
-	integ awsapigateway.LambdaIntegration
-}
-
-type invokerGrant struct {
-	who  grant.Grantee
-	keys []invokeKey
-}
-
-// addRoutes creates each valid route's method, and gathers the invoker grants of the IAM routes.
-func (a *API) addRoutes(routes []resolvedRoute, rb *routeBuild) {
-	for _, r := range routes {
-		if r.skip {
-			continue
-		}
-		if (r.auth == IDToken || r.auth == AccessToken) && rb.authorizer == nil {
-			continue // already reported: no user pool
-		}
-		opts := methodOptions(r, a.RequestValidator, rb.authorizer)
-		var m awsapigateway.Method
-		if rb.split == nil {
-			res := resourceWithCors(a.Api.Root(), r.path, rb.cors)
-			m = res.AddMethod(jsii.String(r.method), rb.integrationFor(r.fn), opts)
-		} else {
-			m = rb.split.addMethod(r, opts)
-		}
-		a.methods = append(a.methods, routeMethod{verb: r.method, path: normPath(r.path), method: m})
-		if r.auth == IAM {
-			rb.addInvokers(r)
-		}
-	}
-}
-
-// methodOptions is how a route's method authorizes callers.
-func methodOptions(r resolvedRoute, validator awsapigateway.IRequestValidator, authorizer awsapigateway.IAuthorizer) *awsapigateway.MethodOptions {
-	opts := &awsapigateway.MethodOptions{RequestValidator: validator}
-	switch r.auth {
-	case IAM:
-		opts.AuthorizationType = awsapigateway.AuthorizationType_IAM
-	case IDToken:
-		// No scopes: API Gateway then validates an id token.
-		opts.AuthorizationType = awsapigateway.AuthorizationType_COGNITO
-		opts.Authorizer = authorizer
-	case AccessToken:
-		opts.AuthorizationType = awsapigateway.AuthorizationType_COGNITO
-		opts.Authorizer = authorizer
-		opts.AuthorizationScopes = jsii.Strings(r.scopes...)
-	case None:
-		opts.AuthorizationType = awsapigateway.AuthorizationType_NONE
-	}
-	return opts
-}
-
-// integrationFor is the function's Lambda proxy integration, made on first use.
-func (rb *routeBuild) integrationFor(fn awslambda.IFunction) awsapigateway.LambdaIntegration {
-	for _, fi := range rb.integrations {
-		if fi.fn == fn {
-			return fi.integ
-		}
-	}
-	integ := awsapigateway.NewLambdaIntegration(fn, &awsapigateway.LambdaIntegrationOptions{
-		ScopePermissionToMethod: jsii.Bool(false),
-	})
-	rb.integrations = append(rb.integrations, fnIntegration{fn: fn, integ: integ})
-	return integ
-}
-
-// addInvokers records an IAM route for each of its invokers, as its execute-api ARN names it.
-func (rb *routeBuild) addInvokers(r resolvedRoute) {
-	key := invokeKey{awsrules.RouteARNMethod(r.method), awsrules.RouteARNPath(r.path)}
-	rb.allIAM = append(rb.allIAM, key)
-	for _, inv := range r.invokers {
-		ig := rb.grantFor(inv)
-		if !slices.Contains(ig.keys, key) {
-			ig.keys = append(ig.keys, key)
-		}
-	}
-}
-
-func (rb *routeBuild) grantFor(g grant.Grantee) *invokerGrant {
-	for _, ig := range rb.grants {
-		if ig.who == g {
-			return ig
-		}
-	}
-	ig := &invokerGrant{who: g}
-	rb.grants = append(rb.grants, ig)
-	return ig
-}
-
-// grantInvokers gives each invoker one statement. With many routes the ARNs are compacted to prefix
-// wildcards that reach exactly the invoker's routes (see compactInvokeKeys), so the policy stays under
-// IAM's limits.
-func (a *API) grantInvokers(grants []*invokerGrant, allIAM []invokeKey) {
-	arnOf := map[invokeKey]*string{}
-	for _, ig := range grants {
-		var held []invokeKey
-		for _, other := range grants {
-			if h, ok := other.who.(grant.HoldingGrantee); ok && other != ig && h.GrantsReach(ig.who) {
-				held = append(held, other.keys...)
-			}
-		}
-		var arns []*string
-		for _, k := range compactInvokeKeys(ig.keys, held, allIAM) {
-			arn, ok := arnOf[k]
-			if !ok {
-				arn = a.executeAPIARN(k)
-				arnOf[k] = arn
-				a.invokeARNs = append(a.invokeARNs, arn)
-			}
-			arns = append(arns, arn)
-		}
-		ig.who.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Effect:    awsiam.Effect_ALLOW,
-			Actions:   jsii.Strings("execute-api:Invoke"),
-			Resources: &arns,
-		}))
-	}
-}
-
-// executeAPIARN is the execute-api ARN of k in the API's stage: the shape CDK's ArnForExecuteApi
-// writes, with the resource part from awsrules. k is already in ARN form, which
-// awsrules.RouteARNResource leaves as it is ("*" methods, "*" segments).
-func (a *API) executeAPIARN(k invokeKey) *string {
-	return awscdk.Stack_Of(a.Api).FormatArn(&awscdk.ArnComponents{
-		Service:      jsii.String("execute-api"),
-		Resource:     a.Api.RestApiId(),
-		ArnFormat:    awscdk.ArnFormat_SLASH_RESOURCE_NAME,
-		ResourceName: jsii.String(awsrules.RouteARNResource(a.stage, k.verb, k.path)),
-	})
-}
-
-// RouteARN is the execute-api ARN of a route ("GET", "/photos/{id}") in the API's stage, as an
-// invoker's grant names it before compaction: {param} segments are *, and so is ANY.
-func (a *API) RouteARN(verb, path string) *string {
-	return a.executeAPIARN(invokeKey{awsrules.RouteARNMethod(strings.ToUpper(strings.TrimSpace(verb))), awsrules.RouteARNPath(path)})
-}
-
-// InvokeARNs returns every execute-api ARN granted to a route invoker (exact route ARNs, or the prefix
-// wildcards that compaction made), each once.
-func (a *API) InvokeARNs() []*string { return slices.Clone(a.invokeARNs) }
-
 // Method returns the method built for a route ("GET", "/photos/{id}"), or nil when there is none
 // (unknown or invalid route).
 func (a *API) Method(verb, path string) awsapigateway.Method {
@@ -487,115 +318,6 @@ func (a *API) Method(verb, path string) awsapigateway.Method {
 // URL is the invoke URL of the deployment stage (ends with "/").
 func (a *API) URL() *string {
 	return a.Api.Url()
-}
-
-// resolvedRoute is a validated route with defaults applied.
-type resolvedRoute struct {
-	method, path string
-	fn           awslambda.IFunction
-	auth         Authorization
-	scopes       []string
-	invokers     []grant.Grantee
-	skip         bool // invalid; reported, not built
-}
-
-// resolveRoutes checks every route on its own, then against the routes before it.
-func resolveRoutes(p Props, errf func(string, ...any)) []resolvedRoute {
-	out := make([]resolvedRoute, 0, len(p.Routes))
-	var seen routeSet
-	for _, rt := range p.Routes {
-		r := resolveRoute(p, rt, errf)
-		if !r.skip {
-			r.skip = !seen.add(r, rt.Method+" "+rt.Path, errf)
-		}
-		out = append(out, r)
-	}
-	return out
-}
-
-// resolveRoute applies the API's defaults to rt and reports its problems, naming it "METHOD path".
-func resolveRoute(p Props, rt Route, errf func(string, ...any)) resolvedRoute {
-	r := resolvedRoute{
-		method:   strings.ToUpper(strings.TrimSpace(rt.Method)),
-		path:     rt.Path,
-		fn:       rt.Function,
-		auth:     cmp.Or(rt.Authorization, p.Authorization),
-		invokers: rt.Invokers,
-	}
-	label := rt.Method + " " + rt.Path
-	switch {
-	case !validMethods[r.method]:
-		errf("route %q: unknown method %q", label, rt.Method)
-		r.skip = true
-	case r.method == "OPTIONS" && len(p.CorsAllowOrigins) > 0:
-		errf("route %q: OPTIONS is answered by the CORS preflight when CorsAllowOrigins is set", label)
-		r.skip = true
-	}
-	if msg := checkPath(r.path); msg != "" {
-		errf("route %q: %s", label, msg)
-		r.skip = true
-	}
-	if rt.Function == nil {
-		errf("route %q: Function is required", label)
-		r.skip = true
-	}
-	if !validAuthorization(rt.Authorization) && rt.Authorization != "" {
-		errf("route %q: unknown authorization %q", label, rt.Authorization)
-		r.skip = true
-	}
-	if len(rt.Scopes) > 0 && r.auth != AccessToken {
-		errf("route %q: Scopes only apply to access-token authorization", label)
-	}
-	if len(rt.Invokers) > 0 && r.auth != IAM {
-		errf("route %q: Invokers only apply to iam authorization", label)
-	}
-	for _, inv := range rt.Invokers {
-		if inv == nil {
-			errf("route %q: nil invoker", label)
-			r.skip = true
-		}
-	}
-	if r.auth == AccessToken {
-		r.scopes = rt.Scopes
-		if len(r.scopes) == 0 {
-			r.scopes = p.Scopes
-		}
-	}
-	return r
-}
-
-// routeSet holds the valid routes so far, to catch a duplicate and a path variable next to a sibling
-// of another name ("/a/{id}" and "/a/{key}"), which API Gateway rejects at deploy time.
-type routeSet struct {
-	keys []string
-	vars []varPart // variable path part per parent path
-}
-
-type varPart struct{ parent, part string }
-
-// add reports whether r can join the set (label names it in errors).
-func (s *routeSet) add(r resolvedRoute, label string, errf func(string, ...any)) bool {
-	ok := true
-	key := r.method + " " + normPath(r.path)
-	if slices.Contains(s.keys, key) {
-		errf("route %q: duplicate route", label)
-		ok = false
-	}
-	s.keys = append(s.keys, key)
-	parent := ""
-	for _, part := range awsrules.RouteSegments(r.path) {
-		if strings.HasPrefix(part, "{") {
-			for _, v := range s.vars {
-				if v.parent == parent && v.part != part {
-					errf("route %q: path variable %s conflicts with sibling %s", label, part, v.part)
-					ok = false
-				}
-			}
-			s.vars = append(s.vars, varPart{parent, part})
-		}
-		parent += "/" + part
-	}
-	return ok
 }
 
 func withDefaults(props *Props) Props {
@@ -634,36 +356,6 @@ func validAuthorization(a Authorization) bool {
 	}
 	return false
 }
-
-// checkPath returns "" for a valid route path, else the problem.
-func checkPath(path string) string {
-	if !strings.HasPrefix(path, "/") {
-		return `path must start with "/"`
-	}
-	if path == "/" {
-		return ""
-	}
-	if strings.HasSuffix(path, "/") {
-		return `path must not end with "/"`
-	}
-	parts := awsrules.RouteSegments(path)
-	for i, part := range parts {
-		name := part
-		if strings.HasPrefix(part, "{") && strings.HasSuffix(part, "}") {
-			name = strings.TrimSuffix(part[1:len(part)-1], "+")
-			if strings.HasSuffix(part, "+}") && i != len(parts)-1 {
-				return "a greedy {name+} segment must be last"
-			}
-		}
-		if !pathPartRe.MatchString(name) {
-			return fmt.Sprintf("bad path segment %q", part)
-		}
-	}
-	return ""
-}
-
-// normPath is path without empty segments or a trailing "/": what Method matches on.
-func normPath(path string) string { return "/" + strings.Join(awsrules.RouteSegments(path), "/") }
 
 // addCorsGatewayResponses makes errors raised by API Gateway itself (401, 403,
 // 429, 5xx) readable by the browser instead of surfacing as CORS failures.
@@ -723,24 +415,4 @@ func withoutPathMetadata(api awsapigateway.RestApi) {
 	if md := cfn.CfnOptions().Metadata(); md != nil && len(*md) == 1 && (*md)["aws:cdk:path"] != nil {
 		cfn.CfnOptions().SetMetadata(&map[string]interface{}{})
 	}
-}
-
-// resourceWithCors returns the resource of path under root, creating it with the CORS preflight on its
-// top-level segment (inherited below) when cors is set; a route on "/" itself gets the root's preflight.
-func resourceWithCors(root awsapigateway.IResource, path string, cors *awsapigateway.CorsOptions) awsapigateway.IResource {
-	parts := awsrules.RouteSegments(path)
-	if len(parts) == 0 {
-		if cors != nil && root.Node().TryFindChild(jsii.String("OPTIONS")) == nil {
-			root.AddCorsPreflight(cors)
-		}
-		return root
-	}
-	top := root.GetResource(jsii.String(parts[0]))
-	if top == nil {
-		top = root.AddResource(jsii.String(parts[0]), &awsapigateway.ResourceOptions{DefaultCorsPreflightOptions: cors})
-	}
-	if len(parts) == 1 {
-		return top
-	}
-	return top.ResourceForPath(jsii.String(strings.Join(parts[1:], "/")))
 }

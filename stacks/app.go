@@ -16,6 +16,7 @@ import (
 
 	"github.com/underhood-dev/underhood/constructs/auth"
 	"github.com/underhood-dev/underhood/constructs/function"
+	"github.com/underhood-dev/underhood/constructs/grant"
 	"github.com/underhood-dev/underhood/constructs/restapi"
 	"github.com/underhood-dev/underhood/constructs/storage"
 	"github.com/underhood-dev/underhood/spec"
@@ -37,7 +38,7 @@ type AppStack struct {
 	UserPool     *auth.UserPool
 	IdentityPool *auth.IdentityPool
 	Functions    map[string]*function.Function
-	APIs         map[string]*restapi.RestAPI
+	APIs         map[string]*restapi.API
 	Buckets      map[string]*storage.Bucket
 	Tables       map[string]*storage.Table
 	// GraphQL are references to the spec's GraphQL APIs that functions may call (nothing is created).
@@ -67,7 +68,7 @@ func New(scope constructs.Construct, app *spec.App, opts *Options) *AppStack {
 	s := &AppStack{
 		Stack:     awscdk.NewStack(scope, jsii.String(app.StackName()), props),
 		Functions: map[string]*function.Function{},
-		APIs:      map[string]*restapi.RestAPI{},
+		APIs:      map[string]*restapi.API{},
 		Buckets:   map[string]*storage.Bucket{},
 		Tables:    map[string]*storage.Table{},
 		GraphQL:   map[string]awsappsync.IGraphqlApi{},
@@ -197,7 +198,7 @@ func (b *builder) auth() {
 	if h := u.HostedUI; h != nil {
 		// The spec keeps the order of URLs and scopes for the SPA's configuration; the template sorts
 		// them, so reordering a spec changes nothing deployed.
-		props.HostedUI = &auth.HostedUI{DomainPrefix: h.DomainPrefix, CallbackURLs: sortedSet(h.CallbackURLs), LogoutURLs: sortedSet(h.LogoutURLs), Scopes: sortedSet(h.Scopes)}
+		props.HostedUI = &auth.HostedUI{DomainPrefix: h.DomainPrefix, CallbackURLs: slices.Compact(slices.Sorted(slices.Values(h.CallbackURLs))), LogoutURLs: slices.Compact(slices.Sorted(slices.Values(h.LogoutURLs))), Scopes: slices.Compact(slices.Sorted(slices.Values(h.Scopes)))}
 		for _, p := range h.Providers {
 			props.Providers = append(props.Providers, auth.IdentityProvider{
 				Kind: p.Kind, Name: p.Name, ClientID: p.ClientID, TeamID: p.TeamID, KeyID: p.KeyID,
@@ -309,7 +310,7 @@ func (b *builder) notifications(bucket string) []storage.Notification {
 }
 
 // grantee maps who (guest, authenticated, owner, group) to the identity pool principal that gets the grant.
-func (b *builder) grantee(who, group string) auth.Grantee {
+func (b *builder) grantee(who, group string) grant.Grantee {
 	ip := b.s.IdentityPool
 	if ip == nil {
 		return nil // the validator rejects browser access without an identity pool
@@ -449,7 +450,7 @@ func originsFor(app *spec.App, fn string) []string {
 			}
 		}
 	}
-	return sortedSet(out)
+	return slices.Compact(slices.Sorted(slices.Values(out)))
 }
 
 func (b *builder) apis() {
@@ -460,7 +461,7 @@ func (b *builder) apis() {
 	for _, api := range b.app.APIs {
 		b.at("api."+api.Name, scope, api.Name)
 		accessLogs := api.AccessLogs
-		props := &restapi.RestAPIProps{
+		props := &restapi.Props{
 			Name:                 b.app.StackName() + "-" + api.Name,
 			Description:          "underhood " + b.app.Name + " API " + api.Name,
 			StageName:            b.app.Stage,
@@ -486,7 +487,7 @@ func (b *builder) apis() {
 				Invokers:      b.invokers(r),
 			})
 		}
-		b.s.APIs[api.Name] = restapi.NewRestAPI(scope, api.Name, props)
+		b.s.APIs[api.Name] = restapi.NewAPI(scope, api.Name, props)
 	}
 }
 
@@ -514,19 +515,19 @@ func (b *builder) routeBudget(api spec.API) int {
 
 // invokers lists who may call an IAM route: its groups' roles only, or every signed-in user (and the
 // guest role for guest routes).
-func (b *builder) invokers(r spec.Route) []restapi.Grantee {
+func (b *builder) invokers(r spec.Route) []grant.Grantee {
 	ip := b.s.IdentityPool
 	if r.Authorization != spec.AuthIAM || ip == nil {
 		return nil
 	}
 	if len(r.Groups) > 0 {
-		out := make([]restapi.Grantee, 0, len(r.Groups))
+		out := make([]grant.Grantee, 0, len(r.Groups))
 		for _, g := range r.Groups {
 			out = append(out, ip.GroupGrantee(g))
 		}
 		return out
 	}
-	out := []restapi.Grantee{ip.Authenticated()}
+	out := []grant.Grantee{ip.Authenticated()}
 	if r.Guest {
 		out = append(out, ip.Guest())
 	}
@@ -572,12 +573,6 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-func sortedSet(list []string) []string {
-	out := slices.Clone(list)
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // retention maps days to the CDK enum; the validator only lets through values CloudWatch accepts.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsappsync"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -117,7 +118,7 @@ func applyNag(b *builder) {
 		}
 		accept(u.Pool, acceptEssentialsPlan, "")
 		// CDK adds this role when the pool sends SMS (SMS MFA, or phone numbers to verify).
-		if role := u.Pool.Node().TryFindChild(jsii.String("smsRole")); role != nil {
+		if role := u.SMSRole(); role != nil {
 			acceptFindings(role, acceptSMSRole, smsReason(app.Auth.UserPool), []string{"Resource::*"})
 		}
 	}
@@ -170,21 +171,15 @@ func acceptWildcards(b *builder) {
 	if ip := s.IdentityPool; ip != nil {
 		var levels, routes, compacted []string
 		for _, bk := range app.Buckets {
-			bucket := s.Buckets[bk.Name]
-			for _, prefix := range []string{"public/", "protected/", "private/", "protected/${cognito-identity.amazonaws.com:sub}/", "private/${cognito-identity.amazonaws.com:sub}/"} {
-				levels = append(levels, flat(bucket.ObjectsArn(prefix+"*")))
+			for _, arn := range s.Buckets[bk.Name].AccessObjectArns() {
+				levels = append(levels, flat(arn))
 			}
 		}
 		for _, api := range app.APIs {
 			for _, r := range api.Routes {
-				if r.Authorization != spec.AuthIAM {
-					continue
+				if r.Authorization == spec.AuthIAM {
+					routes = append(routes, flat(s.APIs[api.Name].RouteARN(r.Method, r.Path)))
 				}
-				verb := r.Method
-				if verb == "ANY" {
-					verb = "*"
-				}
-				routes = append(routes, flat(s.APIs[api.Name].Api.ArnForExecuteApi(jsii.String(verb), jsii.String(executeAPIPath(r.Path)), jsii.String(app.Stage))))
 			}
 			// The compacted grants: the construct widens a grant only where no other IAM route is reached
 			// (TestScale1000Routes checks every role against the spec); these are the only other ARN shapes.
@@ -196,7 +191,7 @@ func acceptWildcards(b *builder) {
 		}
 		// The shared policy of every signed-in user, and each role's own grants: its inline policy,
 		// so those findings are on the role.
-		policies := []constructs.IConstruct{ip.Node().TryFindChild(jsii.String("AuthenticatedPolicy")), ip.AuthenticatedRole}
+		policies := []constructs.IConstruct{ip.AuthenticatedPolicy(), ip.AuthenticatedRole}
 		if ip.GuestRole != nil {
 			policies = append(policies, ip.GuestRole)
 		}
@@ -225,17 +220,18 @@ func acceptWildcards(b *builder) {
 				want = append(want, flat(bk.ObjectsArn("*")))
 			}
 			if t, ok := s.Tables[g.Storage]; ok {
-				want = append(want, flat(jsii.String(*t.Table.TableArn()+"/index/*")))
+				want = append(want, flat(t.IndexesArn()))
 			}
 			acceptFindings(p, acceptFunctionStorage, fmt.Sprintf("functions.%s.access.%s", fn.Name, g.Storage), intersect(found, want))
 		}
 		for _, g := range fn.GraphQLAccess {
 			var want []string
+			api := s.GraphQL[g.API].(awsappsync.GraphqlApiBase) // a reference (GraphqlApi_FromGraphqlApiAttributes) is one
 			for _, typ := range g.Types {
-				// The ARN awsappsync.IamResource_OfType(typ) grants (CDK's resourceArns of the reference).
-				want = append(want, flat(stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("appsync"),
-					Resource: jsii.String("apis/" + b.graphQL(g.API).ID), ResourceName: jsii.String("types/" + typ + "/*"),
-					ArnFormat: awscdk.ArnFormat_SLASH_RESOURCE_NAME})))
+				// The ARNs functionAccess's grant names: CDK's own for the type on the reference.
+				for _, arn := range *awsappsync.IamResource_OfType(jsii.String(typ)).ResourceArns(api) {
+					want = append(want, flat(arn))
+				}
 			}
 			acceptFindings(p, acceptFunctionGraphQL, fmt.Sprintf("functions.%s.access.%s: %s", fn.Name, g.API, strings.Join(g.Types, ", ")), intersect(found, want))
 		}
@@ -376,15 +372,4 @@ func intersect(found, want []string) []string {
 		}
 	}
 	return out
-}
-
-// executeAPIPath turns "/photos/{id}" into "/photos/*", as the restapi construct does for its grants.
-func executeAPIPath(path string) string {
-	parts := strings.Split(strings.Trim(path, "/"), "/")
-	for i, part := range parts {
-		if strings.HasPrefix(part, "{") {
-			parts[i] = "*"
-		}
-	}
-	return "/" + strings.Join(parts, "/")
 }

@@ -422,7 +422,7 @@ func checkScaleGrants(t *testing.T, parent *template, routes []scaleRoute) {
 		}
 		t.Logf("%s role: %d grants for %d routes: %v", who, len(grants), len(want), grants)
 		// A group role holds the authenticated policy, so its own grants may reach those routes too and
-		// need not split around them (restapi.HoldingGrantee): 25 shared plus 10 of its own.
+		// need not split around them (grant.HoldingGrantee): 25 shared plus 10 of its own.
 		if len(grants) > 40 {
 			t.Errorf("%s role: %d grants; compaction did not use the routes it holds through the authenticated policy", who, len(grants))
 		}

@@ -10,14 +10,10 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/underhood-dev/underhood/constructs/grant"
 	"github.com/underhood-dev/underhood/constructs/internal/inlinerole"
+	"github.com/underhood-dev/underhood/internal/awsrules"
 )
-
-// Grantee receives IAM statements for identity pool principals.
-// awsiam.Role satisfies it.
-type Grantee interface {
-	AddToPrincipalPolicy(statement awsiam.PolicyStatement) *awsiam.AddToPrincipalPolicyResult
-}
 
 // GroupRole asks for one IAM role for a user pool group.
 type GroupRole struct {
@@ -45,7 +41,9 @@ type IdentityPoolProps struct {
 	ExistingID string
 }
 
-// IdentityPool is a Cognito identity pool (L1) federated with one user pool client.
+// IdentityPool is a Cognito identity pool (L1) federated with one user pool client. It is a construct
+// of its own (its children are the pool, the roles and the role attachment), so callers may add theirs
+// under it.
 type IdentityPool struct {
 	constructs.Construct
 	Pool              awscognito.CfnIdentityPool // nil for an existing pool
@@ -76,43 +74,18 @@ func NewIdentityPool(scope constructs.Construct, id string, props *IdentityPoolP
 	if props != nil {
 		p = *props
 	}
-	ip := &IdentityPool{Construct: constructs.NewConstruct(scope, jsii.String(id))}
+	ip := &IdentityPool{}
+	constructs.NewConstruct_Override(ip, scope, jsii.String(id))
 	ip.auth = &authenticatedGrantee{pool: ip}
-	errf := func(format string, a ...any) {
-		awscdk.Annotations_Of(ip.Construct).AddError(jsii.String(fmt.Sprintf(format, a...)))
-	}
 
 	var providerName *string
 	if p.UserPool == nil || p.Client == nil {
-		errf("auth: IdentityPool needs UserPool and Client")
+		ip.errorf("auth: IdentityPool needs UserPool and Client")
 	} else {
 		// cognito-idp.<region>.amazonaws.com/<poolId> (Fn::GetAtt ProviderName for a pool of this stack).
 		providerName = p.UserPool.UserPoolProviderName()
 	}
-	if p.ExistingID != "" {
-		// The pool's providers, guest setting and name stay as they are.
-		ip.id = jsii.String(p.ExistingID)
-	} else {
-		poolProps := &awscognito.CfnIdentityPoolProps{
-			AllowUnauthenticatedIdentities: jsii.Bool(p.GuestAccess),
-		}
-		if providerName != nil {
-			poolProps.CognitoIdentityProviders = &[]interface{}{
-				&awscognito.CfnIdentityPool_CognitoIdentityProviderProperty{
-					ProviderName:         providerName,
-					ClientId:             p.Client.UserPoolClientId(),
-					ServerSideTokenCheck: jsii.Bool(true),
-				},
-			}
-		}
-		ip.Pool = awscognito.NewCfnIdentityPool(ip.Construct, jsii.String("Pool"), poolProps)
-		removal := awscdk.RemovalPolicy_RETAIN
-		if p.Removal != nil {
-			removal = *p.Removal
-		}
-		ip.Pool.ApplyRemovalPolicy(removal, nil)
-		ip.id = ip.Pool.Ref()
-	}
+	ip.createPool(&p, providerName)
 
 	ip.AuthenticatedRole = ip.newRole("AuthenticatedRole", "authenticated", "Identity pool authenticated users")
 	roles := map[string]interface{}{"authenticated": ip.AuthenticatedRole.RoleArn()}
@@ -120,32 +93,7 @@ func NewIdentityPool(scope constructs.Construct, id string, props *IdentityPoolP
 		ip.GuestRole = ip.newRole("GuestRole", "unauthenticated", "Identity pool guests")
 		roles["unauthenticated"] = ip.GuestRole.RoleArn()
 	}
-
-	if !p.MapGroupsByClaim && len(p.Groups) > 1 {
-		checkPrecedence(p.Groups, errf)
-	}
-	seen := map[string]bool{}
-	for _, g := range p.Groups {
-		switch {
-		case g.Name == "":
-			errf("auth: a group role has no name")
-			continue
-		case seen[g.Name]:
-			errf("auth: group role %q listed twice", g.Name)
-			continue
-		case g.Group == nil && !p.MapGroupsByClaim:
-			// Token-based mapping reads the role from the group's RoleArn.
-			errf("auth: group role %q needs its CfnUserPoolGroup (or MapGroupsByClaim)", g.Name)
-			continue
-		}
-		seen[g.Name] = true
-		role := ip.newRole("GroupRole"+g.Name, "authenticated", fmt.Sprintf("Identity pool users in group %s", g.Name))
-		if !p.MapGroupsByClaim {
-			// The id token then carries cognito:preferred_role for token-based mapping.
-			g.Group.SetRoleArn(role.RoleArn())
-		}
-		ip.groupRoles = append(ip.groupRoles, namedRole{name: g.Name, role: role})
-	}
+	ip.addGroupRoles(&p)
 
 	attach := &awscognito.CfnIdentityPoolRoleAttachmentProps{
 		IdentityPoolId: ip.id,
@@ -159,12 +107,75 @@ func NewIdentityPool(scope constructs.Construct, id string, props *IdentityPoolP
 		}
 		if p.MapGroupsByClaim {
 			mapping.Type = jsii.String("Rules")
-			mapping.RulesConfiguration = ip.groupRules(errf)
+			mapping.RulesConfiguration = ip.groupRules()
 		}
 		attach.RoleMappings = &map[string]interface{}{roleMappingKey: mapping}
 	}
-	awscognito.NewCfnIdentityPoolRoleAttachment(ip.Construct, jsii.String("RoleAttachment"), attach)
+	awscognito.NewCfnIdentityPoolRoleAttachment(ip, jsii.String("RoleAttachment"), attach)
 	return ip
+}
+
+// createPool creates the identity pool federated with the user pool client, or references ExistingID
+// (whose providers, guest setting and name stay as they are).
+func (ip *IdentityPool) createPool(p *IdentityPoolProps, providerName *string) {
+	if p.ExistingID != "" {
+		ip.id = jsii.String(p.ExistingID)
+		return
+	}
+	poolProps := &awscognito.CfnIdentityPoolProps{
+		AllowUnauthenticatedIdentities: jsii.Bool(p.GuestAccess),
+	}
+	if providerName != nil {
+		poolProps.CognitoIdentityProviders = &[]interface{}{
+			&awscognito.CfnIdentityPool_CognitoIdentityProviderProperty{
+				ProviderName:         providerName,
+				ClientId:             p.Client.UserPoolClientId(),
+				ServerSideTokenCheck: jsii.Bool(true),
+			},
+		}
+	}
+	ip.Pool = awscognito.NewCfnIdentityPool(ip, jsii.String("Pool"), poolProps)
+	removal := awscdk.RemovalPolicy_RETAIN
+	if p.Removal != nil {
+		removal = *p.Removal
+	}
+	ip.Pool.ApplyRemovalPolicy(removal, nil)
+	ip.id = ip.Pool.Ref()
+}
+
+// addGroupRoles creates one role per group, in the caller's order; with token-based mapping each
+// group's RoleArn names its role.
+func (ip *IdentityPool) addGroupRoles(p *IdentityPoolProps) {
+	if !p.MapGroupsByClaim && len(p.Groups) > 1 {
+		checkPrecedence(p.Groups, ip.errorf)
+	}
+	seen := map[string]bool{}
+	for _, g := range p.Groups {
+		switch {
+		case g.Name == "":
+			ip.errorf("auth: a group role has no name")
+			continue
+		case seen[g.Name]:
+			ip.errorf("auth: group role %q listed twice", g.Name)
+			continue
+		case g.Group == nil && !p.MapGroupsByClaim:
+			// Token-based mapping reads the role from the group's RoleArn.
+			ip.errorf("auth: group role %q needs its CfnUserPoolGroup (or MapGroupsByClaim)", g.Name)
+			continue
+		}
+		seen[g.Name] = true
+		role := ip.newRole("GroupRole"+g.Name, "authenticated", fmt.Sprintf("Identity pool users in group %s", g.Name))
+		if !p.MapGroupsByClaim {
+			// The id token then carries cognito:preferred_role for token-based mapping.
+			g.Group.SetRoleArn(role.RoleArn())
+		}
+		ip.groupRoles = append(ip.groupRoles, namedRole{name: g.Name, role: role})
+	}
+}
+
+// errorf reports a problem in the props as an error annotation on the construct (synth fails).
+func (ip *IdentityPool) errorf(format string, a ...any) {
+	awscdk.Annotations_Of(ip).AddError(jsii.String(fmt.Sprintf(format, a...)))
 }
 
 // checkPrecedence: token-based mapping hands out the role in cognito:preferred_role, which Cognito sets
@@ -200,7 +211,7 @@ func (ip *IdentityPool) newRole(id, amr, description string) awsiam.Role {
 		"StringEquals":           map[string]interface{}{cognitoIdentity + ":aud": ip.id},
 		"ForAnyValue:StringLike": map[string]interface{}{cognitoIdentity + ":amr": amr},
 	}, jsii.String("sts:AssumeRoleWithWebIdentity"))
-	return inlinerole.New(ip.Construct, id, RolePolicyName, &awsiam.RoleProps{AssumedBy: principal, Description: jsii.String(description)})
+	return inlinerole.New(ip, id, RolePolicyName, &awsiam.RoleProps{AssumedBy: principal, Description: jsii.String(description)})
 }
 
 // IdentityPoolId returns the identity pool id (Ref).
@@ -209,16 +220,15 @@ func (ip *IdentityPool) IdentityPoolId() *string { return ip.id }
 // groupRules maps each group to its role by the cognito:groups claim, first match wins. Contains
 // matches substrings, so a group whose name holds another group's name must come first, or its
 // members would get the other group's role.
-func (ip *IdentityPool) groupRules(errf func(string, ...any)) *awscognito.CfnIdentityPoolRoleAttachment_RulesConfigurationTypeProperty {
-	const maxRules = 25
-	if len(ip.groupRoles) > maxRules {
-		errf("auth: %d group roles, but an identity pool takes at most %d role mapping rules", len(ip.groupRoles), maxRules)
+func (ip *IdentityPool) groupRules() *awscognito.CfnIdentityPoolRoleAttachment_RulesConfigurationTypeProperty {
+	if len(ip.groupRoles) > awsrules.QuotaRoleMappingRules {
+		ip.errorf("auth: %d group roles, but an identity pool takes at most %d role mapping rules", len(ip.groupRoles), awsrules.QuotaRoleMappingRules)
 	}
 	rules := make([]interface{}, 0, len(ip.groupRoles))
 	for i, g := range ip.groupRoles {
 		for _, later := range ip.groupRoles[i+1:] {
 			if strings.Contains(later.name, g.name) {
-				errf("auth: group %q must come before group %q: the rule for %q (cognito:groups contains %q) would also match members of %q", later.name, g.name, g.name, g.name, later.name)
+				ip.errorf("auth: group %q must come before group %q: the rule for %q (cognito:groups contains %q) would also match members of %q", later.name, g.name, g.name, g.name, later.name)
 			}
 		}
 		rules = append(rules, &awscognito.CfnIdentityPoolRoleAttachment_MappingRuleProperty{
@@ -241,10 +251,14 @@ func (ip *IdentityPool) GroupRole(name string) awsiam.Role {
 // Authenticated grants to every signed-in user: the authenticated role and
 // every group role (with token mapping a group member gets the group role
 // instead of the authenticated role, so it must carry the same permissions).
-func (ip *IdentityPool) Authenticated() Grantee { return ip.auth }
+func (ip *IdentityPool) Authenticated() grant.Grantee { return ip.auth }
+
+// AuthenticatedPolicy is the policy that holds the grants to Authenticated(), attached to the
+// authenticated role and every group role; nil until the first grant.
+func (ip *IdentityPool) AuthenticatedPolicy() awsiam.Policy { return ip.auth.policy }
 
 // Guest grants to unauthenticated identities (the guest role's inline policy); nil without GuestAccess.
-func (ip *IdentityPool) Guest() Grantee {
+func (ip *IdentityPool) Guest() grant.Grantee {
 	if ip.GuestRole == nil {
 		return nil
 	}
@@ -252,7 +266,7 @@ func (ip *IdentityPool) Guest() Grantee {
 }
 
 // GroupGrantee grants to one group's role only (its inline policy); nil if the group is unknown.
-func (ip *IdentityPool) GroupGrantee(name string) Grantee {
+func (ip *IdentityPool) GroupGrantee(name string) grant.Grantee {
 	if r := ip.GroupRole(name); r != nil {
 		return r
 	}
@@ -273,7 +287,7 @@ func (a *authenticatedGrantee) AddToPrincipalPolicy(statement awsiam.PolicyState
 		for _, g := range a.pool.groupRoles {
 			roles = append(roles, g.role)
 		}
-		a.policy = awsiam.NewPolicy(a.pool.Construct, jsii.String("AuthenticatedPolicy"), &awsiam.PolicyProps{Roles: &roles})
+		a.policy = awsiam.NewPolicy(a.pool, jsii.String("AuthenticatedPolicy"), &awsiam.PolicyProps{Roles: &roles})
 	}
 	a.policy.AddStatements(statement)
 	return &awsiam.AddToPrincipalPolicyResult{StatementAdded: jsii.Bool(true), PolicyDependable: a.policy}
@@ -281,7 +295,7 @@ func (a *authenticatedGrantee) AddToPrincipalPolicy(statement awsiam.PolicyState
 
 // GrantsReach reports whether a statement given to every signed-in user also lands on other: the
 // authenticated role and every group role hold the shared policy.
-func (a *authenticatedGrantee) GrantsReach(other any) bool {
+func (a *authenticatedGrantee) GrantsReach(other grant.Grantee) bool {
 	if other == nil {
 		return false
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/underhood-dev/underhood/constructs/internal/inlinerole"
+	"github.com/underhood-dev/underhood/internal/awsrules"
 )
 
 // Runtime selects the language of the source folder.
@@ -66,12 +67,15 @@ type Props struct {
 
 // Function is a Lambda function with its own log group and execution role. The role starts with no
 // managed policy: only logs:CreateLogStream and logs:PutLogEvents on LogGroup, in the role's inline
-// policy (RolePolicyName), where every later grant to Fn or Role goes too.
+// policy (RolePolicyName), where every later grant to Fn or Role goes too. It is a construct of its own
+// (its children are the log group, the role and the function), so callers may add theirs under it.
 type Function struct {
 	constructs.Construct
 	Fn       awslambda.Function
 	LogGroup awslogs.LogGroup
 	Role     awsiam.Role
+
+	id string
 }
 
 // RolePolicyName names the inline policy of the function's role that holds its grants.
@@ -81,8 +85,6 @@ const (
 	defaultMemory  = 256
 	defaultTimeout = 10 * time.Second
 	maxTimeout     = 900 * time.Second
-	minMemory      = 128
-	maxMemory      = 10240
 )
 
 // Lambda refuses to deploy a function that sets one of these.
@@ -126,102 +128,19 @@ func NewFunction(scope constructs.Construct, id string, props *Props) *Function 
 	}
 	p.Environment = append([]EnvVar(nil), p.Environment...)
 
-	f := &Function{Construct: constructs.NewConstruct(scope, jsii.String(id))}
-	errs := func(format string, a ...any) {
-		awscdk.Annotations_Of(f.Construct).AddError(jsii.String(fmt.Sprintf(format, a...)))
-	}
-
-	var runtime awslambda.Runtime
-	handler := p.Handler
-	switch p.Runtime {
-	case RuntimeGo:
-		runtime = awslambda.Runtime_PROVIDED_AL2023()
-		if handler == "" {
-			handler = "bootstrap"
-		}
-	case RuntimeNodejs:
-		// Pinned on purpose: nodejs24.x drops callback-style handlers, which
-		// code migrated from Amplify Gen 1 still uses.
-		runtime = awslambda.Runtime_NODEJS_22_X()
-		if handler == "" {
-			handler = "index.handler"
-		}
-	case RuntimePython:
-		runtime = awslambda.Runtime_PYTHON_3_13()
-		if handler == "" {
-			handler = "index.handler"
-		}
-	default:
-		errs("function %q: runtime %q is not supported (want %q, %q or %q)", id, p.Runtime, RuntimeGo, RuntimeNodejs, RuntimePython)
-		runtime = awslambda.Runtime_NODEJS_22_X() // placeholder so the tree stays complete
-		if handler == "" {
-			handler = "index.handler"
-		}
-	}
-
-	if p.MemorySize == 0 {
-		p.MemorySize = defaultMemory
-	}
-	if p.MemorySize < minMemory || p.MemorySize > maxMemory {
-		errs("function %q: memory size %d MB is outside %d..%d", id, p.MemorySize, minMemory, maxMemory)
-		p.MemorySize = defaultMemory
-	}
-
-	if p.Timeout == 0 {
-		p.Timeout = defaultTimeout
-	}
-	if p.Timeout%time.Second != 0 || p.Timeout < time.Second || p.Timeout > maxTimeout {
-		errs("function %q: timeout %s must be whole seconds between 1s and 900s", id, p.Timeout)
-		p.Timeout = defaultTimeout
-	}
-
-	if p.LogRetention == "" {
-		p.LogRetention = awslogs.RetentionDays_ONE_MONTH
-	}
-	if !validRetention[p.LogRetention] {
-		errs("function %q: log retention %q is not a valid awslogs.RetentionDays", id, p.LogRetention)
-		p.LogRetention = awslogs.RetentionDays_ONE_MONTH
-	}
-
-	seen := map[string]bool{}
-	var env []EnvVar
-	for _, e := range p.Environment {
-		switch {
-		case !envNameRE.MatchString(e.Name):
-			errs("function %q: environment variable name %q is invalid (letters, digits, _; starting with a letter; at least 2 characters)", id, e.Name)
-		case reservedEnv[e.Name]:
-			errs("function %q: environment variable %q is reserved by Lambda", id, e.Name)
-		case seen[e.Name]:
-			errs("function %q: environment variable %q is set more than once", id, e.Name)
-		default:
-			env = append(env, e)
-		}
-		seen[e.Name] = true
-	}
-
-	codeDir, warnings, err := codeDir(p, handler)
-	for _, w := range warnings {
-		awscdk.Annotations_Of(f.Construct).AddWarning(jsii.String(fmt.Sprintf("function %q: %s", id, w)))
-	}
-	var bundleErr *BundleError
-	switch {
-	case errors.As(err, &bundleErr):
-		for _, problem := range bundleErr.Problems {
-			errs("function %q: %s", id, problem)
-		}
-	case err != nil:
-		errs("function %q: %v", id, err)
-	}
-	if err != nil {
-		codeDir = placeholderDir()
-	}
+	f := &Function{id: id}
+	constructs.NewConstruct_Override(f, scope, jsii.String(id))
+	runtime, handler := f.runtime(p)
+	f.checkLimits(&p)
+	env := f.environment(p.Environment)
+	codeDir := f.build(p, handler)
 	if p.Runtime == RuntimeNodejs && p.Bundle.SourceMap {
 		env = withSourceMaps(env)
 	}
 
 	// An explicit log group replaces the LogRetention custom resource; logs
 	// are not worth keeping after the function is gone, hence DESTROY.
-	f.LogGroup = awslogs.NewLogGroup(f.Construct, jsii.String("LogGroup"), &awslogs.LogGroupProps{
+	f.LogGroup = awslogs.NewLogGroup(f, jsii.String("LogGroup"), &awslogs.LogGroupProps{
 		Retention:     p.LogRetention,
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
@@ -230,7 +149,7 @@ func NewFunction(scope constructs.Construct, id string, props *Props) *Function 
 	// account): the function writes to its own log group only, which exists before it runs. Every
 	// grant to the role or the function (the log group's, storage grants) goes into the role's inline
 	// policy, not a separate AWS::IAM::Policy.
-	f.Role = inlinerole.New(f.Construct, "ServiceRole", RolePolicyName, &awsiam.RoleProps{
+	f.Role = inlinerole.New(f, "ServiceRole", RolePolicyName, &awsiam.RoleProps{
 		AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
 	})
 	f.LogGroup.GrantWrite(f.Role)
@@ -248,12 +167,117 @@ func NewFunction(scope constructs.Construct, id string, props *Props) *Function 
 	if p.Description != "" {
 		fnProps.Description = jsii.String(p.Description)
 	}
-	f.Fn = awslambda.NewFunction(f.Construct, jsii.String("Function"), fnProps)
+	f.Fn = awslambda.NewFunction(f, jsii.String("Function"), fnProps)
 	// One by one in the caller's order: a Go map would reach jsii in random order.
 	for _, e := range env {
 		f.Fn.AddEnvironment(jsii.String(e.Name), jsii.String(e.Value), nil)
 	}
 	return f
+}
+
+// errorf reports a problem as an error annotation on the construct (synth fails).
+func (f *Function) errorf(format string, a ...any) {
+	awscdk.Annotations_Of(f).AddError(jsii.String(fmt.Sprintf(format, a...)))
+}
+
+// runtime is the Lambda runtime of p.Runtime and the handler ("" takes the runtime's default).
+func (f *Function) runtime(p Props) (awslambda.Runtime, string) {
+	handler := p.Handler
+	switch p.Runtime {
+	case RuntimeGo:
+		if handler == "" {
+			handler = "bootstrap"
+		}
+		return awslambda.Runtime_PROVIDED_AL2023(), handler
+	case RuntimeNodejs:
+		if handler == "" {
+			handler = "index.handler"
+		}
+		// Pinned on purpose: nodejs24.x drops callback-style handlers, which
+		// code migrated from Amplify Gen 1 still uses.
+		return awslambda.Runtime_NODEJS_22_X(), handler
+	case RuntimePython:
+		if handler == "" {
+			handler = "index.handler"
+		}
+		return awslambda.Runtime_PYTHON_3_13(), handler
+	default:
+		f.errorf("function %q: runtime %q is not supported (want %q, %q or %q)", f.id, p.Runtime, RuntimeGo, RuntimeNodejs, RuntimePython)
+		if handler == "" {
+			handler = "index.handler"
+		}
+		return awslambda.Runtime_NODEJS_22_X(), handler // placeholder so the tree stays complete
+	}
+}
+
+// checkLimits applies the defaults of memory, timeout and log retention, and replaces a value Lambda
+// or CloudWatch would refuse by the default after reporting it.
+func (f *Function) checkLimits(p *Props) {
+	if p.MemorySize == 0 {
+		p.MemorySize = defaultMemory
+	}
+	if p.MemorySize < awsrules.LambdaMemoryLowest || p.MemorySize > awsrules.LambdaMemoryHighest {
+		f.errorf("function %q: memory size %d MB is outside %d..%d", f.id, p.MemorySize, awsrules.LambdaMemoryLowest, awsrules.LambdaMemoryHighest)
+		p.MemorySize = defaultMemory
+	}
+
+	if p.Timeout == 0 {
+		p.Timeout = defaultTimeout
+	}
+	if p.Timeout%time.Second != 0 || p.Timeout < time.Second || p.Timeout > maxTimeout {
+		f.errorf("function %q: timeout %s must be whole seconds between 1s and 900s", f.id, p.Timeout)
+		p.Timeout = defaultTimeout
+	}
+
+	if p.LogRetention == "" {
+		p.LogRetention = awslogs.RetentionDays_ONE_MONTH
+	}
+	if !validRetention[p.LogRetention] {
+		f.errorf("function %q: log retention %q is not a valid awslogs.RetentionDays", f.id, p.LogRetention)
+		p.LogRetention = awslogs.RetentionDays_ONE_MONTH
+	}
+}
+
+// environment is the variables Lambda accepts, in the caller's order; the others are reported.
+func (f *Function) environment(vars []EnvVar) []EnvVar {
+	seen := map[string]bool{}
+	var env []EnvVar
+	for _, e := range vars {
+		switch {
+		case !envNameRE.MatchString(e.Name):
+			f.errorf("function %q: environment variable name %q is invalid (letters, digits, _; starting with a letter; at least 2 characters)", f.id, e.Name)
+		case reservedEnv[e.Name]:
+			f.errorf("function %q: environment variable %q is reserved by Lambda", f.id, e.Name)
+		case seen[e.Name]:
+			f.errorf("function %q: environment variable %q is set more than once", f.id, e.Name)
+		default:
+			env = append(env, e)
+		}
+		seen[e.Name] = true
+	}
+	return env
+}
+
+// build builds the source and returns the folder to upload; after a failed build, which it reports,
+// an empty placeholder folder.
+func (f *Function) build(p Props, handler string) string {
+	dir, warnings, err := codeDir(p, handler)
+	for _, w := range warnings {
+		awscdk.Annotations_Of(f).AddWarning(jsii.String(fmt.Sprintf("function %q: %s", f.id, w)))
+	}
+	var bundleErr *BundleError
+	switch {
+	case errors.As(err, &bundleErr):
+		for _, problem := range bundleErr.Problems {
+			f.errorf("function %q: %s", f.id, problem)
+		}
+	case err != nil:
+		f.errorf("function %q: %v", f.id, err)
+	}
+	if err != nil {
+		return placeholderDir()
+	}
+	return dir
 }
 
 // codeDir returns the folder to upload as the function's code: the build folder, after building the

@@ -1,7 +1,6 @@
 package function
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 
@@ -47,7 +46,7 @@ var StreamReadActions = []string{"dynamodb:DescribeStream", "dynamodb:GetRecords
 // expire (24 hours), in order. id names the mapping's construct.
 func (f *Function) AddStreamSource(id string, streamArn *string) awslambda.CfnEventSourceMapping {
 	if streamArn == nil || *streamArn == "" {
-		f.triggerError("function: stream source %s has no stream ARN (a table without a stream?)", id)
+		f.errorf("function: stream source %s has no stream ARN (a table without a stream?)", id)
 		return nil
 	}
 	f.Role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
@@ -88,14 +87,14 @@ func (f *Function) AddSecret(s Secret) {
 	var resource, service, region string
 	switch {
 	case s.SecretsManager != "" && s.SSMParameter != "":
-		f.triggerError("function: secret %s names both a Secrets Manager secret and an SSM parameter", s.Env)
+		f.errorf("function: secret %s names both a Secrets Manager secret and an SSM parameter", s.Env)
 		return
 	case s.SecretsManager != "":
 		actions, service = []string{"secretsmanager:GetSecretValue"}, "secretsmanager"
 		if m := secretFullARN.FindStringSubmatch(s.SecretsManager); m != nil {
 			resource, region = s.SecretsManager, m[1]
 		} else if strings.HasPrefix(s.SecretsManager, "arn:") {
-			f.triggerError("function: secret %s: %q is not a full secret ARN (…:secret:NAME-XXXXXX); give the full ARN or the name", s.Env, s.SecretsManager)
+			f.errorf("function: secret %s: %q is not a full secret ARN (…:secret:NAME-XXXXXX); give the full ARN or the name", s.Env, s.SecretsManager)
 			return
 		} else {
 			// A secret's ARN is its name plus "-" and six random characters; "?" matches exactly
@@ -113,7 +112,7 @@ func (f *Function) AddSecret(s Secret) {
 			ResourceName: jsii.String(strings.TrimPrefix(s.SSMParameter, "/")), ArnFormat: awscdk.ArnFormat_SLASH_RESOURCE_NAME,
 		})
 	default:
-		f.triggerError("function: secret %s names neither a Secrets Manager secret nor an SSM parameter", s.Env)
+		f.errorf("function: secret %s names neither a Secrets Manager secret nor an SSM parameter", s.Env)
 		return
 	}
 	f.Role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
@@ -134,8 +133,4 @@ func (f *Function) AddSecret(s Secret) {
 	}
 	name := s.SecretsManager + s.SSMParameter
 	f.Fn.AddEnvironment(jsii.String(s.Env), jsii.String(name), nil)
-}
-
-func (f *Function) triggerError(format string, a ...any) {
-	awscdk.Annotations_Of(f.Construct).AddError(jsii.String(fmt.Sprintf(format, a...)))
 }

@@ -8,18 +8,17 @@ package restapi
 
 import (
 	"fmt"
-	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/underhood-dev/underhood/constructs/grant"
 )
 
 // Authorization selects how a route authenticates callers.
@@ -55,24 +54,9 @@ var corsAllowHeaders = []string{
 	"X-Amz-User-Agent",
 }
 
-// Grantee is anything that can receive an IAM statement (awsiam.Role, or the
-// identity pool construct's role values).
-type Grantee interface {
-	AddToPrincipalPolicy(statement awsiam.PolicyStatement) *awsiam.AddToPrincipalPolicyResult
-}
-
-// HoldingGrantee is a Grantee whose grants also reach other grantees (the identity pool's
-// authenticated grantee reaches every group role). Grant compaction may then let a grant to one of those
-// reach routes it already holds, which keeps group role policies short.
-type HoldingGrantee interface {
-	Grantee
-	// other is any so that grantees from other packages (with their own Grantee type) can implement it.
-	GrantsReach(other any) bool
-}
-
-// RestAPIProps configures a RestAPI. The zero value (or nil) is usable apart
+// Props configures an API. The zero value (or nil) is usable apart
 // from needing at least one route.
-type RestAPIProps struct {
+type Props struct {
 	Name        string
 	Description string
 	// StageName is the deployment stage; "" -> "dev".
@@ -114,12 +98,14 @@ type Route struct {
 	// Scopes (access-token only); empty -> the API Scopes.
 	Scopes []string
 	// Invokers (iam only) get execute-api:Invoke on exactly this route.
-	Invokers []Grantee
+	Invokers []grant.Grantee
 }
 
-// RestAPI is the construct. Authorizer is nil when no route uses a token, and when the routes are split
-// across nested stacks (the authorizer is then an L1 AWS::ApiGateway::Authorizer at the same path).
-type RestAPI struct {
+// API is the construct, a construct of its own (its children are the RestApi, its log groups and
+// authorizer, and the nested stacks of a split API), so callers may add theirs under it. Authorizer is
+// nil when no route uses a token, and when the routes are split across nested stacks (the authorizer
+// is then an L1 AWS::ApiGateway::Authorizer at the same path).
+type API struct {
 	constructs.Construct
 	Api        awsapigateway.RestApi
 	Authorizer awsapigateway.CognitoUserPoolsAuthorizer
@@ -133,7 +119,8 @@ type RestAPI struct {
 	// NestedStacks holds the routes of a split API (see MaxRouteResources); empty when not split.
 	NestedStacks []awscdk.NestedStack
 
-	methods []routeMethod
+	id, stage string
+	methods   []routeMethod
 	// invokeARNs are the execute-api ARNs granted to invokers, in grant order (for cdk-nag's IAM5).
 	invokeARNs []*string
 }
@@ -143,59 +130,88 @@ type routeMethod struct {
 	method     awsapigateway.Method
 }
 
-var validMethods = map[string]bool{
-	"GET": true, "POST": true, "PUT": true, "PATCH": true,
-	"DELETE": true, "HEAD": true, "OPTIONS": true, "ANY": true,
+// NewAPI creates the REST API, its stage, routes, authorizer (only when
+// used), CORS handling and the IAM grants for route invokers.
+func NewAPI(scope constructs.Construct, id string, props *Props) *API {
+	p := withDefaults(props)
+	a := &API{id: id, stage: p.StageName}
+	constructs.NewConstruct_Override(a, scope, jsii.String(id))
+	// Each step creates its children in this order, which is the order of the template's resources.
+	origins := a.checkProps(p)
+	routes := resolveRoutes(p, a.errorf)
+	needsAuthorizer := a.checkAuthorizer(p, routes)
+	a.createRestAPI(p)
+	if len(origins) > 0 {
+		addCorsGatewayResponses(a.Api, origins)
+	}
+	plan := planShards(routes, len(origins) > 0, p.MaxRouteResources)
+	if plan != nil && plan.parentCost > p.MaxRouteResources {
+		a.errorf("the routes need %d route resources in the API's own stack even when split (one nested stack per "+
+			"top-level path segment); %d fit: use fewer top-level path segments", plan.parentCost, p.MaxRouteResources)
+	}
+	rb := &routeBuild{cors: corsOptions(origins)}
+	if needsAuthorizer && p.UserPool != nil {
+		rb.authorizer = a.addAuthorizer(p.UserPool, plan != nil)
+	}
+	if plan != nil {
+		rb.split = newSplitBuilder(a, plan, rb.cors)
+	}
+	a.addRoutes(routes, rb)
+	if rb.split != nil {
+		rb.split.finish(routes, origins)
+	}
+	a.grantInvokers(rb.grants, rb.allIAM)
+	return a
 }
 
-// Same rule CDK applies to a path part (it throws, which would panic in Go).
-var pathPartRe = regexp.MustCompile(`^[a-zA-Z0-9:._\-$]+$`)
+func (a *API) errorf(format string, args ...any) {
+	awscdk.Annotations_Of(a).AddError(jsii.String("restapi " + a.id + ": " + fmt.Sprintf(format, args...)))
+}
 
-// NewRestAPI creates the REST API, its stage, routes, authorizer (only when
-// used), CORS handling and the IAM grants for route invokers.
-func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *RestAPI {
-	p := withDefaults(props)
-	// Children are created under a.Construct: jsii cannot pass the Go struct
-	// that embeds it as a scope.
-	a := &RestAPI{Construct: constructs.NewConstruct(scope, jsii.String(id))}
-	errf := func(format string, args ...any) {
-		awscdk.Annotations_Of(a.Construct).AddError(jsii.String("restapi " + id + ": " + fmt.Sprintf(format, args...)))
-	}
-
+// checkProps reports problems of the API-wide props and returns the CORS origins to use.
+func (a *API) checkProps(p Props) []string {
 	origins := p.CorsAllowOrigins
 	if !validAuthorization(p.Authorization) {
-		errf("unknown default authorization %q (want iam, id-token, access-token or none)", p.Authorization)
+		a.errorf("unknown default authorization %q (want iam, id-token, access-token or none)", p.Authorization)
 	}
 	if p.ThrottlingRateLimit < 0 || p.ThrottlingBurstLimit < 0 {
-		errf("throttling limits must not be negative")
+		a.errorf("throttling limits must not be negative")
 	}
 	for _, o := range origins {
 		if o == "" {
-			errf("empty CORS origin")
+			a.errorf("empty CORS origin")
 		}
 		if o == "*" && len(origins) > 1 {
 			// CDK throws on this mix; report it instead and fall back to "*".
-			errf(`CORS origin "*" must be the only origin`)
+			a.errorf(`CORS origin "*" must be the only origin`)
 			origins = []string{"*"}
 			break
 		}
 	}
 	if len(p.Routes) == 0 {
-		errf("at least one route is required")
+		a.errorf("at least one route is required")
 	}
+	return origins
+}
 
-	routes := resolveRoutes(p, errf)
+// checkAuthorizer says whether a route that gets built uses a token (an unused authorizer fails
+// synth), and reports a missing user pool.
+func (a *API) checkAuthorizer(p Props, routes []resolvedRoute) bool {
 	needsAuthorizer := false
 	for _, r := range routes {
-		// Only routes that get built count: an unused authorizer fails synth.
 		if !r.skip && (r.auth == IDToken || r.auth == AccessToken) {
 			needsAuthorizer = true
 		}
 	}
 	if needsAuthorizer && p.UserPool == nil {
-		errf("UserPool is required when a route uses id-token or access-token authorization")
+		a.errorf("UserPool is required when a route uses id-token or access-token authorization")
 	}
+	return needsAuthorizer
+}
 
+// createRestAPI creates the RestApi with its stage, the access and execution log groups, and the
+// request validator.
+func (a *API) createRestAPI(p Props) {
 	apiProps := &awsapigateway.RestApiProps{
 		Description: optString(p.Description),
 		// Never create the account-wide AWS::ApiGateway::Account and its role.
@@ -210,12 +226,12 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 		},
 	}
 	// CDK would name every API "Api"; the caller's id is more telling.
-	apiProps.RestApiName = jsii.String(id)
+	apiProps.RestApiName = jsii.String(a.id)
 	if p.Name != "" {
 		apiProps.RestApiName = jsii.String(p.Name)
 	}
 	if *p.AccessLogs {
-		a.AccessLogGroup = awslogs.NewLogGroup(a.Construct, jsii.String("AccessLogs"), &awslogs.LogGroupProps{
+		a.AccessLogGroup = awslogs.NewLogGroup(a, jsii.String("AccessLogs"), &awslogs.LogGroupProps{
 			Retention: p.LogRetention,
 		})
 		apiProps.DeployOptions.AccessLogDestination = awsapigateway.NewLogGroupLogDestination(a.AccessLogGroup)
@@ -228,18 +244,7 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 				ResponseLength: jsii.Bool(true), Status: jsii.Bool(true), User: jsii.Bool(true),
 			})
 	}
-	// The preflight goes on each top-level resource (its children inherit it), not on the RestApi:
-	// as an API default CDK would also give the root an OPTIONS method no route needs. Preflight
-	// OPTIONS methods get AuthorizationType NONE from CDK.
-	var corsOpts *awsapigateway.CorsOptions
-	if len(origins) > 0 {
-		corsOpts = &awsapigateway.CorsOptions{
-			AllowOrigins: jsii.Strings(origins...),
-			AllowHeaders: jsii.Strings(corsAllowHeaders...),
-			AllowMethods: awsapigateway.Cors_ALL_METHODS(),
-		}
-	}
-	a.Api = awsapigateway.NewRestApi(a.Construct, jsii.String("Api"), apiProps)
+	a.Api = awsapigateway.NewRestApi(a, jsii.String("Api"), apiProps)
 	withoutPathMetadata(a.Api)
 	// RestApi adds an "Endpoint" output named by a hash; the caller decides which outputs form its
 	// contract, so the URL is offered through URL() instead.
@@ -247,7 +252,7 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 	if *p.AccessLogs {
 		// API Gateway would create this group itself on the first error, without retention and outside
 		// the stack; creating it first (the stage waits for it) gives it the retention of the access logs.
-		a.ExecutionLogGroup = awslogs.NewLogGroup(a.Construct, jsii.String("ExecutionLogs"), &awslogs.LogGroupProps{
+		a.ExecutionLogGroup = awslogs.NewLogGroup(a, jsii.String("ExecutionLogs"), &awslogs.LogGroupProps{
 			LogGroupName: jsii.String(fmt.Sprintf("API-Gateway-Execution-Logs_%s/%s", *a.Api.RestApiId(), p.StageName)),
 			Retention:    p.LogRetention,
 		})
@@ -257,177 +262,50 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) *Res
 		ValidateRequestBody:       jsii.Bool(true),
 		ValidateRequestParameters: jsii.Bool(true),
 	})
-
-	if len(origins) > 0 {
-		addCorsGatewayResponses(a.Api, origins)
-	}
-
-	plan := planShards(routes, len(origins) > 0, p.MaxRouteResources)
-	if plan != nil && plan.parentCost > p.MaxRouteResources {
-		errf("the routes need %d route resources in the API's own stack even when split (one nested stack per "+
-			"top-level path segment); %d fit: use fewer top-level path segments", plan.parentCost, p.MaxRouteResources)
-	}
-
-	// authorizerID is what token methods reference; nil when no route needs a token. tokenAuthorizer
-	// is what their MethodOptions name: the L2 authorizer, or for a split API the L1 behind an
-	// IAuthorizer.
-	var authorizerID *string
-	var tokenAuthorizer awsapigateway.IAuthorizer
-	if needsAuthorizer && p.UserPool != nil {
-		if plan == nil {
-			a.Authorizer = awsapigateway.NewCognitoUserPoolsAuthorizer(a.Construct, jsii.String("Authorizer"),
-				&awsapigateway.CognitoUserPoolsAuthorizerProps{
-					CognitoUserPools: &[]awscognito.IUserPool{p.UserPool},
-					IdentitySource:   jsii.String("method.request.header.Authorization"),
-				})
-			authorizerID = a.Authorizer.AuthorizerId()
-			tokenAuthorizer = a.Authorizer
-		} else {
-			// The L2 authorizer attaches to one RestApi object and fails synth unless a method of that
-			// object uses it; methods in nested stacks use an imported API, so the split API declares the
-			// same AWS::ApiGateway::Authorizer (same construct path, name and logical ID) as an L1.
-			scope := constructs.NewConstruct(a.Construct, jsii.String("Authorizer"))
-			cfn := awsapigateway.NewCfnAuthorizer(scope, jsii.String("Resource"), &awsapigateway.CfnAuthorizerProps{
-				RestApiId:      a.Api.RestApiId(),
-				Name:           awscdk.Names_UniqueId(scope),
-				Type:           jsii.String("COGNITO_USER_POOLS"),
-				ProviderArns:   &[]interface{}{p.UserPool.UserPoolArn()},
-				IdentitySource: jsii.String("method.request.header.Authorization"),
-			})
-			authorizerID = cfn.Ref()
-			tokenAuthorizer = &splitAuthorizer{id: authorizerID}
-		}
-	}
-
-	// One integration per function, found by an ordered lookup (not a map),
-	// so each function gets exactly one API-scoped Lambda permission.
-	type fnIntegration struct {
-		fn    awslambda.IFunction
-		integ awsapigateway.LambdaIntegration
-	}
-	var integrations []fnIntegration
-	integrationFor := func(fn awslambda.IFunction) awsapigateway.LambdaIntegration {
-		for _, fi := range integrations {
-			if fi.fn == fn {
-				return fi.integ
-			}
-		}
-		integ := awsapigateway.NewLambdaIntegration(fn, &awsapigateway.LambdaIntegrationOptions{
-			ScopePermissionToMethod: jsii.Bool(false),
-		})
-		integrations = append(integrations, fnIntegration{fn: fn, integ: integ})
-		return integ
-	}
-	var split *splitBuilder
-	if plan != nil {
-		split = newSplitBuilder(a, plan, corsOpts)
-	}
-
-	// Invoker grants gathered per invoker in first-seen route order.
-	type invokerGrant struct {
-		who  Grantee
-		keys []invokeKey
-	}
-	var allIAM []invokeKey
-	var grants []*invokerGrant
-	grantFor := func(g Grantee) *invokerGrant {
-		for _, ig := range grants {
-			if ig.who == g {
-				return ig
-			}
-		}
-		ig := &invokerGrant{who: g}
-		grants = append(grants, ig)
-		return ig
-	}
-
-	for _, r := range routes {
-		if r.skip {
-			continue
-		}
-		if (r.auth == IDToken || r.auth == AccessToken) && authorizerID == nil {
-			continue // already reported: no user pool
-		}
-		opts := &awsapigateway.MethodOptions{RequestValidator: a.RequestValidator}
-		switch r.auth {
-		case IAM:
-			opts.AuthorizationType = awsapigateway.AuthorizationType_IAM
-		case IDToken:
-			// No scopes: API Gateway then validates an id token.
-			opts.AuthorizationType = awsapigateway.AuthorizationType_COGNITO
-			opts.Authorizer = tokenAuthorizer
-		case AccessToken:
-			opts.AuthorizationType = awsapigateway.AuthorizationType_COGNITO
-			opts.Authorizer = tokenAuthorizer
-			opts.AuthorizationScopes = jsii.Strings(r.scopes...)
-		case None:
-			opts.AuthorizationType = awsapigateway.AuthorizationType_NONE
-		}
-		var m awsapigateway.Method
-		if split == nil {
-			res := resourceWithCors(a.Api.Root(), r.path, corsOpts)
-			m = res.AddMethod(jsii.String(r.method), integrationFor(r.fn), opts)
-		} else {
-			m = split.addMethod(r, opts)
-		}
-		a.methods = append(a.methods, routeMethod{verb: r.method, path: normPath(r.path), method: m})
-
-		if r.auth != IAM {
-			continue
-		}
-		arnMethod := r.method
-		if arnMethod == "ANY" {
-			arnMethod = "*"
-		}
-		key := invokeKey{arnMethod, executeAPIPath(r.path)}
-		allIAM = append(allIAM, key)
-		for _, inv := range r.invokers {
-			ig := grantFor(inv)
-			if !slices.Contains(ig.keys, key) {
-				ig.keys = append(ig.keys, key)
-			}
-		}
-	}
-	if split != nil {
-		split.finish(routes, origins)
-	}
-
-	// One statement per invoker; with many routes the ARNs are compacted to prefix wildcards that
-	// reach exactly the invoker's routes (see compactInvokeKeys), so the policy stays under IAM's limits.
-	arnOf := map[invokeKey]*string{}
-	for _, ig := range grants {
-		var held []invokeKey
-		for _, other := range grants {
-			if h, ok := other.who.(HoldingGrantee); ok && other != ig && h.GrantsReach(ig.who) {
-				held = append(held, other.keys...)
-			}
-		}
-		var arns []*string
-		for _, k := range compactInvokeKeys(ig.keys, held, allIAM) {
-			arn, ok := arnOf[k]
-			if !ok {
-				arn = a.Api.ArnForExecuteApi(jsii.String(k.verb), jsii.String(k.path), jsii.String(p.StageName))
-				arnOf[k] = arn
-				a.invokeARNs = append(a.invokeARNs, arn)
-			}
-			arns = append(arns, arn)
-		}
-		ig.who.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Effect:    awsiam.Effect_ALLOW,
-			Actions:   jsii.Strings("execute-api:Invoke"),
-			Resources: &arns,
-		}))
-	}
-	return a
 }
 
-// InvokeARNs returns every execute-api ARN granted to a route invoker (exact route ARNs, or the prefix
-// wildcards that compaction made), each once.
-func (a *RestAPI) InvokeARNs() []*string { return slices.Clone(a.invokeARNs) }
+// corsOptions is the preflight of the API's top-level resources (their children inherit it), not of
+// the RestApi: as an API default CDK would also give the root an OPTIONS method no route needs.
+// Preflight OPTIONS methods get AuthorizationType NONE from CDK. nil without origins.
+func corsOptions(origins []string) *awsapigateway.CorsOptions {
+	if len(origins) == 0 {
+		return nil
+	}
+	return &awsapigateway.CorsOptions{
+		AllowOrigins: jsii.Strings(origins...),
+		AllowHeaders: jsii.Strings(corsAllowHeaders...),
+		AllowMethods: awsapigateway.Cors_ALL_METHODS(),
+	}
+}
+
+// addAuthorizer creates the Cognito authorizer of the token routes and returns what their
+// MethodOptions name: the L2 authorizer, or for a split API the L1 behind an IAuthorizer.
+func (a *API) addAuthorizer(pool awscognito.IUserPool, split bool) awsapigateway.IAuthorizer {
+	if !split {
+		a.Authorizer = awsapigateway.NewCognitoUserPoolsAuthorizer(a, jsii.String("Authorizer"),
+			&awsapigateway.CognitoUserPoolsAuthorizerProps{
+				CognitoUserPools: &[]awscognito.IUserPool{pool},
+				IdentitySource:   jsii.String("method.request.header.Authorization"),
+			})
+		return a.Authorizer
+	}
+	// The L2 authorizer attaches to one RestApi object and fails synth unless a method of that
+	// object uses it; methods in nested stacks use an imported API, so the split API declares the
+	// same AWS::ApiGateway::Authorizer (same construct path, name and logical ID) as an L1.
+	scope := constructs.NewConstruct(a, jsii.String("Authorizer"))
+	cfn := awsapigateway.NewCfnAuthorizer(scope, jsii.String("Resource"), &awsapigateway.CfnAuthorizerProps{
+		RestApiId:      a.Api.RestApiId(),
+		Name:           awscdk.Names_UniqueId(scope),
+		Type:           jsii.String("COGNITO_USER_POOLS"),
+		ProviderArns:   &[]interface{}{pool.UserPoolArn()},
+		IdentitySource: jsii.String("method.request.header.Authorization"),
+	})
+	return &splitAuthorizer{id: cfn.Ref()}
+}
 
 // Method returns the method built for a route ("GET", "/photos/{id}"), or nil when there is none
 // (unknown or invalid route).
-func (a *RestAPI) Method(verb, path string) awsapigateway.Method {
+func (a *API) Method(verb, path string) awsapigateway.Method {
 	verb = strings.ToUpper(strings.TrimSpace(verb))
 	for _, m := range a.methods {
 		if m.verb == verb && m.path == normPath(path) {
@@ -438,106 +316,12 @@ func (a *RestAPI) Method(verb, path string) awsapigateway.Method {
 }
 
 // URL is the invoke URL of the deployment stage (ends with "/").
-func (a *RestAPI) URL() *string {
+func (a *API) URL() *string {
 	return a.Api.Url()
 }
 
-// resolvedRoute is a validated route with defaults applied.
-type resolvedRoute struct {
-	method, path string
-	fn           awslambda.IFunction
-	auth         Authorization
-	scopes       []string
-	invokers     []Grantee
-	skip         bool // invalid; reported, not built
-}
-
-func resolveRoutes(p RestAPIProps, errf func(string, ...any)) []resolvedRoute {
-	cors := len(p.CorsAllowOrigins) > 0
-	out := make([]resolvedRoute, 0, len(p.Routes))
-	var seen []string
-	// variable path part per parent path, to catch "/a/{id}" next to "/a/{key}"
-	// which API Gateway rejects at deploy time.
-	type varPart struct{ parent, part string }
-	var vars []varPart
-	for _, rt := range p.Routes {
-		r := resolvedRoute{
-			method:   strings.ToUpper(strings.TrimSpace(rt.Method)),
-			path:     rt.Path,
-			fn:       rt.Function,
-			auth:     rt.Authorization,
-			invokers: rt.Invokers,
-		}
-		label := rt.Method + " " + rt.Path
-		if r.auth == "" {
-			r.auth = p.Authorization
-		}
-		switch {
-		case !validMethods[r.method]:
-			errf("route %q: unknown method %q", label, rt.Method)
-			r.skip = true
-		case r.method == "OPTIONS" && cors:
-			errf("route %q: OPTIONS is answered by the CORS preflight when CorsAllowOrigins is set", label)
-			r.skip = true
-		}
-		if msg := checkPath(r.path); msg != "" {
-			errf("route %q: %s", label, msg)
-			r.skip = true
-		}
-		if rt.Function == nil {
-			errf("route %q: Function is required", label)
-			r.skip = true
-		}
-		if !validAuthorization(rt.Authorization) && rt.Authorization != "" {
-			errf("route %q: unknown authorization %q", label, rt.Authorization)
-			r.skip = true
-		}
-		if len(rt.Scopes) > 0 && r.auth != AccessToken {
-			errf("route %q: Scopes only apply to access-token authorization", label)
-		}
-		if len(rt.Invokers) > 0 && r.auth != IAM {
-			errf("route %q: Invokers only apply to iam authorization", label)
-		}
-		for _, inv := range rt.Invokers {
-			if inv == nil {
-				errf("route %q: nil invoker", label)
-				r.skip = true
-			}
-		}
-		if r.auth == AccessToken {
-			r.scopes = rt.Scopes
-			if len(r.scopes) == 0 {
-				r.scopes = p.Scopes
-			}
-		}
-		if !r.skip {
-			key := r.method + " " + normPath(r.path)
-			if contains(seen, key) {
-				errf("route %q: duplicate route", label)
-				r.skip = true
-			}
-			seen = append(seen, key)
-			parent := ""
-			for _, part := range splitPath(r.path) {
-				if strings.HasPrefix(part, "{") {
-					for _, v := range vars {
-						if v.parent == parent && v.part != part {
-							errf("route %q: path variable %s conflicts with sibling %s", label, part, v.part)
-							r.skip = true
-						}
-					}
-					vars = append(vars, varPart{parent, part})
-				}
-				parent += "/" + part
-			}
-		}
-		out = append(out, r)
-	}
-	return out
-}
-
-func withDefaults(props *RestAPIProps) RestAPIProps {
-	var p RestAPIProps
+func withDefaults(props *Props) Props {
+	var p Props
 	if props != nil {
 		p = *props // copy: never write defaults back to the caller
 	}
@@ -571,54 +355,6 @@ func validAuthorization(a Authorization) bool {
 		return true
 	}
 	return false
-}
-
-// checkPath returns "" for a valid route path, else the problem.
-func checkPath(path string) string {
-	if !strings.HasPrefix(path, "/") {
-		return `path must start with "/"`
-	}
-	if path == "/" {
-		return ""
-	}
-	if strings.HasSuffix(path, "/") {
-		return `path must not end with "/"`
-	}
-	parts := splitPath(path)
-	for i, part := range parts {
-		name := part
-		if strings.HasPrefix(part, "{") && strings.HasSuffix(part, "}") {
-			name = strings.TrimSuffix(part[1:len(part)-1], "+")
-			if strings.HasSuffix(part, "+}") && i != len(parts)-1 {
-				return "a greedy {name+} segment must be last"
-			}
-		}
-		if !pathPartRe.MatchString(name) {
-			return fmt.Sprintf("bad path segment %q", part)
-		}
-	}
-	return ""
-}
-
-func splitPath(path string) []string {
-	t := strings.Trim(path, "/")
-	if t == "" {
-		return nil
-	}
-	return strings.Split(t, "/")
-}
-
-func normPath(path string) string { return "/" + strings.Join(splitPath(path), "/") }
-
-// executeAPIPath turns "/photos/{id}" into "/photos/*" for execute-api ARNs.
-func executeAPIPath(path string) string {
-	parts := splitPath(path)
-	for i, part := range parts {
-		if strings.HasPrefix(part, "{") {
-			parts[i] = "*"
-		}
-	}
-	return "/" + strings.Join(parts, "/")
 }
 
 // addCorsGatewayResponses makes errors raised by API Gateway itself (401, 403,
@@ -658,15 +394,6 @@ func toStrings(in *[]*string) *[]string {
 	return &out
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func optString(s string) *string {
 	if s == "" {
 		return nil
@@ -688,24 +415,4 @@ func withoutPathMetadata(api awsapigateway.RestApi) {
 	if md := cfn.CfnOptions().Metadata(); md != nil && len(*md) == 1 && (*md)["aws:cdk:path"] != nil {
 		cfn.CfnOptions().SetMetadata(&map[string]interface{}{})
 	}
-}
-
-// resourceWithCors returns the resource of path under root, creating it with the CORS preflight on its
-// top-level segment (inherited below) when cors is set; a route on "/" itself gets the root's preflight.
-func resourceWithCors(root awsapigateway.IResource, path string, cors *awsapigateway.CorsOptions) awsapigateway.IResource {
-	parts := splitPath(path)
-	if len(parts) == 0 {
-		if cors != nil && root.Node().TryFindChild(jsii.String("OPTIONS")) == nil {
-			root.AddCorsPreflight(cors)
-		}
-		return root
-	}
-	top := root.GetResource(jsii.String(parts[0]))
-	if top == nil {
-		top = root.AddResource(jsii.String(parts[0]), &awsapigateway.ResourceOptions{DefaultCorsPreflightOptions: cors})
-	}
-	if len(parts) == 1 {
-		return top
-	}
-	return top.ResourceForPath(jsii.String(strings.Join(parts[1:], "/")))
 }

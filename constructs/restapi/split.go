@@ -2,6 +2,7 @@ package restapi
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 
@@ -23,7 +24,7 @@ import (
 // RestApi object itself, so finish adds every route to the Deployment's logical ID and makes it depend
 // on every nested stack: a route change anywhere still makes a new deployment, after its methods exist.
 type splitBuilder struct {
-	a         *RestAPI
+	a         *API
 	plan      *shardPlan
 	cors      *awsapigateway.CorsOptions
 	resources map[string]awsapigateway.IResource
@@ -38,7 +39,7 @@ type shard struct {
 	integ map[awslambda.IFunction]awsapigateway.Integration
 }
 
-func newSplitBuilder(a *RestAPI, plan *shardPlan, cors *awsapigateway.CorsOptions) *splitBuilder {
+func newSplitBuilder(a *API, plan *shardPlan, cors *awsapigateway.CorsOptions) *splitBuilder {
 	b := &splitBuilder{
 		a: a, plan: plan,
 		resources: map[string]awsapigateway.IResource{},
@@ -53,7 +54,7 @@ func newSplitBuilder(a *RestAPI, plan *shardPlan, cors *awsapigateway.CorsOption
 	// method (an unsplit API skips it). Without CORS, finish adds a closed one instead.
 	resourceWithCors(a.Api.Root(), "/", cors)
 	for _, root := range plan.order {
-		ns := awscdk.NewNestedStack(a.Construct, jsii.String(shardID(root)), &awscdk.NestedStackProps{
+		ns := awscdk.NewNestedStack(a, jsii.String(shardID(root)), &awscdk.NestedStackProps{
 			Description: jsii.String("Routes under " + root + " of API " + *a.Api.RestApiName()),
 		})
 		b.shards[root] = &shard{
@@ -125,7 +126,7 @@ func (b *splitBuilder) addMethod(r resolvedRoute, opts *awsapigateway.MethodOpti
 		})
 		cache[r.fn] = integ
 	}
-	if !containsFn(b.fns, r.fn) {
+	if !slices.Contains(b.fns, r.fn) {
 		b.fns = append(b.fns, r.fn)
 	}
 	return b.resourceFor(path).AddMethod(jsii.String(r.method), integ, opts)
@@ -191,15 +192,6 @@ func addClosedRootMethod(api awsapigateway.RestApi, validator awsapigateway.IReq
 		MethodResponses:   &[]*awsapigateway.MethodResponse{{StatusCode: jsii.String("204")}},
 		RequestValidator:  validator,
 	})
-}
-
-func containsFn(list []awslambda.IFunction, fn awslambda.IFunction) bool {
-	for _, f := range list {
-		if f == fn {
-			return true
-		}
-	}
-	return false
 }
 
 // splitAuthorizer stands for the split API's L1 Cognito authorizer in MethodOptions: the Method then

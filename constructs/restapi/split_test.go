@@ -12,12 +12,13 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/underhood-dev/underhood/constructs/grant"
 	"github.com/underhood-dev/underhood/constructs/restapi"
 )
 
 // splitAPI builds an API whose routes exceed MaxRouteResources, so they go to nested stacks.
 // With grow, one more route goes under /b.
-func splitAPI(t *testing.T, grow bool) (awscdk.Stack, *restapi.RestAPI) {
+func splitAPI(t *testing.T, grow bool) (awscdk.Stack, *restapi.API) {
 	t.Helper()
 	stack := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("Split"), nil)
 	f1, f2 := fn(stack, "Fn1"), fn(stack, "Fn2")
@@ -25,14 +26,14 @@ func splitAPI(t *testing.T, grow bool) (awscdk.Stack, *restapi.RestAPI) {
 	routes := []restapi.Route{
 		{Method: "GET", Path: "/", Function: f1, Authorization: restapi.None},
 		{Method: "GET", Path: "/a", Function: f1, Authorization: restapi.AccessToken},
-		{Method: "GET", Path: "/a/{id}", Function: f2, Invokers: []restapi.Grantee{role(stack, "Reader")}},
+		{Method: "GET", Path: "/a/{id}", Function: f2, Invokers: []grant.Grantee{role(stack, "Reader")}},
 		{Method: "GET", Path: "/b/c", Function: f2, Authorization: restapi.IDToken},
 		{Method: "POST", Path: "/b/c", Function: f1, Authorization: restapi.None},
 	}
 	if grow {
 		routes = append(routes, restapi.Route{Method: "PUT", Path: "/b/c/d", Function: f2, Authorization: restapi.None})
 	}
-	a := restapi.NewRestAPI(stack, "Api", &restapi.RestAPIProps{
+	a := restapi.NewAPI(stack, "Api", &restapi.Props{
 		UserPool: pool, CorsAllowOrigins: []string{"https://x"}, MaxRouteResources: 4, Routes: routes,
 	})
 	if errs := errorsOf(a); len(errs) > 0 {
@@ -192,10 +193,10 @@ func TestSplitWithoutCORS(t *testing.T) {
 			}
 			if tt.auth == restapi.IAM {
 				for i := range routes {
-					routes[i].Invokers = []restapi.Grantee{role(stack, fmt.Sprintf("Caller%d", i))}
+					routes[i].Invokers = []grant.Grantee{role(stack, fmt.Sprintf("Caller%d", i))}
 				}
 			}
-			a := restapi.NewRestAPI(stack, "Api", &restapi.RestAPIProps{
+			a := restapi.NewAPI(stack, "Api", &restapi.Props{
 				UserPool: awscognito.NewUserPool(stack, jsii.String("Pool"), nil), Authorization: tt.auth,
 				MaxRouteResources: 4, Routes: routes,
 			})

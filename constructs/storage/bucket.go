@@ -7,6 +7,7 @@ package storage
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -15,6 +16,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/underhood-dev/underhood/constructs/grant"
 )
 
 // Action is an access right on a bucket or table.
@@ -52,19 +55,13 @@ const (
 // amplify-js puts in protected/ and private/ keys.
 const IdentityIDVariable = "${cognito-identity.amazonaws.com:sub}"
 
-// Grantee receives identity-pool policy statements. awsiam.Role satisfies it,
-// and so do the identity pool construct's role values.
-type Grantee interface {
-	AddToPrincipalPolicy(statement awsiam.PolicyStatement) *awsiam.AddToPrincipalPolicyResult
-}
-
 // AccessRule grants Actions on one access level to one identity-pool principal.
 type AccessRule struct {
 	Level   Level
 	Who     Who
 	Group   string // for Who=group, informational (used in error messages)
 	Actions []Action
-	Grantee Grantee
+	Grantee grant.Grantee
 }
 
 // BucketProps configures NewBucket. The zero value is a private, encrypted,
@@ -115,7 +112,8 @@ const (
 
 var s3EventTypes = map[ObjectEvent]string{ObjectCreated: "s3:ObjectCreated:*", ObjectRemoved: "s3:ObjectRemoved:*"}
 
-// Bucket is an S3 bucket with Amplify-style access grants.
+// Bucket is an S3 bucket with Amplify-style access grants. It is a construct of its own (its children
+// are the bucket and the notification permissions), so callers may add theirs under it.
 type Bucket struct {
 	constructs.Construct
 	Bucket awss3.IBucket
@@ -123,6 +121,8 @@ type Bucket struct {
 	// bucket); grants and Name use it instead of a reference to the bucket.
 	name          *string
 	notifications *string
+	// accessArns are the object ARN patterns the access rules granted, each once, in grant order.
+	accessArns []*string
 }
 
 // corsExposedHeaders: amplify-js needs ETag to complete multipart uploads.
@@ -135,26 +135,44 @@ func NewBucket(scope constructs.Construct, id string, props *BucketProps) *Bucke
 	if props != nil {
 		p = *props
 	}
-	c := constructs.NewConstruct(scope, jsii.String(id))
-	b := &Bucket{Construct: c}
-
+	b := &Bucket{}
+	constructs.NewConstruct_Override(b, scope, jsii.String(id))
 	if p.ExistingBucketName != "" {
-		if msg := bucketNameProblem(p.ExistingBucketName); msg != "" {
-			b.addError(fmt.Sprintf("storage.Bucket: existing bucket name %q is invalid: %s", p.ExistingBucketName, msg))
-		}
-		b.Bucket = awss3.Bucket_FromBucketName(c, jsii.String("Bucket"), jsii.String(p.ExistingBucketName))
-		b.name = jsii.String(p.ExistingBucketName)
-		for i, rule := range p.Access {
-			b.applyRule(i, rule)
-		}
-		if ns := b.validNotifications(p.Notifications); len(ns) > 0 {
-			b.permissions(ns)
-			b.notifications = awscdk.Stack_Of(c).ToJsonString(notificationAPI(ns), nil)
-			awscdk.Annotations_Of(c).AddWarning(jsii.String(fmt.Sprintf("storage.Bucket: %s is an existing bucket, whose notification configuration belongs to its owner: after deploying, set it once (aws s3api put-bucket-notification-configuration --bucket %s --notification-configuration '<the stack output>'); it replaces the bucket's current notifications", p.ExistingBucketName, p.ExistingBucketName)))
-		}
+		b.referenceExisting(p)
 		return b
 	}
+	bucket := awss3.NewBucket(b, jsii.String("Bucket"), b.bucketProps(p))
+	b.Bucket = bucket
+	for i, rule := range p.Access {
+		b.applyRule(i, rule)
+	}
+	if ns := b.validNotifications(p.Notifications); len(ns) > 0 {
+		b.notify(bucket, ns)
+	}
+	return b
+}
 
+// referenceExisting imports the bucket by name and grants on it; its notification configuration
+// belongs to its owner, so only the permissions are created (see NotificationConfiguration).
+func (b *Bucket) referenceExisting(p BucketProps) {
+	if msg := bucketNameProblem(p.ExistingBucketName); msg != "" {
+		b.addError(fmt.Sprintf("storage.Bucket: existing bucket name %q is invalid: %s", p.ExistingBucketName, msg))
+	}
+	b.Bucket = awss3.Bucket_FromBucketName(b, jsii.String("Bucket"), jsii.String(p.ExistingBucketName))
+	b.name = jsii.String(p.ExistingBucketName)
+	for i, rule := range p.Access {
+		b.applyRule(i, rule)
+	}
+	if ns := b.validNotifications(p.Notifications); len(ns) > 0 {
+		b.permissions(ns)
+		b.notifications = awscdk.Stack_Of(b).ToJsonString(notificationAPI(ns), nil)
+		awscdk.Annotations_Of(b).AddWarning(jsii.String(fmt.Sprintf("storage.Bucket: %s is an existing bucket, whose notification configuration belongs to its owner: after deploying, set it once (aws s3api put-bucket-notification-configuration --bucket %s --notification-configuration '<the stack output>'); it replaces the bucket's current notifications", p.ExistingBucketName, p.ExistingBucketName)))
+	}
+}
+
+// bucketProps checks props and returns the bucket's: private, encrypted, SSL only, owner-enforced,
+// retained unless Removal says otherwise.
+func (b *Bucket) bucketProps(p BucketProps) *awss3.BucketProps {
 	removal := awscdk.RemovalPolicy_RETAIN
 	if p.Removal != nil {
 		removal = *p.Removal
@@ -201,16 +219,7 @@ func NewBucket(scope constructs.Construct, id string, props *BucketProps) *Bucke
 			MaxAge:         jsii.Number(3000),
 		}}
 	}
-	bucket := awss3.NewBucket(c, jsii.String("Bucket"), bp)
-	b.Bucket = bucket
-
-	for i, rule := range p.Access {
-		b.applyRule(i, rule)
-	}
-	if ns := b.validNotifications(p.Notifications); len(ns) > 0 {
-		b.notify(bucket, ns)
-	}
-	return b
+	return bp
 }
 
 // notify sets the bucket's NotificationConfiguration (the L1 property: no custom resource). S3 checks
@@ -252,7 +261,7 @@ func (b *Bucket) permissions(ns []Notification) []awslambda.CfnPermission {
 			continue
 		}
 		seen[n.Name] = true
-		out = append(out, awslambda.NewCfnPermission(b.Construct, jsii.String("Invoke"+n.Name), &awslambda.CfnPermissionProps{
+		out = append(out, awslambda.NewCfnPermission(b, jsii.String("Invoke"+n.Name), &awslambda.CfnPermissionProps{
 			Action:        jsii.String("lambda:InvokeFunction"),
 			FunctionName:  n.Function.FunctionArn(),
 			Principal:     jsii.String("s3.amazonaws.com"),
@@ -328,6 +337,10 @@ func (b *Bucket) ObjectsArn(pattern string) *string {
 	return jsii.String(*b.arn() + "/" + pattern)
 }
 
+// AccessObjectArns are the object ARN patterns Access granted to identity pool grantees (public/*,
+// protected/${cognito-identity.amazonaws.com:sub}/* ...), each once, in grant order.
+func (b *Bucket) AccessObjectArns() []*string { return slices.Clone(b.accessArns) }
+
 // Grant gives a workload principal (e.g. a Lambda function) actions on every
 // object in the bucket. read also allows listing the bucket.
 func (b *Bucket) Grant(grantee awsiam.IGrantable, actions ...Action) {
@@ -383,7 +396,7 @@ func bucketNameProblem(name string) string {
 }
 
 func (b *Bucket) addError(msg string) {
-	awscdk.Annotations_Of(b.Construct).AddError(jsii.String(msg))
+	awscdk.Annotations_Of(b).AddError(jsii.String(msg))
 }
 
 // s3Actions maps actions to object-level S3 actions in a fixed order
@@ -497,7 +510,11 @@ func (b *Bucket) applyRule(i int, rule AccessRule) {
 	}
 	arns := make([]string, 0, len(objects))
 	for _, o := range objects {
-		arns = append(arns, *b.ObjectsArn(o))
+		arn := b.ObjectsArn(o)
+		arns = append(arns, *arn)
+		if !slices.ContainsFunc(b.accessArns, func(a *string) bool { return *a == *arn }) {
+			b.accessArns = append(b.accessArns, arn)
+		}
 	}
 	rule.Grantee.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Effect:    awsiam.Effect_ALLOW,

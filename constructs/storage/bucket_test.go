@@ -1,8 +1,10 @@
 package storage_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -159,6 +161,23 @@ func TestBucketGroupsGoToTheirOwnGrantee(t *testing.T) {
 	checkStatements(t, statementsOfRole(t, tmpl, logicalID(stack, admins)),
 		withBucket([]stmt{objects(rwd, "public/*", "protected/*", "private/*"),
 			list("public/", "public/*", "protected/", "protected/*", "private/", "private/*")}, arn))
+
+	// AccessObjectArns lists what the rules granted, each once (public/* twice in the rules).
+	var granted []string
+	for _, a := range b.AccessObjectArns() {
+		raw, err := json.Marshal(stack.Resolve(a))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			t.Fatal(err)
+		}
+		granted = append(granted, render(t, v))
+	}
+	if want := []string{arn + "/public/*", arn + "/protected/*", arn + "/private/*"}; !slices.Equal(granted, want) {
+		t.Errorf("AccessObjectArns = %v, want %v", granted, want)
+	}
 }
 
 func TestBucketAccessErrors(t *testing.T) {

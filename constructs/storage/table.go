@@ -2,13 +2,14 @@ package storage
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/underhood-dev/underhood/internal/awsrules"
 )
 
 // Key is a DynamoDB key attribute. Type is "string", "number" or "binary".
@@ -47,19 +48,20 @@ type TableProps struct {
 	ExistingStreamARN string
 }
 
-// Table is an on-demand DynamoDB table (AWS::DynamoDB::Table).
+// Table is an on-demand DynamoDB table (AWS::DynamoDB::Table). It is a construct of its own (its child
+// is the table), so callers may add theirs under it.
 type Table struct {
 	constructs.Construct
 	Table     awsdynamodb.ITable
 	streamArn *string
+	// types are the key attributes' types so far: CDK throws (a Go panic) when one attribute name gets
+	// two types, so every key is checked against them first.
+	types map[string]string
 }
 
 // StreamArn is the table's stream ARN: the created table's StreamArn attribute, or the existing
 // table's ExistingStreamARN; nil when there is no stream (or it is not known).
 func (t *Table) StreamArn() *string { return t.streamArn }
-
-// maxGSIs is DynamoDB's default quota of global secondary indexes per table.
-const maxGSIs = 20
 
 var streamViewTypes = map[string]awsdynamodb.StreamViewType{
 	"keys-only":          awsdynamodb.StreamViewType_KEYS_ONLY,
@@ -82,39 +84,31 @@ func NewTable(scope constructs.Construct, id string, props *TableProps) *Table {
 	if props != nil {
 		p = *props
 	}
-	c := constructs.NewConstruct(scope, jsii.String(id))
-	t := &Table{Construct: c}
+	t := &Table{types: map[string]string{}}
+	constructs.NewConstruct_Override(t, scope, jsii.String(id))
 	if p.ExistingTableName != "" {
 		if !validDynamoName(p.ExistingTableName) {
 			t.addError(fmt.Sprintf("storage.Table: existing table name %q is invalid (3 to 255 of a-z A-Z 0-9 _ - .)", p.ExistingTableName))
 		}
-		t.Table = awsdynamodb.Table_FromTableName(c, jsii.String("Table"), jsii.String(p.ExistingTableName))
+		t.Table = awsdynamodb.Table_FromTableName(t, jsii.String("Table"), jsii.String(p.ExistingTableName))
 		if p.ExistingStreamARN != "" {
 			t.streamArn = jsii.String(p.ExistingStreamARN)
 		}
 		return t
 	}
-
-	// CDK throws (a Go panic) when one attribute name gets two types, so
-	// check every key against the types seen so far first.
-	types := map[string]string{}
-	attr := func(what string, k Key) (*awsdynamodb.Attribute, bool) {
-		at, ok := attributeTypes[k.Type]
-		switch {
-		case k.Name == "":
-			t.addError(fmt.Sprintf("storage.Table: %s has no name", what))
-			return nil, false
-		case !ok:
-			t.addError(fmt.Sprintf("storage.Table: %s %q has type %q (want string, number or binary)", what, k.Name, k.Type))
-			return nil, false
-		case types[k.Name] != "" && types[k.Name] != k.Type:
-			t.addError(fmt.Sprintf("storage.Table: %s %q has type %s but is %s elsewhere", what, k.Name, k.Type, types[k.Name]))
-			return nil, false
-		}
-		types[k.Name] = k.Type
-		return &awsdynamodb.Attribute{Name: jsii.String(k.Name), Type: at}, true
+	tp := t.tableProps(p)
+	table := awsdynamodb.NewTable(t, jsii.String("Table"), tp)
+	t.Table = table
+	if tp.Stream != "" {
+		t.streamArn = table.TableStreamArn()
 	}
+	t.addIndexes(table, p.Indexes)
+	return t
+}
 
+// tableProps checks props and returns the table's: on demand, point-in-time recovery unless turned
+// off, deletion protection when retained.
+func (t *Table) tableProps(p TableProps) *awsdynamodb.TableProps {
 	removal := awscdk.RemovalPolicy_RETAIN
 	if p.Removal != nil {
 		removal = *p.Removal
@@ -139,14 +133,14 @@ func NewTable(scope constructs.Construct, id string, props *TableProps) *Table {
 		// Explicit false (not absent) so switching a stage to DESTROY turns it off.
 		DeletionProtection: jsii.Bool(retained),
 	}
-	if pk, ok := attr("partition key", p.PartitionKey); ok {
+	if pk, ok := t.attr("partition key", p.PartitionKey); ok {
 		tp.PartitionKey = pk
 	} else {
 		tp.PartitionKey = &awsdynamodb.Attribute{Name: jsii.String("id"), Type: awsdynamodb.AttributeType_STRING}
-		types["id"] = "string"
+		t.types["id"] = "string"
 	}
 	if p.SortKey != nil {
-		if sk, ok := attr("sort key", *p.SortKey); ok {
+		if sk, ok := t.attr("sort key", *p.SortKey); ok {
 			tp.SortKey = sk
 		}
 	}
@@ -167,14 +161,31 @@ func NewTable(scope constructs.Construct, id string, props *TableProps) *Table {
 	if p.TTLAttribute != "" {
 		tp.TimeToLiveAttribute = jsii.String(p.TTLAttribute)
 	}
-	table := awsdynamodb.NewTable(c, jsii.String("Table"), tp)
-	t.Table = table
-	if tp.Stream != "" {
-		t.streamArn = table.TableStreamArn()
-	}
+	return tp
+}
 
+// attr is the key attribute k, after checking its name and type (what names the key in errors).
+func (t *Table) attr(what string, k Key) (*awsdynamodb.Attribute, bool) {
+	at, ok := attributeTypes[k.Type]
+	switch {
+	case k.Name == "":
+		t.addError(fmt.Sprintf("storage.Table: %s has no name", what))
+		return nil, false
+	case !ok:
+		t.addError(fmt.Sprintf("storage.Table: %s %q has type %q (want string, number or binary)", what, k.Name, k.Type))
+		return nil, false
+	case t.types[k.Name] != "" && t.types[k.Name] != k.Type:
+		t.addError(fmt.Sprintf("storage.Table: %s %q has type %s but is %s elsewhere", what, k.Name, k.Type, t.types[k.Name]))
+		return nil, false
+	}
+	t.types[k.Name] = k.Type
+	return &awsdynamodb.Attribute{Name: jsii.String(k.Name), Type: at}, true
+}
+
+// addIndexes adds the GSIs (projection ALL) in the caller's order, up to DynamoDB's default quota.
+func (t *Table) addIndexes(table awsdynamodb.Table, indexes []Index) {
 	seen := map[string]bool{}
-	for i, ix := range p.Indexes {
+	for i, ix := range indexes {
 		what := fmt.Sprintf("index %q", ix.Name)
 		switch {
 		case ix.Name == "":
@@ -186,11 +197,11 @@ func NewTable(scope constructs.Construct, id string, props *TableProps) *Table {
 		case seen[ix.Name]:
 			t.addError(fmt.Sprintf("storage.Table: duplicate index name %q", ix.Name))
 			continue
-		case len(seen) >= maxGSIs:
-			t.addError(fmt.Sprintf("storage.Table: index %q exceeds the limit of %d global secondary indexes", ix.Name, maxGSIs))
+		case len(seen) >= awsrules.QuotaTableGSIs:
+			t.addError(fmt.Sprintf("storage.Table: index %q exceeds the limit of %d global secondary indexes", ix.Name, awsrules.QuotaTableGSIs))
 			continue
 		}
-		pk, ok := attr(what+" partition key", ix.PartitionKey)
+		pk, ok := t.attr(what+" partition key", ix.PartitionKey)
 		if !ok {
 			continue
 		}
@@ -200,7 +211,7 @@ func NewTable(scope constructs.Construct, id string, props *TableProps) *Table {
 			ProjectionType: awsdynamodb.ProjectionType_ALL,
 		}
 		if ix.SortKey != nil {
-			sk, ok := attr(what+" sort key", *ix.SortKey)
+			sk, ok := t.attr(what+" sort key", *ix.SortKey)
 			if !ok {
 				continue
 			}
@@ -209,7 +220,6 @@ func NewTable(scope constructs.Construct, id string, props *TableProps) *Table {
 		seen[ix.Name] = true
 		table.AddGlobalSecondaryIndex(gp)
 	}
-	return t
 }
 
 // Grant gives a workload principal (e.g. a Lambda function) item-level actions
@@ -239,21 +249,21 @@ func (t *Table) Grant(grantee awsiam.IGrantable, actions ...Action) {
 			ddb = append(ddb, "dynamodb:BatchWriteItem")
 		}
 	}
-	arn := *t.Table.TableArn()
 	awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
 		Grantee:      grantee,
 		Actions:      jsii.Strings(ddb...),
-		ResourceArns: jsii.Strings(arn, arn+"/index/*"),
+		ResourceArns: &[]*string{t.Table.TableArn(), t.IndexesArn()},
 	})
 }
 
-var dynamoName = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
+// IndexesArn is the ARN of every index of the table (<table>/index/*), as Grant names them.
+func (t *Table) IndexesArn() *string { return jsii.String(*t.Table.TableArn() + "/index/*") }
 
-// validDynamoName checks DynamoDB's table and index name rules; CDK does not.
+// validDynamoName checks DynamoDB's table and index name rules (the same for both); CDK does not.
 func validDynamoName(name string) bool {
-	return dynamoName.MatchString(name) || *awscdk.Token_IsUnresolved(jsii.String(name))
+	return awsrules.TableNamePattern.MatchString(name) || *awscdk.Token_IsUnresolved(jsii.String(name))
 }
 
 func (t *Table) addError(msg string) {
-	awscdk.Annotations_Of(t.Construct).AddError(jsii.String(msg))
+	awscdk.Annotations_Of(t).AddError(jsii.String(msg))
 }

@@ -483,10 +483,7 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 		if !v.enum(tp, "Cognito trigger", op, triggerOperations) {
 			continue
 		}
-		fn := u.Triggers[op]
-		if v.functionRef(tp, fn) {
-			out.Triggers = append(out.Triggers, Trigger{Operation: op, Function: fn})
-		}
+		v.trigger(tp, op, u.Triggers[op], out)
 	}
 
 	for _, id := range sortedKeys(u.ResourceServers) {
@@ -515,6 +512,10 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 	if h := u.HostedUI; h != nil {
 		out.HostedUI = v.hostedUI(h, out)
 	}
+	if u.Passwordless != nil {
+		v.passwordless(u.Passwordless, out)
+	}
+	v.featurePlan(u, out)
 	return out
 }
 
@@ -1139,6 +1140,13 @@ func (v *validator) scopes(path string, list, def []string, apply bool) []string
 			hostedWords := "there is no hosted UI, the only way to other scopes; add auth.userPool.hostedUI with it in scopes"
 			if h := v.up.HostedUI; h != nil {
 				hostedWords = fmt.Sprintf("the hosted UI requests only %s; add it to auth.userPool.hostedUI.scopes", oneOf(h.Scopes))
+			}
+			if t := v.up.TokenTrigger(); t != nil {
+				v.errorf(index(path, i), "no sign-in of this app yields an access token with scope %q, so API Gateway would refuse "+
+					"every caller: Amplify's signIn tokens carry %q and the scopes the preTokenGeneration trigger (%s) declares in addsScopes, "+
+					"and %s; add it to the trigger's addsScopes (the function must then add it), or require a scope the app's sign-in gives",
+					s, DefaultAccessTokenScope, t.Function, hostedWords)
+				continue
 			}
 			v.errorf(index(path, i), "no sign-in of this app yields an access token with scope %q, so API Gateway would refuse "+
 				"every caller: Amplify's signIn tokens carry only %q, and %s, or require a scope the app's sign-in gives",

@@ -22,7 +22,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden templates")
 
-var examples = []string{"iam-guest", "photoshare", "userpool-only"}
+var examples = []string{"iam-guest", "passwordless", "photoshare", "userpool-only"}
 
 // synthApps synthesizes one stack per spec in a single CDK app (one jsii round trip) and returns each
 // stack's template bytes by stack name.
@@ -559,6 +559,7 @@ func TestOutputsContract(t *testing.T) {
 		"photoshare":    {"ApiPhotosAuthorization", "ApiPhotosUrl", "BucketPhotoStoreName", "HostedUIDomain", "IdentityPoolId", "Region", "TableLikesName", "UserPoolClientId", "UserPoolId"},
 		"userpool-only": {"ApiNotesAuthorization", "ApiNotesUrl", "ApiProfileAuthorization", "ApiProfileUrl", "HostedUIDomain", "Region", "TableNoteTableName", "UserPoolClientId", "UserPoolId"},
 		"iam-guest":     {"ApiCatalogAuthorization", "ApiCatalogUrl", "BucketMediaName", "IdentityPoolId", "Region", "UserPoolClientId", "UserPoolId"},
+		"passwordless":  {"ApiOrdersAuthorization", "ApiOrdersUrl", "HostedUIDomain", "Region", "UserPoolClientId", "UserPoolId"},
 	}
 	for name, tp := range exampleTemplates(t) {
 		var got []string

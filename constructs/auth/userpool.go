@@ -94,6 +94,9 @@ type Group struct {
 type Trigger struct {
 	Operation string
 	Function  awslambda.IFunction
+	// LambdaVersion is the event version: "" (Cognito's V1_0) or TriggerV2 (preTokenGeneration only:
+	// access token customization, which needs FeaturePlan essentials or plus).
+	LambdaVersion string
 }
 
 // HostedUI enables the Cognito hosted UI (managed login) on a Cognito domain
@@ -177,6 +180,8 @@ type UserPoolProps struct {
 	// an app cannot get back. nil: RETAIN (plus deletion protection on the pool).
 	Removal     *awscdk.RemovalPolicy
 	FeaturePlan string // "" means "essentials"; "lite" | "essentials" | "plus"
+	// Passwordless, when set, offers choice-based sign-in (USER_AUTH) with these first factors.
+	Passwordless *Passwordless
 
 	// Existing references a pool created elsewhere (another stack, Amplify, the console) instead of
 	// creating one; see ExistingPool for what is then created.
@@ -463,6 +468,7 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 			errf("auth: AutoVerify %q: only email and phone_number can be verified", a)
 		}
 	}
+	verifyPhone = verifyPhone || (p.Passwordless != nil && p.Passwordless.SMSOTP) // SMS codes go to verified numbers only
 
 	// Account recovery.
 	recovery := deriveRecovery(email, phone, attrMutable)
@@ -504,6 +510,7 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 	if len(custom) > 0 {
 		poolProps.CustomAttributes = &custom
 	}
+	applyPasswordless(poolProps, p.Passwordless, errf)
 	pool := awscognito.NewUserPool(u.Construct, jsii.String("Pool"), poolProps)
 	u.Pool = pool
 
@@ -546,7 +553,7 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 			errf("auth: trigger %q listed twice", t.Operation)
 		default:
 			seenOps[t.Operation] = true
-			pool.AddTrigger(op(), t.Function, "")
+			addTrigger(pool, t, op, errf)
 		}
 	}
 
@@ -629,7 +636,7 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 			oauth, oauthScopes = h, scopes
 		}
 	}
-	u.Client = awscognito.NewUserPoolClient(u.Construct, jsii.String("Client"), spaClientProps(u.Pool, supported, oauth, oauthScopes))
+	u.Client = awscognito.NewUserPoolClient(u.Construct, jsii.String("Client"), withUserAuth(spaClientProps(u.Pool, supported, oauth, oauthScopes), p.Passwordless))
 	// The client names the providers in SupportedIdentityProviders by plain
 	// string, so CloudFormation must create them first.
 	for _, prov := range providers {
@@ -1011,7 +1018,7 @@ func (u *UserPool) referenceExisting(p *UserPoolProps, errf func(string, ...any)
 	}
 	// WriteAttributes stay Cognito's default: the pool's providers map attributes this stack cannot see,
 	// and a client that may not write a mapped attribute breaks federated sign-in.
-	u.Client = awscognito.NewUserPoolClient(u.Construct, jsii.String("Client"), spaClientProps(u.Pool, supported, p.HostedUI, scopes))
+	u.Client = awscognito.NewUserPoolClient(u.Construct, jsii.String("Client"), withUserAuth(spaClientProps(u.Pool, supported, p.HostedUI, scopes), p.Passwordless))
 	applyRemoval(u.Construct, removal)
 }
 

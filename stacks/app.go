@@ -164,12 +164,11 @@ func (b *builder) auth() {
 			RequireDigits:    u.PasswordPolicy.RequireDigits,
 			RequireSymbols:   u.PasswordPolicy.RequireSymbols,
 		},
-		MFA:          auth.MFAMode(u.MFA.Mode),
-		Removal:      b.removal(),
-		AutoVerify:   u.VerifiedAttributes(),
-		FeaturePlan:  u.FeaturePlan,
-		Passwordless: passwordless(u.Passwordless),
+		MFA:        auth.MFAMode(u.MFA.Mode),
+		Removal:    b.removal(),
+		AutoVerify: u.VerifiedAttributes(),
 	}
+	props.FeaturePlan, props.Passwordless = u.FeaturePlan, passwordless(u.Passwordless)
 	for _, s := range u.SignInWith {
 		props.SignInWith = append(props.SignInWith, auth.SignIn(s))
 	}

@@ -94,6 +94,7 @@ func TestSchemaAmplifyOutputs(t *testing.T) {
 		"unknown key":     `{"version": "1.5", "rest": {}}`,
 		"bad mfa":         `{"version": "1.5", "auth": {"aws_region": "r", "user_pool_id": "p", "user_pool_client_id": "c", "mfa_configuration": "ON"}}`,
 		"bad data mode":   `{"version": "1.5", "data": {"aws_region": "r", "url": "u", "default_authorization_type": "api-key", "authorization_types": []}}`,
+		"bad challenge":   `{"version": "1.5", "auth": {"aws_region": "r", "user_pool_id": "p", "user_pool_client_id": "c", "passwordless": {"preferred_challenge": "PASSKEY"}}}`,
 	} {
 		v, _ := jsonschema.UnmarshalJSON(strings.NewReader(bad))
 		if sch.Validate(v) == nil {
@@ -218,6 +219,10 @@ func TestEmitValues(t *testing.T) {
 		{"userpool-only", "gen2", []string{"storage"}, `null`},
 		{"iam-guest", "gen2", []string{"auth", "unauthenticated_identities_enabled"}, `true`},
 		{"iam-guest", "gen2", []string{"auth", "groups"}, `[{"admins":{"precedence":0}},{"editors":{"precedence":10}}]`},
+		{"passwordless", "gen2", []string{"auth", "passwordless"}, `{"email_otp_enabled":true,"preferred_challenge":"EMAIL_OTP","sms_otp_enabled":true,"web_authn":{"relying_party_id":"keyless.example.com","user_verification":"required"}}`},
+		{"photoshare", "gen2", []string{"auth", "passwordless"}, `null`},
+		{"passwordless", "gen1", []string{"aws_cognito_verification_mechanisms"}, `["EMAIL","PHONE_NUMBER"]`}, // SMS codes go to verified numbers
+		{"passwordless", "gen1", []string{"passwordless"}, `null`},                                            // no Gen 1 key for it
 	}
 	for _, tt := range tests {
 		t.Run(tt.ex+"/"+tt.format+"/"+strings.Join(tt.path, "."), func(t *testing.T) {

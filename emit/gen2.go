@@ -36,19 +36,20 @@ type gen2Pinpoint struct {
 }
 
 type gen2Auth struct {
-	Region                     string       `json:"aws_region"`
-	UserPoolID                 string       `json:"user_pool_id"`
-	UserPoolClientID           string       `json:"user_pool_client_id"`
-	IdentityPoolID             string       `json:"identity_pool_id,omitempty"`
-	PasswordPolicy             gen2Password `json:"password_policy"`
-	OAuth                      *gen2OAuth   `json:"oauth,omitempty"`
-	StandardRequiredAttributes []string     `json:"standard_required_attributes"`
-	UsernameAttributes         []string     `json:"username_attributes,omitempty"`
-	UserVerificationTypes      []string     `json:"user_verification_types"`
-	UnauthenticatedIdentities  bool         `json:"unauthenticated_identities_enabled"`
-	MFAConfiguration           string       `json:"mfa_configuration"`
-	MFAMethods                 []string     `json:"mfa_methods"`
-	Groups                     []object     `json:"groups"`
+	Region                     string            `json:"aws_region"`
+	UserPoolID                 string            `json:"user_pool_id"`
+	UserPoolClientID           string            `json:"user_pool_client_id"`
+	IdentityPoolID             string            `json:"identity_pool_id,omitempty"`
+	PasswordPolicy             gen2Password      `json:"password_policy"`
+	OAuth                      *gen2OAuth        `json:"oauth,omitempty"`
+	StandardRequiredAttributes []string          `json:"standard_required_attributes"`
+	UsernameAttributes         []string          `json:"username_attributes,omitempty"`
+	UserVerificationTypes      []string          `json:"user_verification_types"`
+	UnauthenticatedIdentities  bool              `json:"unauthenticated_identities_enabled"`
+	MFAConfiguration           string            `json:"mfa_configuration"`
+	MFAMethods                 []string          `json:"mfa_methods"`
+	Passwordless               *gen2Passwordless `json:"passwordless,omitempty"`
+	Groups                     []object          `json:"groups"`
 }
 
 type gen2Password struct {
@@ -123,6 +124,7 @@ func (c *Config) amplifyOutputs() *amplifyOutputs {
 			MFAConfiguration:           gen2MFA[up.MFA.Mode],
 			MFAMethods:                 upper(up.MFA.Methods),
 			Groups:                     []object{},
+			Passwordless:               gen2PasswordlessOf(up.Passwordless),
 		}
 		for _, gr := range up.Groups {
 			g.Groups = append(g.Groups, object{{gr.Name, gen2Group{Precedence: gr.Precedence}}})

@@ -107,6 +107,9 @@ func (e *explainer) accessTokenRoute(r spec.Route) routeAccess {
 	default:
 		a.who = "nobody in practice: no sign-in path of this app yields a token with " + orList(code(r.Scopes)) + "."
 	}
+	if e.triggerScopeAccess(&a, r.Scopes) {
+		return a
+	}
 	if signIn {
 		a.notes = append(a.notes, "`aws.cognito.signin.user.admin` is the only scope of the access token that "+
 			"Amplify's `signIn` (SRP, the user pool API) returns.")

@@ -11,6 +11,9 @@ import (
 // diagrams builds the architecture flowchart and one sequence diagram per authorization mode in use.
 func (e *explainer) diagrams() []Diagram {
 	ds := []Diagram{e.architecture()}
+	if e.up != nil && e.up.Passwordless != nil {
+		ds = append(ds, e.signInSequence())
+	}
 	if rs := e.routesWith(spec.AuthAccessToken); len(rs) > 0 {
 		ds = append(ds, e.tokenSequence(spec.AuthAccessToken, rs))
 	}
@@ -319,7 +322,7 @@ func (e *explainer) tokenSequence(mode string, rs []routeRef) Diagram {
 	if mode == spec.AuthAccessToken {
 		scopes := first.route.Scopes
 		if signIn, _ := e.scopeSources(scopes); signIn || !e.hasHostedUI() {
-			e.srpSignIn(&m, "id token, access token (scope aws.cognito.signin.user.admin), refresh token")
+			e.srpSignIn(&m, e.signInTokens())
 		} else {
 			e.hostedSignIn(&m, fmt.Sprintf("id token, access token (scope %s), refresh token", strings.Join(e.hostedScopes(), " ")))
 		}
@@ -337,6 +340,10 @@ func (e *explainer) tokenSequence(mode string, rs []routeRef) Diagram {
 			"token has no `scope` claim and is refused. Amplify's `signIn` gives an access token whose only " +
 			"scope is `aws.cognito.signin.user.admin`; custom scopes come only from the hosted UI's OAuth flow. " +
 			"No AWS credentials are involved."
+		if t := e.up.TokenTrigger(); t != nil {
+			d.Intro = strings.Replace(d.Intro, "custom scopes come only from the hosted UI's OAuth flow",
+				fmt.Sprintf("function `%s` (pre token generation, version 2) may add custom scopes to it, and decides at run time which tokens get them; the hosted UI's OAuth flow also gives the scopes it requests", t.Function), 1)
+		}
 	} else {
 		e.srpSignIn(&m, "id token (aud = app client), access token, refresh token")
 		m.l("SPA->>GW: %s<br/>Authorization: id token", first.route.Key())

@@ -163,6 +163,7 @@ func (e *explainer) userPool(w *writer) {
 	for _, t := range u.Triggers {
 		w.line("- Trigger `%s`: Cognito invokes function `%s`.", t.Operation, t.Function)
 	}
+	e.passwordlessLines(w)
 	if h := u.HostedUI; h != nil {
 		providers := make([]string, len(h.Providers))
 		for i, p := range h.Providers {
@@ -195,6 +196,9 @@ func (e *explainer) userPool(w *writer) {
 		requested := "the hosted UI asks for none of them, so no token of this app carries them"
 		if _, hosted := e.scopeSources(scopes); hosted {
 			requested = "only tokens from the hosted UI's OAuth flow can carry them (Amplify's `signIn` tokens never do)"
+		}
+		if words := e.triggerScopeWords(scopes); words != "" {
+			requested = words
 		}
 		w.line("- Resource server `%s` defines custom scopes %s; %s.", rs.Identifier, andList(code(scopes)), requested)
 	}

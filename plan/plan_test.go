@@ -109,6 +109,14 @@ func TestCompareRules(t *testing.T) {
 		warning  string
 	}{
 		{name: "identical", mutate: func(map[string]res) {}, actions: map[string]Action{"Pool": Unchanged, "Likes": Unchanged}},
+		// Passwordless settings update in place (the pool's registry schema has no create-only property);
+		// only a changed passkey relying party breaks what users hold.
+		{name: "passwordless turned on", mutate: func(m map[string]res) {
+			m["Pool"] = userPool(func(p map[string]any) {
+				p["Policies"] = map[string]any{"SignInPolicy": map[string]any{"AllowedFirstAuthFactors": list("PASSWORD", "EMAIL_OTP", "WEB_AUTHN")}}
+				p["WebAuthnRelyingPartyID"], p["WebAuthnUserVerification"], p["UserPoolTier"] = "example.com", "preferred", "ESSENTIALS"
+			})
+		}, actions: map[string]Action{"Pool": Modified}},
 		{name: "stateless modified", mutate: func(m map[string]res) { m["Function"]["Properties"].(map[string]any)["MemorySize"] = 512 },
 			actions: map[string]Action{"Function": Modified}},
 		{name: "stateless deleted", mutate: func(m map[string]res) { delete(m, "Function") }, actions: map[string]Action{"Function": Deleted}},

@@ -36,7 +36,7 @@ type refusal struct {
 // domain": a new prefix is a new domain). Deliberately absent: UserPoolName and ClientName, which are updatable
 // today, and AttributeDefinitions, which is updatable except for the key attributes' types.
 var rules = map[string]*rule{
-	"AWS::Cognito::UserPool":       {refused: userPoolRefused},
+	"AWS::Cognito::UserPool":       {refused: userPoolRefused, breaking: passkeysOrphaned},
 	"AWS::Cognito::UserPoolClient": {replacement: []string{"GenerateSecret", "UserPoolId"}},
 	"AWS::Cognito::UserPoolGroup":  {replacement: []string{"GroupName", "UserPoolId"}},
 	// Domain is replacement-only too, but CloudFormation creates the replacement first and a pool holds

@@ -103,6 +103,10 @@ var unreachableMessages = map[string]string{
 	// The same holds for a custom attribute's short form (rawCustomAttr.decodeNode): the validator says
 	// a null attribute is empty (fixture 73).
 	"is empty; give an attribute type or a mapping { type, mutable, userWritable } or remove the key": "null attribute: decode returns first",
+	// And for a trigger's short form (rawTrigger.decodeNode): the validator says a null trigger is empty
+	// (fixture 256).
+	"is empty; give a function name or a mapping { function, version, addsScopes } or remove the key": "null trigger: decode returns first",
+	"must be a function name or a mapping { function, version, addsScopes }, not %s":                  "decodeNode passes scalars only",
 	// decode goes only as deep as the raw types (six levels: stages.NAME.existing.storage.NAME); each
 	// alias adds one, and YAML has no alias of an alias, so a spec reaches about twelve. maxDepth (64)
 	// guards against a future recursive raw type.

@@ -96,7 +96,8 @@ func (a *App) StackName() string { return a.Name + "-" + a.Stage }
 // SendsSMS reports whether Cognito sends this pool's SMS itself (SMS MFA codes, or phone numbers to verify
 // when users sign in with them), through SNS with the SMS role CDK creates for it.
 func (u *UserPool) SendsSMS() bool {
-	return u.Existing == nil && (slices.Contains(u.MFA.Methods, "sms") || slices.Contains(u.SignInWith, "phone"))
+	return u.Existing == nil && (slices.Contains(u.MFA.Methods, "sms") || slices.Contains(u.SignInWith, "phone") ||
+		(u.Passwordless != nil && u.Passwordless.SMSOTP))
 }
 
 // Removal says what happens to stateful resources when they leave the stack.
@@ -126,6 +127,10 @@ type UserPool struct {
 	Triggers           []Trigger
 	HostedUI           *HostedUI
 	ResourceServers    []ResourceServer
+	// FeaturePlan is Cognito's feature plan: essentials (the default), plus or lite.
+	FeaturePlan string
+	// Passwordless is the choice-based sign-in (USER_AUTH); nil: password sign-in only.
+	Passwordless *Passwordless
 	// Existing, when set, is the pool this stage references instead of creating one. The fields above
 	// then describe that pool (for config and IAM) and are not applied to it.
 	Existing *ExistingUserPool
@@ -140,7 +145,10 @@ func (u *UserPool) VerifiedAttributes() []string {
 	var out []string
 	for _, attr := range awsrules.VerifiableAttributes {
 		required := slices.ContainsFunc(u.StandardAttributes, func(s StandardAttribute) bool { return s.Name == attr && s.Required })
-		if slices.Contains(u.SignInWith, signInWith[attr]) || required {
+		// SMS one-time passwords go to verified numbers only (and verification is what makes CDK create
+		// the SMS role Cognito sends with).
+		smsOTP := attr == "phone_number" && u.Passwordless != nil && u.Passwordless.SMSOTP
+		if slices.Contains(u.SignInWith, signInWith[attr]) || required || smsOTP {
 			out = append(out, attr)
 		}
 	}
@@ -148,14 +156,15 @@ func (u *UserPool) VerifiedAttributes() []string {
 }
 
 // ScopeSources says which sign-in paths of the app can put scope into an access token: Amplify's signIn
-// (SRP with the app client, whose access token carries exactly aws.cognito.signin.user.admin) and the
-// hosted UI's OAuth flow (the scopes it requests). A route requiring a scope with neither can never be
-// called. This is the one definition the validator and explain share. u may be nil (no user pool).
+// (SRP or passwordless with the app client, whose access token carries aws.cognito.signin.user.admin,
+// plus the scopes a v2 pre token generation trigger declares it adds) and the hosted UI's OAuth flow
+// (the scopes it requests). A route requiring a scope with neither can never be called. This is the one
+// definition the validator and explain share. u may be nil (no user pool).
 func (u *UserPool) ScopeSources(scope string) (signIn, hostedUI bool) {
 	if u == nil {
 		return false, false
 	}
-	return scope == DefaultAccessTokenScope, u.HostedUI != nil && slices.Contains(u.HostedUI.Scopes, scope)
+	return scope == DefaultAccessTokenScope || u.TriggerAddsScope(scope), u.HostedUI != nil && slices.Contains(u.HostedUI.Scopes, scope)
 }
 
 type ExistingUserPool struct {
@@ -209,6 +218,10 @@ type Group struct {
 type Trigger struct {
 	Operation string // Cognito operation, e.g. postConfirmation
 	Function  string
+	// Version is the pre token generation event version: "" (Cognito's default, v1) or v1, v2.
+	Version string
+	// AddsScopes are the scopes a v2 pre token generation trigger declares it may add, sorted.
+	AddsScopes []string
 }
 
 // HostedUI keeps the spec's order of URLs and scopes (the SPA's configuration lists them in that order,

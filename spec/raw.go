@@ -84,9 +84,11 @@ type rawUserPool struct {
 	MFA                *rawMFA                       `yaml:"mfa" doc:"Multi-factor authentication."`
 	EmailSender        *rawEmailSender               `yaml:"emailSender" doc:"Send Cognito email through Amazon SES (required for email MFA)."`
 	Groups             map[string]*rawGroup          `yaml:"groups" doc:"User pool groups, by name."`
-	Triggers           map[string]string             `yaml:"triggers" doc:"Cognito Lambda triggers: operation name to the function (under functions) that handles it."`
+	Triggers           map[string]*rawTrigger        `yaml:"triggers" doc:"Cognito Lambda triggers: operation name to the function (under functions) that handles it, or to { function, version, addsScopes } (preTokenGeneration with version v2 customizes access tokens)."`
 	HostedUI           *rawHostedUI                  `yaml:"hostedUI" doc:"Optional Cognito hosted UI domain with the OAuth authorization code flow and social or OIDC providers."`
 	ResourceServers    map[string]*rawResourceServer `yaml:"resourceServers" doc:"OAuth resource servers with custom scopes, by identifier."`
+	FeaturePlan        string                        `yaml:"featurePlan" doc:"The Cognito feature plan (UserPoolTier): essentials (default), plus, or lite. Passwordless sign-in and access-token customization (a v2 preTokenGeneration trigger) need essentials or plus." enum:"lite,essentials,plus"`
+	Passwordless       *rawPasswordless              `yaml:"passwordless" doc:"Choice-based sign-in (Cognito's USER_AUTH flow): one-time passwords by email or SMS and passkeys, besides the password, which always stays allowed."`
 }
 
 // rawCustomAttr is a type name (plan: string) or a mapping (tenant: { type: string, mutable: false }).

@@ -37,6 +37,11 @@ func schemaFor(t reflect.Type, doc, enum string) map[string]any {
 		obj := objectSchema(t)
 		return map[string]any{"description": doc, "oneOf": []any{
 			map[string]any{"type": "string", "description": "The function that handles the route."}, obj}}
+	case reflect.TypeOf(rawTrigger{}):
+		obj := objectSchema(t)
+		obj["required"] = []string{"function"}
+		return map[string]any{"oneOf": []any{
+			map[string]any{"type": "string", "description": "The function that handles the trigger."}, obj}}
 	case reflect.TypeOf(rawCustomAttr{}):
 		obj := objectSchema(t)
 		obj["required"] = []string{"type"}

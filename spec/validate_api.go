@@ -90,6 +90,13 @@ func (v *validator) scopes(path string, list, def []string, apply bool) []string
 			if h := v.up.HostedUI; h != nil {
 				hostedWords = fmt.Sprintf("the hosted UI requests only %s; add it to auth.userPool.hostedUI.scopes", oneOf(h.Scopes))
 			}
+			if t := v.up.TokenTrigger(); t != nil {
+				v.errorf(index(path, i), "no sign-in of this app yields an access token with scope %q, so API Gateway would refuse "+
+					"every caller: Amplify's signIn tokens carry %q and the scopes the preTokenGeneration trigger (%s) declares in addsScopes, "+
+					"and %s; add it to the trigger's addsScopes (the function must then add it), or require a scope the app's sign-in gives",
+					s, DefaultAccessTokenScope, t.Function, hostedWords)
+				continue
+			}
 			v.errorf(index(path, i), "no sign-in of this app yields an access token with scope %q, so API Gateway would refuse "+
 				"every caller: Amplify's signIn tokens carry only %q, and %s, or require a scope the app's sign-in gives",
 				s, DefaultAccessTokenScope, hostedWords)

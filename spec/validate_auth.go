@@ -70,11 +70,15 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 	out.MFA = v.mfa(u, out)
 	out.EmailSender = v.emailSender(u)
 	v.groups(u, out)
-	out.Triggers = v.triggers(u)
+	v.triggers(u, out)
 	out.ResourceServers = v.resourceServers(u)
 	if h := u.HostedUI; h != nil {
 		out.HostedUI = v.hostedUI(h, out)
 	}
+	if u.Passwordless != nil {
+		v.passwordless(u.Passwordless, out)
+	}
+	v.featurePlan(u, out)
 	return out
 }
 
@@ -233,20 +237,15 @@ func (v *validator) emailSender(u *rawUserPool) *EmailSender {
 	return &EmailSender{From: es.From, SESRegion: es.SESRegion}
 }
 
-// triggers resolves the Lambda triggers, sorted by operation.
-func (v *validator) triggers(u *rawUserPool) []Trigger {
-	var out []Trigger
+// triggers resolves the Lambda triggers into out.Triggers, sorted by operation.
+func (v *validator) triggers(u *rawUserPool, out *UserPool) {
 	for _, op := range slices.Sorted(maps.Keys(u.Triggers)) {
 		tp := child(child(userPoolPath, "triggers"), op)
 		if !v.enum(tp, "Cognito trigger", op, awsrules.TriggerOperations) {
 			continue
 		}
-		fn := u.Triggers[op]
-		if v.functionRef(tp, fn) {
-			out = append(out, Trigger{Operation: op, Function: fn})
-		}
+		v.trigger(tp, op, u.Triggers[op], out)
 	}
-	return out
 }
 
 // resourceServers resolves the resource servers and their scopes, sorted.

@@ -164,6 +164,7 @@ func (b *builder) auth() {
 		Removal:    b.removal(),
 		AutoVerify: u.VerifiedAttributes(),
 	}
+	props.FeaturePlan, props.Passwordless = u.FeaturePlan, passwordless(u.Passwordless)
 	for _, s := range u.SignInWith {
 		props.SignInWith = append(props.SignInWith, auth.SignIn(s))
 	}
@@ -183,7 +184,7 @@ func (b *builder) auth() {
 		props.Groups = append(props.Groups, auth.Group{Name: g.Name, Precedence: g.Precedence, Description: g.Description})
 	}
 	for _, t := range u.Triggers {
-		props.Triggers = append(props.Triggers, auth.Trigger{Operation: t.Operation, Function: b.s.Functions[t.Function].Fn})
+		props.Triggers = append(props.Triggers, auth.Trigger{Operation: t.Operation, Function: b.s.Functions[t.Function].Fn, LambdaVersion: triggerVersion(t)})
 	}
 	for _, rs := range u.ResourceServers {
 		server := auth.ResourceServer{Identifier: rs.Identifier, Name: rs.Name}

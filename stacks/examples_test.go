@@ -545,6 +545,7 @@ func TestOutputsContract(t *testing.T) {
 		"photoshare":    {"ApiPhotosAuthorization", "ApiPhotosUrl", "BucketPhotoStoreName", "HostedUIDomain", "IdentityPoolId", "Region", "TableLikesName", "UserPoolClientId", "UserPoolId"},
 		"userpool-only": {"ApiNotesAuthorization", "ApiNotesUrl", "ApiProfileAuthorization", "ApiProfileUrl", "HostedUIDomain", "Region", "TableNoteTableName", "UserPoolClientId", "UserPoolId"},
 		"iam-guest":     {"ApiCatalogAuthorization", "ApiCatalogUrl", "BucketMediaName", "IdentityPoolId", "Region", "UserPoolClientId", "UserPoolId"},
+		"passwordless":  {"ApiOrdersAuthorization", "ApiOrdersUrl", "HostedUIDomain", "Region", "UserPoolClientId", "UserPoolId"},
 	}
 	for name, tp := range exampleTemplates(t) {
 		var got []string

@@ -152,6 +152,9 @@ func smsReason(u *spec.UserPool) string {
 	if slices.Contains(u.SignInWith, "phone") {
 		why = append(why, "auth.userPool.signInWith: phone")
 	}
+	if u.Passwordless != nil && u.Passwordless.SMSOTP {
+		why = append(why, "auth.userPool.passwordless.smsOTP")
+	}
 	if len(why) == 0 {
 		why = append(why, "auth.userPool.standardAttributes: phone_number")
 	}

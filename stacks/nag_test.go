@@ -165,6 +165,11 @@ func TestNagSuppressionsRecorded(t *testing.T) {
 					t.Errorf("%s: %s suppresses IAM5 without appliesTo", name, id)
 				}
 				for _, a := range s.AppliesTo {
+					// The one documented exception: Cognito's SMS role publishes to phone numbers, which have no
+					// ARN (README, Security posture), in an example whose pool sends SMS.
+					if a == "Resource::*" && strings.HasPrefix(id, "UserPoolsmsRole") && strings.Contains(s.Reason, "sns:Publish") {
+						continue
+					}
 					if a == "Resource::*" || strings.HasPrefix(a, "Action::") {
 						t.Errorf("%s: %s accepts %s", name, id, a)
 					}

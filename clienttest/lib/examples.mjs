@@ -58,4 +58,17 @@ export const EXAMPLES = {
     storage: { first: "media", buckets: ["media"], levels: ["protected"] },
     groups: ["editors"],
   },
+  passwordless: {
+    port: 43104,
+    apis: {
+      orders: {
+        routes: [
+          { method: "GET", path: "/orders", mode: "access-token" },
+          { method: "GET", path: "/orders/o-7", mode: "access-token" },
+        ],
+      },
+    },
+    storage: null,
+    groups: [],
+  },
 };

@@ -1,9 +1,11 @@
 // Loopback HTTP server standing in for API Gateway: answers every request 200 with a JSON echo of
 // method, path and all headers, and records each request (with its raw body) for the assertions. It
-// listens on a free port the system picks, so runs in parallel never collide.
+// listens on a free port the system picks, so runs in parallel never collide. respond, when given, may
+// answer a request itself (the Cognito user pool API's replies): it returns { status, headers, body } or
+// nothing for the echo.
 import http from "node:http";
 
-export async function startLoopback() {
+export async function startLoopback({ respond } = {}) {
   const requests = [];
   const server = http.createServer((req, res) => {
     const chunks = [];
@@ -21,6 +23,12 @@ export async function startLoopback() {
         body,
       };
       requests.push(record);
+      const own = respond?.(record);
+      if (own) {
+        res.writeHead(own.status, { "content-length": Buffer.byteLength(own.body), ...own.headers });
+        res.end(own.body);
+        return;
+      }
       const echo = JSON.stringify({
         method: record.method,
         path: record.path,

@@ -93,6 +93,9 @@ type Group struct {
 type Trigger struct {
 	Operation string
 	Function  awslambda.IFunction
+	// LambdaVersion is the event version: "" (Cognito's V1_0) or TriggerV2 (preTokenGeneration only:
+	// access token customization, which needs FeaturePlan essentials or plus).
+	LambdaVersion string
 }
 
 // HostedUI enables the Cognito hosted UI (managed login) on a Cognito domain
@@ -176,6 +179,8 @@ type UserPoolProps struct {
 	// an app cannot get back. nil: RETAIN (plus deletion protection on the pool).
 	Removal     *awscdk.RemovalPolicy
 	FeaturePlan string // "" means "essentials"; "lite" | "essentials" | "plus"
+	// Passwordless, when set, offers choice-based sign-in (USER_AUTH) with these first factors.
+	Passwordless *Passwordless
 
 	// Existing references a pool created elsewhere (another stack, Amplify, the console) instead of
 	// creating one; see ExistingPool for what is then created.

@@ -36,7 +36,7 @@ func (u *UserPool) referenceExisting(p *UserPoolProps) {
 	supported, scopes := u.existingClientOAuth(p)
 	// WriteAttributes stay Cognito's default: the pool's providers map attributes this stack cannot see,
 	// and a client that may not write a mapped attribute breaks federated sign-in.
-	u.Client = awscognito.NewUserPoolClient(u, jsii.String("Client"), spaClientProps(u.Pool, supported, p.HostedUI, scopes))
+	u.Client = awscognito.NewUserPoolClient(u, jsii.String("Client"), withUserAuth(spaClientProps(u.Pool, supported, p.HostedUI, scopes), p.Passwordless))
 	applyRemoval(u, removal)
 }
 

@@ -64,7 +64,7 @@ func (b *poolBuild) addTriggers() {
 			b.errorf("auth: trigger %q listed twice", t.Operation)
 		default:
 			seenOps[t.Operation] = true
-			b.pool.AddTrigger(op(), t.Function, "")
+			addTrigger(b.pool, t, op, b.errorf)
 		}
 	}
 }

@@ -147,7 +147,7 @@ func (b *poolBuild) serverScope(s string) awscognito.OAuthScope {
 // addClient creates the SPA's app client, after the identity providers it names.
 func (b *poolBuild) addClient(oauth *HostedUI, scopes []awscognito.OAuthScope) {
 	u := b.u
-	u.Client = awscognito.NewUserPoolClient(u, jsii.String("Client"), spaClientProps(u.Pool, b.supported, oauth, scopes))
+	u.Client = awscognito.NewUserPoolClient(u, jsii.String("Client"), withUserAuth(spaClientProps(u.Pool, b.supported, oauth, scopes), b.p.Passwordless))
 	// The client names the providers in SupportedIdentityProviders by plain
 	// string, so CloudFormation must create them first.
 	for _, prov := range b.providers {

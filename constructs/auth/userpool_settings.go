@@ -46,6 +46,7 @@ func (b *poolBuild) poolProps() *awscognito.UserPoolProps {
 	if len(custom) > 0 {
 		props.CustomAttributes = &custom
 	}
+	applyPasswordless(props, b.p.Passwordless, b.errorf)
 	return props
 }
 
@@ -274,6 +275,7 @@ func (b *poolBuild) verifiedAttributes() (email, phone bool) {
 			b.errorf("auth: AutoVerify %q: only email and phone_number can be verified", a)
 		}
 	}
+	phone = phone || (b.p.Passwordless != nil && b.p.Passwordless.SMSOTP) // SMS codes go to verified numbers only
 	return email, phone
 }
 

@@ -120,6 +120,7 @@ func (v *validator) validate(stage string) *App {
 		app.Analytics = &Analytics{AppID: e.Analytics.AppID, Region: cmpOr(e.Analytics.Region, app.Region)}
 	}
 	app.APIs = v.apis()
+	v.customDomains(app)
 	app.Frontend = v.frontend()
 	return app
 }

@@ -105,6 +105,8 @@ type HostedUI struct {
 	// "openid", "email", "profile", "phone", "aws.cognito.signin.user.admin"
 	// or "<resourceServerIdentifier>/<scope>". Empty means openid, email, profile.
 	Scopes []string
+	// CustomDomain, when set, serves the hosted UI on the team's host name too (HostedUIDomain).
+	CustomDomain *CustomDomain
 }
 
 // IdentityProvider is a social or OIDC identity provider for the hosted UI.
@@ -199,11 +201,15 @@ type UserPool struct {
 	Pool   awscognito.IUserPool
 	Client awscognito.IUserPoolClient
 	Domain awscognito.UserPoolDomain // nil without HostedUI or for an existing pool
+	// CustomDomain is the hosted UI's custom domain; nil without HostedUI.CustomDomain.
+	CustomDomain awscognito.UserPoolDomain
 	// Existing is true when the pool is referenced, not created (props.Existing).
 	Existing bool
 
 	groups         map[string]awscognito.CfnUserPoolGroup
 	existingDomain string
+
+	customDomainName string // the hosted UI's custom domain; "" without one
 }
 
 // Cognito standard attribute names -> setter on the CDK struct.
@@ -627,6 +633,7 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) *U
 				CognitoDomain: &awscognito.CognitoDomainOptions{DomainPrefix: jsii.String(h.DomainPrefix)},
 			})
 			oauth, oauthScopes = h, scopes
+			u.addCustomDomain(pool, h.CustomDomain, errf)
 		}
 	}
 	u.Client = awscognito.NewUserPoolClient(u.Construct, jsii.String("Client"), spaClientProps(u.Pool, supported, oauth, oauthScopes))
@@ -714,9 +721,12 @@ func (u *UserPool) Group(name string) awscognito.CfnUserPoolGroup {
 	return u.groups[name]
 }
 
-// HostedUIDomain returns "<prefix>.auth.<region>.amazoncognito.com" (a token
-// string), or nil without HostedUI.
+// HostedUIDomain returns the host the SPA sends users to: the custom domain when there is one, else
+// "<prefix>.auth.<region>.amazoncognito.com" (a token string); nil without HostedUI.
 func (u *UserPool) HostedUIDomain() *string {
+	if u.customDomainName != "" {
+		return jsii.String(u.customDomainName)
+	}
 	if u.existingDomain != "" {
 		return jsii.String(u.existingDomain)
 	}
@@ -966,6 +976,7 @@ func (u *UserPool) referenceExisting(p *UserPoolProps, errf func(string, ...any)
 	e := p.Existing
 	u.Existing = true
 	u.existingDomain = e.Domain
+	existingCustomDomain(p, errf)
 	if e.ID == "" {
 		errf("auth: Existing.ID (the user pool id) is required")
 		return

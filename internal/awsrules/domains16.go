@@ -25,6 +25,10 @@ var (
 	BasePathPattern = regexp.MustCompile(`^[a-zA-Z0-9$_.+!*'()-]+$`)
 )
 
+// CloudFrontHostedZoneID is the Route 53 hosted zone of every CloudFront distribution: an alias record
+// to the hosted UI's custom domain target names it.
+const CloudFrontHostedZoneID = "Z2FDTNDATAQYW2"
+
 // HostNameMaxLength is DNS's limit on a host name.
 const HostNameMaxLength = 253
 

@@ -26,7 +26,7 @@ func (e *ContractError) Error() string {
 
 // contractKey matches every output key of the contract (spec/outputs.go), to find those the spec does
 // not produce.
-var contractKey = regexp.MustCompile(`^(Region|UserPoolId|UserPoolClientId|HostedUIDomain|IdentityPoolId|Api[A-Z][A-Za-z0-9]*(Url|Authorization)|Bucket[A-Z][A-Za-z0-9]*Name|Table[A-Z][A-Za-z0-9]*Name)$`)
+var contractKey = regexp.MustCompile(`^(Region|UserPoolId|UserPoolClientId|HostedUIDomain|HostedUIAliasTarget|IdentityPoolId|Api[A-Z][A-Za-z0-9]*(Url|Authorization)|Domain[A-Z][A-Za-z0-9]*(Url|AliasTarget|AliasHostedZoneId)|Bucket[A-Z][A-Za-z0-9]*Name|Table[A-Z][A-Za-z0-9]*Name)$`)
 
 // executeAPIHost is an API Gateway invoke URL's host; its submatch is the region.
 var executeAPIHost = regexp.MustCompile(`^[a-z0-9]+\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$`)
@@ -80,6 +80,9 @@ func CheckOutputs(app *spec.App, outputs StackOutputs) error {
 			if domain == "" && region != "" {
 				domain = h.DomainPrefix + ".auth." + region + ".amazoncognito.com"
 			}
+			if h.CustomDomain != nil {
+				domain = h.CustomDomain.Name
+			}
 			equal(spec.OutputHostedUIDomain, domain, "gives the hosted UI domain")
 		}
 		if ip := app.Auth.IdentityPool; ip != nil {
@@ -114,6 +117,7 @@ func CheckOutputs(app *spec.App, outputs StackOutputs) error {
 			differ(urlKey, "%s is in %s, not the stack's region %s", raw, m[1], region)
 		}
 	}
+	customDomainContract(app, equal)
 	for _, b := range app.Buckets {
 		equal(spec.OutputBucketName(b.Name), b.ExistingName, "references bucket")
 	}

@@ -13,7 +13,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-var examples = []string{"photoshare", "userpool-only", "iam-guest"}
+var examples = []string{"photoshare", "userpool-only", "iam-guest", "customdomain"}
 
 // goldenFiles are the files written for every example: name and format.
 var goldenFiles = []struct{ name, format string }{

@@ -181,3 +181,24 @@ func parentDomain(host string) string {
 	}
 	return host
 }
+
+// customDomains counts what the custom domains add to the app stack: the hosted UI's second
+// UserPoolDomain and its output; per API host name one regional DomainName, per API one BasePathMapping
+// and three outputs. Called after outputs.
+func (e *estimator) customDomains() {
+	if a := e.app.Auth; a != nil && a.UserPool != nil && a.UserPool.Existing == nil && a.UserPool.HostedUI != nil && a.UserPool.HostedUI.CustomDomain != nil {
+		e.main.add("auth", "AWS::Cognito::UserPoolDomain", 1)
+		e.main.Outputs++
+	}
+	hosts := map[string]bool{}
+	for _, api := range e.app.APIs {
+		if d := api.CustomDomain; d != nil {
+			if !hosts[d.Name] {
+				hosts[d.Name] = true
+				e.main.add("api."+api.Name, "AWS::ApiGateway::DomainName", 1)
+			}
+			e.main.add("api."+api.Name, "AWS::ApiGateway::BasePathMapping", 1)
+			e.main.Outputs += 3
+		}
+	}
+}

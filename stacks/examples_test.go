@@ -22,7 +22,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden templates")
 
-var examples = []string{"iam-guest", "photoshare", "userpool-only"}
+var examples = []string{"customdomain", "iam-guest", "photoshare", "userpool-only"}
 
 // synthApps synthesizes one stack per spec in a single CDK app (one jsii round trip) and returns each
 // stack's template bytes by stack name.

@@ -16,7 +16,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-var examples = []string{"iam-guest", "photoshare", "userpool-only"}
+var examples = []string{"customdomain", "iam-guest", "photoshare", "userpool-only"}
 
 // load reads an example the way the CLI does, from the repository root's point of view, so the
 // generated header names the path a reader would type.

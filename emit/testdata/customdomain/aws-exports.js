@@ -13,7 +13,7 @@ const awsmobile = {
       "openid",
       "email",
       "profile",
-      "aws.cognito.signin.user.admin"
+      "shop/admin"
     ],
     "redirectSignIn": "http://localhost:5173/,https://shop.example.com/",
     "redirectSignOut": "http://localhost:5173/,https://shop.example.com/",

@@ -32,8 +32,8 @@ func TestCDKSynth(t *testing.T) {
 		local = append(local, real+string(filepath.Separator))
 	}
 	// prod, not the default dev: proves the CLI's -c stage=NAME reaches underhood.
-	stacks := map[string]string{"photoshare": "photoshare-prod", "userpool-only": "notes-prod", "iam-guest": "catalog-prod"}
-	for _, dir := range []string{"iam-guest", "photoshare", "userpool-only"} {
+	stacks := map[string]string{"photoshare": "photoshare-prod", "userpool-only": "notes-prod", "iam-guest": "catalog-prod", "customdomain": "shop-prod"}
+	for _, dir := range []string{"customdomain", "iam-guest", "photoshare", "userpool-only"} {
 		t.Run(dir, func(t *testing.T) {
 			out := t.TempDir()
 			cmd := exec.Command(cdk, "synth", "--quiet", "--no-notices", "--no-version-reporting", "-c", "stage=prod", "-o", out)

@@ -559,6 +559,9 @@ func TestOutputsContract(t *testing.T) {
 		"photoshare":    {"ApiPhotosAuthorization", "ApiPhotosUrl", "BucketPhotoStoreName", "HostedUIDomain", "IdentityPoolId", "Region", "TableLikesName", "UserPoolClientId", "UserPoolId"},
 		"userpool-only": {"ApiNotesAuthorization", "ApiNotesUrl", "ApiProfileAuthorization", "ApiProfileUrl", "HostedUIDomain", "Region", "TableNoteTableName", "UserPoolClientId", "UserPoolId"},
 		"iam-guest":     {"ApiCatalogAuthorization", "ApiCatalogUrl", "BucketMediaName", "IdentityPoolId", "Region", "UserPoolClientId", "UserPoolId"},
+		"customdomain": {"ApiAdminAuthorization", "ApiAdminUrl", "ApiShopAuthorization", "ApiShopUrl", "DomainAdminAliasHostedZoneId", "DomainAdminAliasTarget",
+			"DomainAdminUrl", "DomainShopAliasHostedZoneId", "DomainShopAliasTarget", "DomainShopUrl", "HostedUIAliasTarget", "HostedUIDomain", "Region",
+			"UserPoolClientId", "UserPoolId"},
 	}
 	for name, tp := range exampleTemplates(t) {
 		var got []string

@@ -137,7 +137,7 @@ func TestDefaultsRetain(t *testing.T) {
 
 // TestReorderedSpecSameModel: order in the YAML never changes the resolved app.
 func TestReorderedSpecSameModel(t *testing.T) {
-	for _, name := range []string{"photoshare", "userpool-only", "iam-guest"} {
+	for _, name := range []string{"photoshare", "userpool-only", "iam-guest", "customdomain"} {
 		dir := "../examples/" + name
 		data, err := os.ReadFile(dir + "/app.yaml")
 		if err != nil {

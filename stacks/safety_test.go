@@ -19,7 +19,7 @@ import (
 // example and expects every existing resource to keep its logical ID and type: growing a spec replaces or
 // deletes nothing. (The API Deployment is new on every method change by design.)
 func TestAddingThingsKeepsLogicalIDs(t *testing.T) {
-	nodeSource := map[string]string{"photoshare": "functions/welcome", "userpool-only": "functions/profile", "iam-guest": "functions/catalog"}
+	nodeSource := map[string]string{"photoshare": "functions/welcome", "userpool-only": "functions/profile", "iam-guest": "functions/catalog", "customdomain": "functions/shop"}
 	var grownApps []*spec.App
 	for _, name := range examples {
 		data, err := os.ReadFile(filepath.Join("..", "examples", name, "app.yaml"))

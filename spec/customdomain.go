@@ -127,6 +127,9 @@ func (v *validator) customDomains(app *App) {
 
 func (v *validator) hostedUICustomDomain(app *App, rd *rawCustomDomain) {
 	const p = "auth.userPool.hostedUI.customDomain"
+	if app.Auth == nil || app.Auth.UserPool == nil {
+		return
+	}
 	up := app.Auth.UserPool
 	if up.Existing != nil {
 		v.errorf(p, "stage %s references an existing user pool, whose domains this stack cannot add to; remove customDomain, and give the pool's own custom domain as existing.userPool.domain", app.Stage)

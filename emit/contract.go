@@ -28,7 +28,7 @@ func (e *ContractError) Error() string {
 
 // contractKey matches every output key of the contract (spec/outputs.go), to find those the spec does
 // not produce.
-var contractKey = regexp.MustCompile(`^(Region|UserPoolId|UserPoolClientId|HostedUIDomain|IdentityPoolId|Api[A-Z][A-Za-z0-9]*(Url|Authorization)|Bucket[A-Z][A-Za-z0-9]*Name|Table[A-Z][A-Za-z0-9]*Name)$`)
+var contractKey = regexp.MustCompile(`^(Region|UserPoolId|UserPoolClientId|HostedUIDomain|HostedUIAliasTarget|IdentityPoolId|Api[A-Z][A-Za-z0-9]*(Url|Authorization)|Domain[A-Z][A-Za-z0-9]*(Url|AliasTarget|AliasHostedZoneId)|Bucket[A-Z][A-Za-z0-9]*Name|Table[A-Z][A-Za-z0-9]*Name)$`)
 
 // CheckOutputs compares the contract outputs of the app's stack with what the spec says they must be:
 // each API's authorization modes (Api<Name>Authorization), the stage in each API URL, the region, the
@@ -50,6 +50,7 @@ func CheckOutputs(app *spec.App, outputs StackOutputs) error {
 	for i := range app.APIs {
 		c.checkAPI(&app.APIs[i], app.Stage)
 	}
+	customDomainContract(app, c.equal)
 	for _, b := range app.Buckets {
 		c.equal(spec.OutputBucketName(b.Name), b.ExistingName, "references bucket")
 	}
@@ -115,6 +116,9 @@ func (c *contractCheck) checkAuth(auth *spec.Auth) {
 		domain := x.Domain
 		if domain == "" && c.region != "" {
 			domain = awsrules.DomainPrefixHost(h.DomainPrefix, c.region)
+		}
+		if h.CustomDomain != nil {
+			domain = h.CustomDomain.Name
 		}
 		c.equal(spec.OutputHostedUIDomain, domain, "gives the hosted UI domain")
 	}

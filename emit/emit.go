@@ -217,7 +217,7 @@ func NewWith(app *spec.App, outputs StackOutputs, opts Options) (*Config, error)
 		api := &app.APIs[i]
 		c.APIs = append(c.APIs, API{
 			Name:     api.Name,
-			Endpoint: strings.TrimRight(get(spec.OutputAPIURL(api.Name)), "/"),
+			Endpoint: strings.TrimRight(get(apiURLKey(api)), "/"),
 			Modes:    api.Modes(),
 			Routes:   api.Routes,
 		})

@@ -286,7 +286,7 @@ func (e *explainer) srpSignIn(m *mm, tokens string) {
 func (e *explainer) hostedSignIn(m *mm, tokens string) {
 	scopes := strings.Join(e.hostedScopes(), " ")
 	m.l("U->>SPA: clicks sign in")
-	m.l("SPA->>UP: redirect to the hosted UI /oauth2/authorize (code flow + PKCE, scope %s)", scopes)
+	m.l("SPA->>UP: redirect to %s (code flow + PKCE, scope %s)", e.hostedUIAuthorize(), scopes)
 	m.l("U->>UP: signs in%s", e.mfaWords())
 	m.l("UP-->>SPA: redirect back with an authorization code")
 	m.l("SPA->>UP: POST /oauth2/token (code + PKCE verifier)")

@@ -252,6 +252,9 @@ func (e *explainer) hostedUIDomain() string {
 	if x := e.up.Existing; x != nil && x.Domain != "" {
 		return x.Domain
 	}
+	if cd := e.up.HostedUI.CustomDomain; cd != nil {
+		return cd.Name
+	}
 	return e.up.HostedUI.DomainPrefix + ".auth." + e.region() + ".amazoncognito.com"
 }
 

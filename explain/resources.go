@@ -177,6 +177,7 @@ func (e *explainer) userPool(w *writer) {
 			"in amplify-js' `signInWithRedirect`) back to %s, asking for scopes %s%s. Tokens from this flow carry "+
 			"the requested scopes in the access token, and `aws.cognito.signin.user.admin` only if it is requested.",
 			e.hostedUIDomain(), andList(code(h.CallbackURLs)), andList(code(h.Scopes)), pw)
+		e.hostedUICustomDomain(w)
 		if x := u.Existing; x != nil && x.ResponseType == "token" {
 			w.line("- **Implicit grant:** the existing app client `%s` allows only the OAuth implicit grant (stage `%s`, "+
 				"`responseType: token`): Cognito returns the tokens in the redirect URL's fragment and no refresh token, "+
@@ -422,6 +423,7 @@ func (e *explainer) apiResource(w *writer, api *spec.API) {
 	if api.AccessLogs {
 		w.line("- Access logs go to CloudWatch Logs.")
 	}
+	e.apiCustomDomain(w, api)
 	w.blank()
 }
 

@@ -147,6 +147,9 @@ func required(attr map[string]any) bool {
 // domainRefused: a new prefix means a new domain resource, created before the old one is deleted; Cognito
 // refuses a second prefix domain on the pool, and the stack rolls back.
 func domainRefused(old, new map[string]any) []refusal {
+	if isCustomDomain(old) || isCustomDomain(new) {
+		return customDomainRefused(old, new)
+	}
 	o, _ := scalar(old["Domain"])
 	n, _ := scalar(new["Domain"])
 	if equal(old["Domain"], new["Domain"]) {

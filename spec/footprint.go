@@ -158,6 +158,7 @@ func Estimate(app *App) *Footprint {
 	e.functionAccess()
 	e.apis()
 	e.outputs()
+	e.customDomains()
 	if e.main.Total() == 0 {
 		e.main.add("", "AWS::CloudFormation::WaitConditionHandle", 1)
 	}

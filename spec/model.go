@@ -232,6 +232,7 @@ type HostedUI struct {
 	LogoutURLs   []string
 	Scopes       []string
 	Providers    []Provider
+	CustomDomain *CustomDomain // nil: the prefix domain only
 }
 
 type Provider struct {
@@ -363,6 +364,7 @@ type API struct {
 	// ResourceQuota is the API Gateway resources the API may have: QuotaAPIResources, or the raised
 	// quota the spec declares.
 	ResourceQuota int
+	CustomDomain  *APIDomain // nil: the invoke URL only
 }
 
 // Modes lists the distinct authorization modes the API's routes use, sorted.

@@ -232,7 +232,7 @@ func (v *validator) relyingParty(pp, rpID string, out *UserPool) {
 		v.missing(pp, "relyingPartyId", "missing relyingPartyId: the domain passkeys are bound to, e.g. the SPA's host app.example.com (or its parent example.com)")
 		return
 	}
-	if u, err := url.Parse("https://" + rpID); err != nil || u.Host != rpID || u.Port() != "" || !awsrules.HostNamePattern.MatchString(rpID) {
+	if u, err := url.Parse("https://" + rpID); err != nil || u.Host != rpID || u.Port() != "" || !awsrules.RelyingPartyIDPattern.MatchString(rpID) {
 		v.errorf(rp, "%q is not a host name; write the domain alone, without scheme, port or path, e.g. app.example.com", rpID)
 		return
 	}
@@ -260,7 +260,11 @@ func (v *validator) signInHosts(out *UserPool) []string {
 	}
 	if h := out.HostedUI; h != nil {
 		if region := v.stageRegion(); region != "" && h.DomainPrefix != "" {
-			hosts = append(hosts, h.DomainPrefix+".auth."+region+".amazoncognito.com")
+			hosts = append(hosts, awsrules.DomainPrefixHost(h.DomainPrefix, region))
+		}
+		// The custom domain is resolved after the sections; its host name is what the raw spec says.
+		if a := v.raw.Auth; a != nil && a.UserPool != nil && a.UserPool.HostedUI != nil && a.UserPool.HostedUI.CustomDomain != nil {
+			hosts = append(hosts, strings.ToLower(a.UserPool.HostedUI.CustomDomain.Name))
 		}
 		for _, u := range append(slices.Clone(h.CallbackURLs), h.LogoutURLs...) {
 			add(u)

@@ -129,6 +129,7 @@ type rawHostedUI struct {
 	LogoutURLs   []string                `yaml:"logoutUrls" doc:"Where Cognito may redirect after sign-out."`
 	Scopes       []string                `yaml:"scopes" doc:"OAuth scopes the app client may request: openid, email, profile, phone, aws.cognito.signin.user.admin, or <resourceServer>/<scope>."`
 	Providers    map[string]*rawProvider `yaml:"providers" doc:"Social providers (google, facebook, amazon, apple) or OIDC providers (any other name, with issuerUrl)."`
+	CustomDomain *rawCustomDomain        `yaml:"customDomain" doc:"The hosted UI on the team's own host name as well (beside domainPrefix, which stays): the SPA's configuration then uses it. See docs/spec.md, Custom domains."`
 }
 
 type rawProvider struct {
@@ -212,6 +213,7 @@ type rawAPI struct {
 	AccessLogs    *bool                `yaml:"accessLogs" doc:"Stage access logs to CloudWatch Logs (default true; needs the account's API Gateway CloudWatch role)."`
 	Routes        map[string]*rawRoute `yaml:"routes" doc:"Routes written \"VERB /path\" to a function name or a route object."`
 	Quotas        *rawAPIQuotas        `yaml:"quotas" doc:"Service quotas AWS has raised for this API; validate checks the routes against the defaults otherwise."`
+	CustomDomain  *rawAPICustomDomain  `yaml:"customDomain" doc:"Serve the API on the team's own host name (a regional API Gateway custom domain, TLS 1.2): the SPA's configuration then uses it. See docs/spec.md, Custom domains."`
 }
 
 type rawAPIQuotas struct {

@@ -24,7 +24,9 @@ const (
 // tplResource is the size of one resource by type, before what varies with the spec.
 var tplResource = map[string]int{
 	"AWS::ApiGateway::Authorizer":              800,
+	"AWS::ApiGateway::BasePathMapping":         500,
 	"AWS::ApiGateway::Deployment":              700,
+	"AWS::ApiGateway::DomainName":              700,
 	"AWS::ApiGateway::GatewayResponse":         900,
 	"AWS::ApiGateway::Method":                  1400, // CORS preflights: tplPreflight more
 	"AWS::ApiGateway::RequestValidator":        450,

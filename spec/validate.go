@@ -77,6 +77,7 @@ func (v *validator) validate(stage string) *App {
 		app.Analytics = &Analytics{AppID: e.Analytics.AppID, Region: cmp.Or(e.Analytics.Region, app.Region)}
 	}
 	app.APIs = v.apis()
+	v.customDomains(app)
 	app.Frontend = v.frontend()
 	return app
 }

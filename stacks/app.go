@@ -43,6 +43,8 @@ type AppStack struct {
 	Tables       map[string]*storage.Table
 	// GraphQL are references to the spec's GraphQL APIs that functions may call (nothing is created).
 	GraphQL map[string]awsappsync.IGraphqlApi
+	// Domains are the APIs' custom domains, by host name.
+	Domains map[string]*restapi.Domain
 }
 
 // New adds the stack <app>-<stage> for app to scope.
@@ -72,6 +74,7 @@ func New(scope constructs.Construct, app *spec.App, opts *Options) *AppStack {
 		Buckets:   map[string]*storage.Bucket{},
 		Tables:    map[string]*storage.Table{},
 		GraphQL:   map[string]awsappsync.IGraphqlApi{},
+		Domains:   map[string]*restapi.Domain{},
 	}
 	awscdk.Tags_Of(s.Stack).Add(jsii.String("underhood:app"), jsii.String(app.Name), nil)
 	awscdk.Tags_Of(s.Stack).Add(jsii.String("underhood:stage"), jsii.String(app.Stage), nil)
@@ -200,6 +203,7 @@ func (b *builder) auth() {
 		// The spec keeps the order of URLs and scopes for the SPA's configuration; the template sorts
 		// them, so reordering a spec changes nothing deployed.
 		props.HostedUI = &auth.HostedUI{DomainPrefix: h.DomainPrefix, CallbackURLs: slices.Compact(slices.Sorted(slices.Values(h.CallbackURLs))), LogoutURLs: slices.Compact(slices.Sorted(slices.Values(h.LogoutURLs))), Scopes: slices.Compact(slices.Sorted(slices.Values(h.Scopes)))}
+		props.HostedUI.CustomDomain = hostedUICustomDomain(h.CustomDomain)
 		for _, p := range h.Providers {
 			props.Providers = append(props.Providers, auth.IdentityProvider{
 				Kind: p.Kind, Name: p.Name, ClientID: p.ClientID, TeamID: p.TeamID, KeyID: p.KeyID,
@@ -490,6 +494,7 @@ func (b *builder) apis() {
 		}
 		b.s.APIs[api.Name] = restapi.NewAPI(scope, api.Name, props)
 	}
+	b.apiDomains()
 }
 
 // stackBudget is the resource count underhood keeps a stack under: CloudFormation refuses more than 500,
@@ -564,6 +569,7 @@ func (b *builder) outputs() {
 	for _, t := range b.app.Tables {
 		out(spec.OutputTableName(t.Name), b.s.Tables[t.Name].Table.TableName(), "DynamoDB table "+t.Name)
 	}
+	b.domainOutputs(out)
 }
 
 func envKey(name string) string { return strings.ToUpper(name) }

@@ -107,6 +107,8 @@ type HostedUI struct {
 	// "openid", "email", "profile", "phone", "aws.cognito.signin.user.admin"
 	// or "<resourceServerIdentifier>/<scope>". Empty means openid, email, profile.
 	Scopes []string
+	// CustomDomain, when set, serves the hosted UI on the team's host name too (HostedUIDomain).
+	CustomDomain *CustomDomain
 }
 
 // IdentityProvider is a social or OIDC identity provider for the hosted UI.
@@ -204,11 +206,15 @@ type UserPool struct {
 	Pool   awscognito.IUserPool
 	Client awscognito.IUserPoolClient
 	Domain awscognito.UserPoolDomain // nil without HostedUI or for an existing pool
+	// CustomDomain is the hosted UI's custom domain; nil without HostedUI.CustomDomain.
+	CustomDomain awscognito.UserPoolDomain
 	// Existing is true when the pool is referenced, not created (props.Existing).
 	Existing bool
 
 	groups         map[string]awscognito.CfnUserPoolGroup
 	existingDomain string
+
+	customDomainName string // the hosted UI's custom domain; "" without one
 }
 
 // NewUserPool creates the user pool, its groups, triggers, resource servers,
@@ -278,9 +284,12 @@ func (u *UserPool) SMSRole() awsiam.IRole {
 	return role
 }
 
-// HostedUIDomain returns "<prefix>.auth.<region>.amazoncognito.com" (a token
-// string), or nil without HostedUI.
+// HostedUIDomain returns the host the SPA sends users to: the custom domain when there is one, else
+// "<prefix>.auth.<region>.amazoncognito.com" (a token string); nil without HostedUI.
 func (u *UserPool) HostedUIDomain() *string {
+	if u.customDomainName != "" {
+		return jsii.String(u.customDomainName)
+	}
 	if u.existingDomain != "" {
 		return jsii.String(u.existingDomain)
 	}

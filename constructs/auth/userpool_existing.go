@@ -15,6 +15,7 @@ func (u *UserPool) referenceExisting(p *UserPoolProps) {
 	e := p.Existing
 	u.Existing = true
 	u.existingDomain = e.Domain
+	existingCustomDomain(p, u.errorf)
 	if e.ID == "" {
 		u.errorf("auth: Existing.ID (the user pool id) is required")
 		return

@@ -81,6 +81,7 @@ func (b *poolBuild) addHostedUIDomain() (*HostedUI, []awscognito.OAuthScope) {
 	b.u.Domain = b.pool.AddDomain(jsii.String("Domain"), &awscognito.UserPoolDomainOptions{
 		CognitoDomain: &awscognito.CognitoDomainOptions{DomainPrefix: jsii.String(h.DomainPrefix)},
 	})
+	b.u.addCustomDomain(b.pool, h.CustomDomain, b.errorf)
 	return h, scopes
 }
 

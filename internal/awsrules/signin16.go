@@ -5,9 +5,9 @@ import (
 	"strings"
 )
 
-// HostNamePattern is a DNS host name: dot-separated labels of letters, digits and hyphens (a passkey
+// RelyingPartyIDPattern is a passkey relying party id, a DNS host name: dot-separated labels of letters, digits and hyphens (a passkey
 // relying party id is one).
-var HostNamePattern = regexp.MustCompile(`^(?i)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$`)
+var RelyingPartyIDPattern = regexp.MustCompile(`^(?i)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$`)
 
 // RelyingPartyMatches says whether a WebAuthn relying party id may serve a site on host: the id equals
 // the host, or is a parent domain of it with at least two labels. WebAuthn also refuses public suffixes

@@ -84,6 +84,7 @@ func firstDeployChecklist(app *spec.App) []string {
 			"trusting apigateway.amazonaws.com and the AmazonAPIGatewayPushToCloudWatchLogs policy; or accessLogs: false on the API",
 			region, strings.Join(logged, ", ")))
 	}
+	out = append(out, customDomainChecklist(app)...)
 	return out
 }
 

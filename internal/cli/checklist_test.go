@@ -102,6 +102,14 @@ functions:
 		}, []string{"trig/api in eu-west-1, read at run time by function pay", "identity provider", "SES", "SNS"}},
 		{"an existing pool keeps its own settings", "", existing, "prod", []string{"stage prod: npx cdk bootstrap aws://ACCOUNT/eu-west-1"},
 			[]string{"Secrets Manager", "hosted UI domain prefix", "SNS", "SES"}},
+		{"custom domains: certificates, the parent A record, the DNS records", "customdomain", "", "prod", []string{
+			"hosted UI custom domain auth.prod.example.com: ACM certificate arn:aws:acm:us-east-1:123456789012:certificate/0f3e5a7c-1111-2222-3333-444455556666 issued in us-east-1",
+			"the parent domain of auth.prod.example.com resolving with a DNS A record",
+			"a DNS alias or CNAME record of auth.prod.example.com pointing at the stack output HostedUIAliasTarget",
+			"API custom domain api.prod.example.com: ACM certificate arn:aws:acm:eu-west-1:123456789012:certificate/9a8b7c6d-5555-4444-3333-222211110000 issued in eu-west-1",
+			"alias record of api.prod.example.com pointing at the stack output DomainAdminAliasTarget in hosted zone DomainAdminAliasHostedZoneId",
+		}, []string{"API custom domain api.prod.example.com: ACM certificate arn:aws:acm:eu-west-1:123456789012:certificate/9a8b7c6d-5555-4444-3333-222211110000 issued in eu-west-1 (the stack's region); after the deploy, a DNS alias record of api.prod.example.com pointing at the stack output DomainShop"}},
+		{"no custom domain, no certificate", "userpool-only", "", "prod", nil, []string{"custom domain", "ACM certificate"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

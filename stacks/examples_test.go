@@ -546,6 +546,9 @@ func TestOutputsContract(t *testing.T) {
 		"userpool-only": {"ApiNotesAuthorization", "ApiNotesUrl", "ApiProfileAuthorization", "ApiProfileUrl", "HostedUIDomain", "Region", "TableNoteTableName", "UserPoolClientId", "UserPoolId"},
 		"iam-guest":     {"ApiCatalogAuthorization", "ApiCatalogUrl", "BucketMediaName", "IdentityPoolId", "Region", "UserPoolClientId", "UserPoolId"},
 		"passwordless":  {"ApiOrdersAuthorization", "ApiOrdersUrl", "HostedUIDomain", "Region", "UserPoolClientId", "UserPoolId"},
+		"customdomain": {"ApiAdminAuthorization", "ApiAdminUrl", "ApiShopAuthorization", "ApiShopUrl", "DomainAdminAliasHostedZoneId", "DomainAdminAliasTarget",
+			"DomainAdminUrl", "DomainShopAliasHostedZoneId", "DomainShopAliasTarget", "DomainShopUrl", "HostedUIAliasTarget", "HostedUIDomain", "Region",
+			"UserPoolClientId", "UserPoolId"},
 	}
 	for name, tp := range exampleTemplates(t) {
 		var got []string

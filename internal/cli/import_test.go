@@ -805,7 +805,9 @@ func TestImportAmplifyStack(t *testing.T) {
 		"AWS_CONFIG_FILE="+filepath.Join(home, "config"),
 		"AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(home, "credentials"),
 		"AWS_EC2_METADATA_DISABLED=true",
-		"AWS_MAX_ATTEMPTS=1",
+		// The SDK's default retries for connection errors: one CI run lost a loopback connection mid-body
+		// ("use of closed network connection") with a single attempt. No case here is retryable otherwise.
+		"AWS_MAX_ATTEMPTS=3",
 	)
 	runBin := func(args ...string) (int, string, string) {
 		var stdout, stderr strings.Builder

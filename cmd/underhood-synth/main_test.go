@@ -357,3 +357,47 @@ func assetHash(template string) string {
 	}
 	return template[i-64 : i]
 }
+
+// TestNodeCodeCacheEndToEnd: the jsii kernel of a synth compiles aws-cdk-lib and cdk-nag once, later
+// synths read the compiled code from .underhood-cache/node (internal/nodecache), and the assembly is the
+// same bytes with the code cache cold, warm and off.
+func TestNodeCodeCacheEndToEnd(t *testing.T) {
+	e := newE2E(t)
+	out := filepath.Join(e.dir, "cdk.out")
+	counts := filepath.Join(e.bin, "code-cache-counts")
+	e.setEnv("UNDERHOOD_NODE_CODE_CACHE_DEBUG=" + counts)
+	run := func(codeCache string) (map[string]string, map[string]int) {
+		t.Helper()
+		os.RemoveAll(out)
+		os.Remove(counts)
+		e.setEnv("UNDERHOOD_NODE_CODE_CACHE=" + codeCache)
+		e.synth(t, "underhood", "--no-cache", "-q")
+		// A line per module the preload script saw, "hit|miss|rejected|fallback FILE", from both Node
+		// processes (jsii's launcher and the kernel).
+		sum := map[string]int{}
+		data, _ := os.ReadFile(counts)
+		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			if what, _, ok := strings.Cut(line, " "); ok {
+				sum[what]++
+			}
+		}
+		return readTree(t, out), sum
+	}
+	off, offCounts := run("off")
+	if len(offCounts) != 0 {
+		t.Errorf("UNDERHOOD_NODE_CODE_CACHE=off: the preload script ran anyway: %v", offCounts)
+	}
+	cold, coldCounts := run("")
+	sameTree(t, "cold code cache against off", cold, off)
+	if coldCounts["miss"] < 100 || coldCounts["hit"] != 0 {
+		t.Errorf("cold code cache: want every module compiled and stored (100+ misses, no hit), got %v", coldCounts)
+	}
+	warm, warmCounts := run("")
+	sameTree(t, "warm code cache against off", warm, off)
+	if warmCounts["hit"] != coldCounts["miss"] || warmCounts["miss"]+warmCounts["rejected"] != 0 {
+		t.Errorf("warm code cache: want the %d modules stored by the cold synth served (no miss), got %v", coldCounts["miss"], warmCounts)
+	}
+	if _, err := os.Stat(filepath.Join(e.dir, ".underhood-cache", "node")); err != nil {
+		t.Errorf("the code cache is not in the project's cache folder: %v", err)
+	}
+}

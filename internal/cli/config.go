@@ -39,24 +39,18 @@ type configOptions struct {
 
 func newConfigCmd(stdout, stderr io.Writer) *cobra.Command {
 	opts := &configOptions{}
-	cmd := &cobra.Command{
-		Use:   "config [--stage S] SPEC (--outputs-file FILE | --from-stack) [--check] [--format F --out PATH]...",
-		Short: "Write the SPA's Amplify configuration from the deployed stack's outputs",
-		Long: "config writes every file listed under the spec's frontend: (paths relative to the spec's folder),\n" +
-			"or the files given by --format/--out pairs, from the stack outputs in a `cdk deploy --outputs-file`\n" +
-			"file or read from CloudFormation. Formats: aws-exports (.js, or .json for amplifyconfiguration.json),\n" +
-			"amplify-outputs, amplify-config (.ts or .js). Nothing is written unless every file renders, and an\n" +
-			"aws-exports or amplify_outputs file on disk that holds keys the spec does not account for (an\n" +
-			"Amplify Gen 1 aws-exports.js with its GraphQL API, say) is never overwritten: config exits 1 listing\n" +
-			"them and the spec change that keeps them, unless --drop-unknown-keys. A GraphQL API key referenced\n" +
-			"as a stack output is read from the outputs file (or with --from-stack, from that stack); one in\n" +
+	cmd := specCommand("config [--stage S] SPEC (--outputs-file FILE | --from-stack) [--check] [--format F --out PATH]...",
+		"Write the SPA's Amplify configuration from the deployed stack's outputs",
+		"config writes every file listed under the spec's frontend: (paths relative to the spec's folder),\n"+
+			"or the files given by --format/--out pairs, from the stack outputs in a `cdk deploy --outputs-file`\n"+
+			"file or read from CloudFormation. Formats: aws-exports (.js, or .json for amplifyconfiguration.json),\n"+
+			"amplify-outputs, amplify-config (.ts or .js). Nothing is written unless every file renders, and an\n"+
+			"aws-exports or amplify_outputs file on disk that holds keys the spec does not account for (an\n"+
+			"Amplify Gen 1 aws-exports.js with its GraphQL API, say) is never overwritten: config exits 1 listing\n"+
+			"them and the spec change that keeps them, unless --drop-unknown-keys. A GraphQL API key referenced\n"+
+			"as a stack output is read from the outputs file (or with --from-stack, from that stack); one in\n"+
 			"Secrets Manager or SSM is read with the default credentials (or --profile, --region).",
-		Args: cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
-			opts.spec = args[0]
-			return runConfig(opts, stdout, stderr)
-		},
-	}
+		&opts.spec, func() error { return runConfig(opts, stdout, stderr) })
 	f := cmd.Flags()
 	f.StringVar(&opts.stage, "stage", "", "stage (default dev)")
 	f.StringVar(&opts.outputsFile, "outputs-file", "", "stack outputs written by cdk deploy --outputs-file")

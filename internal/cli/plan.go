@@ -24,21 +24,15 @@ type planOptions struct {
 
 func newPlanCmd(stdout, stderr io.Writer) *cobra.Command {
 	opts := &planOptions{}
-	cmd := &cobra.Command{
-		Use:   "plan [--stage S] [--against FILE | --profile P --region R] [--allow LOGICAL_ID]... SPEC",
-		Short: "Compare the template synth would deploy with the deployed one; refuse changes that lose users' data",
-		Long: "plan synthesizes the stage's template in memory and compares it with the deployed stack's template\n" +
-			"(CloudFormation GetTemplate with the default AWS credential chain, or --against FILE). It lists each\n" +
-			"resource as added, modified, replaced or deleted, and exits 1 when a user pool, user pool client,\n" +
-			"identity pool, bucket or table would be deleted, renamed (a changed logical ID), replaced, or changed\n" +
-			"in a way Cognito or DynamoDB refuse. --allow LOGICAL_ID accepts one such change after a backup.\n" +
+	cmd := specCommand("plan [--stage S] [--against FILE | --profile P --region R] [--allow LOGICAL_ID]... SPEC",
+		"Compare the template synth would deploy with the deployed one; refuse changes that lose users' data",
+		"plan synthesizes the stage's template in memory and compares it with the deployed stack's template\n"+
+			"(CloudFormation GetTemplate with the default AWS credential chain, or --against FILE). It lists each\n"+
+			"resource as added, modified, replaced or deleted, and exits 1 when a user pool, user pool client,\n"+
+			"identity pool, bucket or table would be deleted, renamed (a changed logical ID), replaced, or changed\n"+
+			"in a way Cognito or DynamoDB refuse. --allow LOGICAL_ID accepts one such change after a backup.\n"+
 			"A stack that does not exist yet is all added. Exit 0: nothing stateful is lost; 1: blocked or error.",
-		Args: specArg,
-		RunE: func(_ *cobra.Command, args []string) error {
-			opts.spec = args[0]
-			return runPlan(opts, stdout, stderr)
-		},
-	}
+		&opts.spec, func() error { return runPlan(opts, stdout, stderr) })
 	f := cmd.Flags()
 	f.StringVar(&opts.stage, "stage", "", "stage to plan (default dev)")
 	f.StringVar(&opts.against, "against", "", "compare with this template file (JSON or YAML) instead of the deployed stack")

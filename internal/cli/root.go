@@ -82,3 +82,36 @@ func specArg(cmd *cobra.Command, args []string) error {
 	}
 	return fmt.Errorf("%s takes one SPEC, got %d arguments: %s", cmd.Name(), len(args), strings.Join(args, " "))
 }
+
+// specCommand builds a command whose one argument is SPEC (checked by specArg), stored in *spec
+// before run.
+func specCommand(use, short, long string, spec *string, run func() error) *cobra.Command {
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		Long:  long,
+		Args:  specArg,
+		RunE: func(_ *cobra.Command, args []string) error {
+			*spec = args[0]
+			return run()
+		},
+	}
+}
+
+// dirCommand builds a command whose one optional argument is a folder, stored in *dir (the current
+// folder when omitted) before run.
+func dirCommand(use, short, long string, dir *string, run func() error) *cobra.Command {
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		Long:  long,
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			*dir = "."
+			if len(args) == 1 {
+				*dir = args[0]
+			}
+			return run()
+		},
+	}
+}

@@ -32,17 +32,11 @@ type synthOptions struct {
 
 func newSynthCmd(stdout, stderr io.Writer) *cobra.Command {
 	opts := &synthOptions{}
-	cmd := &cobra.Command{
-		Use:   "synth [--stage S] [--out DIR] SPEC",
-		Short: "Synthesize the app's CloudFormation (the cloud assembly); also the app command in cdk.json",
-		Long: "synth writes the cloud assembly for one stage and prints a summary. cdk.json runs it as the CDK\n" +
+	cmd := specCommand("synth [--stage S] [--out DIR] SPEC",
+		"Synthesize the app's CloudFormation (the cloud assembly); also the app command in cdk.json",
+		"synth writes the cloud assembly for one stage and prints a summary. cdk.json runs it as the CDK\n"+
 			"app, so cdk synth, diff and deploy work as usual: the stage then comes from -c stage=NAME.",
-		Args: specArg,
-		RunE: func(_ *cobra.Command, args []string) error {
-			opts.spec = args[0]
-			return runSynth(opts, stdout, stderr)
-		},
-	}
+		&opts.spec, func() error { return runSynth(opts, stdout, stderr) })
 	cmd.Flags().StringVar(&opts.stage, "stage", "", "stage to synthesize (default: cdk context \"stage\", else dev)")
 	cmd.Flags().StringVar(&opts.out, "out", "", "cloud assembly folder (default: $CDK_OUTDIR when run by the CDK CLI, else cdk.out)")
 	cmd.Flags().BoolVarP(&opts.quiet, "quiet", "q", false, "print no summary")

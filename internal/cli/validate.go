@@ -16,15 +16,10 @@ type validateOptions struct {
 
 func newValidateCmd(stdout, stderr io.Writer) *cobra.Command {
 	opts := &validateOptions{}
-	cmd := &cobra.Command{
-		Use:   "validate [--stage S] SPEC",
-		Short: "Check an app spec and report every problem at once",
-		Args:  specArg,
-		RunE: func(_ *cobra.Command, args []string) error {
-			opts.spec = args[0]
-			return runValidate(opts, stdout, stderr)
-		},
-	}
+	cmd := specCommand("validate [--stage S] SPEC",
+		"Check an app spec and report every problem at once",
+		"",
+		&opts.spec, func() error { return runValidate(opts, stdout, stderr) })
 	cmd.Flags().StringVar(&opts.stage, "stage", "", "stage to validate (default dev)")
 	return cmd
 }

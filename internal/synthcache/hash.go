@@ -101,6 +101,9 @@ func (h *hasher) dir(d *digest, abs, rel string, o walkOpts, stack []string) err
 		if h.excluded(childAbs) {
 			continue
 		}
+		// A followed link counts as what it points to (its fi); a link's target is never "special".
+		var fi os.FileInfo
+		isDir := e.IsDir()
 		if e.Type()&fs.ModeSymlink != 0 {
 			target, err := os.Readlink(childAbs)
 			if err != nil {
@@ -110,28 +113,16 @@ func (h *hasher) dir(d *digest, abs, rel string, o walkOpts, stack []string) err
 			if !o.follow {
 				continue
 			}
-			fi, err := os.Stat(childAbs)
-			if err != nil {
+			if fi, err = os.Stat(childAbs); err != nil {
 				d.fields("dangling")
 				continue
 			}
-			if fi.IsDir() {
-				if o.skipDir != nil && o.skipDir(childAbs, childRel, name) {
-					continue
-				}
-				if err := h.dir(d, childAbs, childRel, o, stack); err != nil {
-					return err
-				}
-				continue
-			}
-			if o.keepFile == nil || o.keepFile(childRel, name) {
-				if err := h.file(d, childAbs, childRel, fi); err != nil {
-					return err
-				}
-			}
+			isDir = fi.IsDir()
+		} else if !isDir && !e.Type().IsRegular() {
+			d.fields("special", childRel) // sockets, fifos: never content
 			continue
 		}
-		if e.IsDir() {
+		if isDir {
 			if o.skipDir != nil && o.skipDir(childAbs, childRel, name) {
 				continue
 			}
@@ -140,16 +131,14 @@ func (h *hasher) dir(d *digest, abs, rel string, o walkOpts, stack []string) err
 			}
 			continue
 		}
-		if !e.Type().IsRegular() {
-			d.fields("special", childRel) // sockets, fifos: never content
-			continue
-		}
 		if o.keepFile != nil && !o.keepFile(childRel, name) {
 			continue
 		}
-		fi, err := e.Info()
-		if err != nil {
-			return err
+		if fi == nil {
+			var err error
+			if fi, err = e.Info(); err != nil {
+				return err
+			}
 		}
 		if err := h.file(d, childAbs, childRel, fi); err != nil {
 			return err

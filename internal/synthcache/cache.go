@@ -421,15 +421,21 @@ func WriteDir(src, outDir string) error {
 		if err != nil {
 			return err
 		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
 		if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
 			return err
 		}
-		return writeAtomic(dest, data, fi.Mode().Perm())
+		return copyTo(path, dest, fi.Mode().Perm())
 	})
+}
+
+// copyTo copies the file src to dest (temp file + rename), in copyFile's large reads.
+func copyTo(src, dest string, perm fs.FileMode) error {
+	f, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return replaceFile(dest, perm, func(w io.Writer) error { return copyFile(w, f) })
 }
 
 // Restore writes the pending assembly into outDir, as Cache.Restore does for a published one.

@@ -35,8 +35,7 @@ type importAmplifyOptions struct {
 	streams        []string // NAME=STREAM_ARN
 	fromStack      bool
 	checkRetained  bool
-	profile        string
-	region         string
+	awsOptions
 }
 
 func newImportCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -77,13 +76,13 @@ func newImportAmplifyCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.StringArrayVar(&opts.streams, strings.TrimPrefix(amplify.FlagStream, "--"), nil, "NAME=STREAM_ARN: the stream of existing table NAME, so the functions it invoked are wired (repeatable)")
 	f.BoolVar(&opts.fromStack, "from-stack", false, "read the ids from the deployed Amplify stack (CloudFormation ListStackResources and GetTemplate)")
 	f.BoolVar(&opts.checkRetained, "check-retained", false, "report the Amplify stack's stateful resources that are not DeletionPolicy Retain")
-	f.StringVar(&opts.profile, "profile", "", "AWS profile for --from-stack and --check-retained")
-	f.StringVar(&opts.region, "region", "", "AWS region of the Amplify stack (default: the env's region)")
+	opts.awsOptions.addFlags(cmd, "AWS profile for --from-stack and --check-retained",
+		"AWS region of the Amplify stack (default: the env's region)")
 	return cmd
 }
 
 func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) error {
-	if !opts.fromStack && !opts.checkRetained && (opts.profile != "" || opts.region != "") {
+	if !opts.fromStack && !opts.checkRetained && opts.awsOptions.given() {
 		return &exitError{code: exitUsage, msg: "--profile and --region are for the deployed Amplify stack: they need --from-stack or --check-retained"}
 	}
 	existing, err := namedValues(amplify.FlagExisting, opts.existing, "BUCKET_OR_TABLE", "files=myapp-files-dev")
@@ -202,7 +201,7 @@ func readAmplifyStack(opts *importAmplifyOptions, project string, aopts amplify.
 		return nil, nil, &exitError{code: exitFailure, msg: fmt.Sprintf("env %s has no deployed stack in amplify/team-provider-info.json (awscloudformation.StackName); --from-stack and --check-retained need it", res.Env)}
 	}
 	ctx := context.Background()
-	client, where, err := cfn.NewClient(ctx, cfn.Options{Profile: opts.profile, Region: opts.region, StageRegion: res.Region})
+	client, where, err := cfn.NewClient(ctx, opts.awsOptions.session(res.Region))
 	if err != nil {
 		return nil, nil, &exitError{code: exitFailure, msg: err.Error()}
 	}

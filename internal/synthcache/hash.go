@@ -62,12 +62,8 @@ func (h *hasher) tree(d *digest, root string, o walkOpts) error {
 	if err != nil {
 		return err
 	}
-	fi, err := os.Stat(abs)
-	if errors.Is(err, fs.ErrNotExist) {
-		d.fields("missing", root)
-		return nil
-	}
-	if err != nil {
+	fi, err := statOrRecord(d, abs, "missing", root)
+	if fi == nil {
 		return err
 	}
 	if !fi.IsDir() {
@@ -162,12 +158,8 @@ func (h *hasher) file(d *digest, abs, rel string, fi os.FileInfo) error {
 
 // optional adds the file at path if it exists, and records its absence otherwise.
 func (h *hasher) optional(d *digest, path string) error {
-	fi, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		d.fields("absent", path)
-		return nil
-	}
-	if err != nil {
+	fi, err := statOrRecord(d, path, "absent", path)
+	if fi == nil {
 		return err
 	}
 	if fi.IsDir() {
@@ -180,6 +172,17 @@ func (h *hasher) optional(d *digest, path string) error {
 	}
 	d.fields("present", path, fmt.Sprintf("%x", sum))
 	return nil
+}
+
+// statOrRecord stats path. A path that does not exist is part of the digest, not an error: it adds
+// fields to d and returns a nil FileInfo and a nil error; any other error comes with a nil FileInfo.
+func statOrRecord(d *digest, path string, fields ...string) (os.FileInfo, error) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		d.fields(fields...)
+		return nil, nil
+	}
+	return fi, err
 }
 
 // ancestors lists dir's parent folders, nearest first, up to the file system root.

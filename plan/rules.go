@@ -144,27 +144,25 @@ func required(attr map[string]any) bool {
 	return s == "true"
 }
 
-// domainRefused: a new prefix means a new domain resource, created before the old one is deleted; Cognito
-// refuses a second prefix domain on the pool, and the stack rolls back.
+// domainRefused: a new domain name (prefix or custom domain) means a new domain resource, created before
+// the old one is deleted; a user pool holds one domain of each kind, so Cognito refuses it and the stack
+// rolls back. The words for each kind are in domainChanges (customdomain.go).
 func domainRefused(old, new map[string]any) []refusal {
-	if isCustomDomain(old) || isCustomDomain(new) {
-		return customDomainRefused(old, new)
-	}
-	o, _ := scalar(old["Domain"])
-	n, _ := scalar(new["Domain"])
 	if equal(old["Domain"], new["Domain"]) {
 		return nil
 	}
+	change := prefixDomainChange
+	if isCustomDomain(old) || isCustomDomain(new) {
+		change = customDomainChange
+	}
+	o, _ := scalar(old["Domain"])
+	n, _ := scalar(new["Domain"])
 	return []refusal{{
 		replaces: true,
 		paths:    []string{"Properties.Domain"},
-		what: fmt.Sprintf("the hosted UI domain prefix changes (%s -> %s): CloudFormation replaces a domain by creating "+
-			"the new one first, and a user pool holds one prefix domain, so Cognito refuses it and the stack rolls back", o, n),
-		lost: fmt.Sprintf("nothing yet: the update fails; but moving the hosted UI for real frees the prefix %s for anyone "+
-			"to claim and breaks every SPA build, callback and identity provider redirect URI that names it", o),
-		proceed: "revert domainPrefix in the spec; to really move the hosted UI, deploy once without the domain (that " +
-			"deploy deletes it), then with the new prefix, and update every identity provider's redirect URI and " +
-			"rebuild the SPA. --allow %s only lets plan pass: this deployment itself would still fail",
+		what:     fmt.Sprintf(change.what, o, n),
+		lost:     fmt.Sprintf(change.lost, o),
+		proceed:  change.proceed,
 	}}
 }
 
@@ -190,12 +188,7 @@ func scopesRemoved(old, new map[string]any) []refusal {
 }
 
 func scopeNames(props map[string]any) []string {
-	var out []string
-	l, _ := props["Scopes"].([]any)
-	for _, e := range l {
-		name, _ := scalar(lookup(e, "ScopeName"))
-		out = append(out, name)
-	}
+	out := listField(props, "Scopes", "ScopeName")
 	slices.Sort(out)
 	return out
 }
@@ -225,22 +218,26 @@ func tableRefused(old, new map[string]any) []refusal {
 }
 
 func attributeTypes(props map[string]any) map[string]string {
+	names := listField(props, "AttributeDefinitions", "AttributeName")
+	types := listField(props, "AttributeDefinitions", "AttributeType")
 	out := map[string]string{}
-	l, _ := props["AttributeDefinitions"].([]any)
-	for _, e := range l {
-		name, _ := scalar(lookup(e, "AttributeName"))
-		typ, _ := scalar(lookup(e, "AttributeType"))
-		out[name] = typ
+	for i, name := range names {
+		out[name] = types[i]
 	}
 	return out
 }
 
 func keyAttributes(props map[string]any) []string {
+	return listField(props, "KeySchema", "AttributeName")
+}
+
+// listField lists one field of each element of the list property key, in the template's order.
+func listField(props map[string]any, key, field string) []string {
 	var out []string
-	l, _ := props["KeySchema"].([]any)
+	l, _ := props[key].([]any)
 	for _, e := range l {
-		name, _ := scalar(lookup(e, "AttributeName"))
-		out = append(out, name)
+		v, _ := scalar(lookup(e, field))
+		out = append(out, v)
 	}
 	return out
 }

@@ -65,7 +65,7 @@ func TestCDKErrorsKeepTheirCause(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			opts := &synthOptions{stage: "prod", out: t.TempDir(), spec: specPath, addToStack: tt.add}
+			opts := &synthOptions{specOptions: specOptions{spec: specPath, stage: "prod"}, out: t.TempDir(), addToStack: tt.add}
 			err := runSynth(opts, &stdout, &stderr)
 			var ee *exitError
 			if !errors.As(err, &ee) || ee.code != 1 {

@@ -39,6 +39,7 @@ func TestValidate(t *testing.T) {
 		{"synth without SPEC", []string{"synth"}, 2, "", "underhood: synth needs SPEC"},
 		{"plan without SPEC", []string{"plan"}, 2, "", "underhood: plan needs SPEC"},
 		{"explain without SPEC", []string{"explain"}, 2, "", "underhood: explain needs SPEC"},
+		{"config without SPEC", []string{"config"}, 2, "", "underhood: config needs SPEC"},
 		{"unknown command", []string{"deploy"}, 2, "", `unknown command "deploy"`},
 		{"unknown flag", []string{"validate", "--stag", "x", "a.yaml"}, 2, "", "unknown flag: --stag"},
 	}

@@ -24,12 +24,10 @@ import (
 )
 
 type configOptions struct {
-	stage       string
-	spec        string
+	specOptions
+	awsOptions
 	outputsFile string
 	fromStack   bool
-	profile     string
-	region      string
 	check       bool
 	formats     []string
 	outs        []string
@@ -39,30 +37,24 @@ type configOptions struct {
 
 func newConfigCmd(stdout, stderr io.Writer) *cobra.Command {
 	opts := &configOptions{}
-	cmd := &cobra.Command{
-		Use:   "config [--stage S] SPEC (--outputs-file FILE | --from-stack) [--check] [--format F --out PATH]...",
-		Short: "Write the SPA's Amplify configuration from the deployed stack's outputs",
-		Long: "config writes every file listed under the spec's frontend: (paths relative to the spec's folder),\n" +
-			"or the files given by --format/--out pairs, from the stack outputs in a `cdk deploy --outputs-file`\n" +
-			"file or read from CloudFormation. Formats: aws-exports (.js, or .json for amplifyconfiguration.json),\n" +
-			"amplify-outputs, amplify-config (.ts or .js). Nothing is written unless every file renders, and an\n" +
-			"aws-exports or amplify_outputs file on disk that holds keys the spec does not account for (an\n" +
-			"Amplify Gen 1 aws-exports.js with its GraphQL API, say) is never overwritten: config exits 1 listing\n" +
-			"them and the spec change that keeps them, unless --drop-unknown-keys. A GraphQL API key referenced\n" +
-			"as a stack output is read from the outputs file (or with --from-stack, from that stack); one in\n" +
+	cmd := opts.command("config [--stage S] SPEC (--outputs-file FILE | --from-stack) [--check] [--format F --out PATH]...",
+		"Write the SPA's Amplify configuration from the deployed stack's outputs",
+		"config writes every file listed under the spec's frontend: (paths relative to the spec's folder),\n"+
+			"or the files given by --format/--out pairs, from the stack outputs in a `cdk deploy --outputs-file`\n"+
+			"file or read from CloudFormation. Formats: aws-exports (.js, or .json for amplifyconfiguration.json),\n"+
+			"amplify-outputs, amplify-config (.ts or .js). Nothing is written unless every file renders, and an\n"+
+			"aws-exports or amplify_outputs file on disk that holds keys the spec does not account for (an\n"+
+			"Amplify Gen 1 aws-exports.js with its GraphQL API, say) is never overwritten: config exits 1 listing\n"+
+			"them and the spec change that keeps them, unless --drop-unknown-keys. A GraphQL API key referenced\n"+
+			"as a stack output is read from the outputs file (or with --from-stack, from that stack); one in\n"+
 			"Secrets Manager or SSM is read with the default credentials (or --profile, --region).",
-		Args: cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
-			opts.spec = args[0]
-			return runConfig(opts, stdout, stderr)
-		},
-	}
+		"stage (default dev)",
+		func() error { return runConfig(opts, stdout, stderr) })
 	f := cmd.Flags()
-	f.StringVar(&opts.stage, "stage", "", "stage (default dev)")
 	f.StringVar(&opts.outputsFile, "outputs-file", "", "stack outputs written by cdk deploy --outputs-file")
 	f.BoolVar(&opts.fromStack, "from-stack", false, "read the outputs with CloudFormation DescribeStacks")
-	f.StringVar(&opts.profile, "profile", "", "AWS profile for --from-stack")
-	f.StringVar(&opts.region, "region", "", "AWS region for --from-stack (default: the stage's region, else the SDK's)")
+	opts.awsOptions.addFlags(cmd, "AWS profile for --from-stack",
+		"AWS region for --from-stack (default: the stage's region, else the SDK's)")
 	f.BoolVar(&opts.check, "check", false, "write nothing; exit 1 when a file on disk differs")
 	f.StringArrayVar(&opts.formats, "format", nil, "format of the file given by the matching --out (repeatable)")
 	f.StringArrayVar(&opts.outs, "out", nil, "path of a file to write, with the matching --format (repeatable)")
@@ -88,7 +80,7 @@ func runConfig(opts *configOptions, stdout, stderr io.Writer) error {
 	if !ok {
 		return errFailed
 	}
-	if !opts.fromStack && (opts.profile != "" || opts.region != "") && !readsSecrets(app) {
+	if !opts.fromStack && opts.awsOptions.given() && !readsSecrets(app) {
 		return &exitError{code: exitUsage, msg: "--profile and --region need --from-stack (or a GraphQL API key in Secrets Manager or SSM)"}
 	}
 	targets, err := configTargets(opts, app)
@@ -231,7 +223,7 @@ func unwrapPath(err error) error {
 func stackOutputs(opts *configOptions, app *spec.App) (emit.StackOutputs, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	client, where, err := cfn.NewClient(ctx, cfn.Options{Profile: opts.profile, Region: opts.region, StageRegion: app.Region})
+	client, where, err := cfn.NewClient(ctx, opts.awsOptions.session(app.Region))
 	if err != nil {
 		return nil, err
 	}
@@ -333,7 +325,7 @@ type secretReader struct {
 func (r *secretReader) read(ref spec.ValueRef) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	sess, err := cfn.Load(ctx, cfn.Options{Profile: r.opts.profile, Region: r.opts.region, StageRegion: r.app.Region})
+	sess, err := cfn.Load(ctx, r.opts.awsOptions.session(r.app.Region))
 	if err != nil {
 		return "", err
 	}

@@ -11,31 +11,24 @@ import (
 )
 
 type explainOptions struct {
-	stage   string
+	specOptions
 	format  string
 	out     string
 	diagram string
-	spec    string
 }
 
 func newExplainCmd(stdout, stderr io.Writer) *cobra.Command {
 	opts := &explainOptions{}
-	cmd := &cobra.Command{
-		Use:   "explain [--stage S] SPEC [--format markdown|mermaid] [-o FILE]",
-		Short: "Explain the architecture and who may call what, with which token or signature, in which header",
-		Long: "explain describes in plain words what each resource is and why the spec has it, who may call\n" +
-			"each API route and storage level (guest, any signed-in user, owner, group) with which credential\n" +
-			"(id token, access token and scopes, SigV4 with which identity pool role) in which header, and\n" +
-			"draws Mermaid diagrams: the architecture and the life of authentication and authorization per\n" +
-			"mode in use. Markdown (the default) renders on GitHub; --format mermaid prints only the diagrams,\n" +
+	cmd := opts.command("explain [--stage S] SPEC [--format markdown|mermaid] [-o FILE]",
+		"Explain the architecture and who may call what, with which token or signature, in which header",
+		"explain describes in plain words what each resource is and why the spec has it, who may call\n"+
+			"each API route and storage level (guest, any signed-in user, owner, group) with which credential\n"+
+			"(id token, access token and scopes, SigV4 with which identity pool role) in which header, and\n"+
+			"draws Mermaid diagrams: the architecture and the life of authentication and authorization per\n"+
+			"mode in use. Markdown (the default) renders on GitHub; --format mermaid prints only the diagrams,\n"+
 			"and --diagram NAME one of them as a standalone .mmd. Pure Go: it never starts Node.",
-		Args: specArg,
-		RunE: func(_ *cobra.Command, args []string) error {
-			opts.spec = args[0]
-			return runExplain(opts, stdout, stderr)
-		},
-	}
-	cmd.Flags().StringVar(&opts.stage, "stage", "", "stage to explain (default dev)")
+		"stage to explain (default dev)",
+		func() error { return runExplain(opts, stdout, stderr) })
 	cmd.Flags().StringVar(&opts.format, "format", "markdown", "markdown or mermaid")
 	cmd.Flags().StringVarP(&opts.out, "output", "o", "", "write to FILE (atomically) instead of standard output")
 	cmd.Flags().StringVar(&opts.diagram, "diagram", "", "with --format mermaid: only this diagram (architecture, access-token, id-token, iam, iam-guest, none, s3)")

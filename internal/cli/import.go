@@ -35,8 +35,7 @@ type importAmplifyOptions struct {
 	streams        []string // NAME=STREAM_ARN
 	fromStack      bool
 	checkRetained  bool
-	profile        string
-	region         string
+	awsOptions
 }
 
 func newImportCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -50,30 +49,21 @@ func newImportCmd(stdout, stderr io.Writer) *cobra.Command {
 
 func newImportAmplifyCmd(stdout, stderr io.Writer) *cobra.Command {
 	opts := &importAmplifyOptions{}
-	cmd := &cobra.Command{
-		Use:   "amplify [PROJECT_DIR] [--env ENV] [-o app.yaml] [--from-stack | ids...] [--check-retained]",
-		Short: "Write an app spec from an Amplify Gen 1 project that keeps its users, files and data",
-		Long: "import amplify reads the amplify/ folder of an Amplify Gen 1 project (backend-config.json,\n" +
-			"team-provider-info.json, each resource's cli-inputs.json or parameters.json) and writes an app spec\n" +
-			"for one env, with a report per resource: translated, approximated (and how) or out of scope, and an\n" +
-			"ordered migration plan, also written beside the spec (<spec>.migration.txt). The SPA's aws-exports.js\n" +
-			"(read, never executed) supplies the AppSync API and Pinpoint project the spec references, and ids.\n" +
-			"The stage references the env's existing user pool, identity pool, buckets and tables when their ids\n" +
-			"are known: from the project files (imported resources, table names), from flags, or with\n" +
-			"--from-stack from the deployed Amplify stack (CloudFormation, read only). --check-retained lists\n" +
-			"every stateful resource of the Amplify stack that deleting the stack would delete, and how to\n" +
-			"retain it. Exit 0: the spec is written and validates (and with --check-retained, every stateful\n" +
-			"resource is retained); 1 otherwise (the spec may be written: a re-run then needs --force); 2 for\n" +
+	cmd := dirCommand("amplify [PROJECT_DIR] [--env ENV] [-o app.yaml] [--from-stack | ids...] [--check-retained]",
+		"Write an app spec from an Amplify Gen 1 project that keeps its users, files and data",
+		"import amplify reads the amplify/ folder of an Amplify Gen 1 project (backend-config.json,\n"+
+			"team-provider-info.json, each resource's cli-inputs.json or parameters.json) and writes an app spec\n"+
+			"for one env, with a report per resource: translated, approximated (and how) or out of scope, and an\n"+
+			"ordered migration plan, also written beside the spec (<spec>.migration.txt). The SPA's aws-exports.js\n"+
+			"(read, never executed) supplies the AppSync API and Pinpoint project the spec references, and ids.\n"+
+			"The stage references the env's existing user pool, identity pool, buckets and tables when their ids\n"+
+			"are known: from the project files (imported resources, table names), from flags, or with\n"+
+			"--from-stack from the deployed Amplify stack (CloudFormation, read only). --check-retained lists\n"+
+			"every stateful resource of the Amplify stack that deleting the stack would delete, and how to\n"+
+			"retain it. Exit 0: the spec is written and validates (and with --check-retained, every stateful\n"+
+			"resource is retained); 1 otherwise (the spec may be written: a re-run then needs --force); 2 for\n"+
 			"a usage error.",
-		Args: cobra.MaximumNArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
-			opts.project = "."
-			if len(args) == 1 {
-				opts.project = args[0]
-			}
-			return runImportAmplify(opts, stdout, stderr)
-		},
-	}
+		&opts.project, func() error { return runImportAmplify(opts, stdout, stderr) })
 	f := cmd.Flags()
 	f.StringVar(&opts.env, strings.TrimPrefix(amplify.FlagEnv, "--"), "", "Amplify env to import (default: the current or only env)")
 	f.StringVarP(&opts.out, "output", "o", "", "where to write the spec (default PROJECT_DIR/app.yaml)")
@@ -86,13 +76,13 @@ func newImportAmplifyCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.StringArrayVar(&opts.streams, strings.TrimPrefix(amplify.FlagStream, "--"), nil, "NAME=STREAM_ARN: the stream of existing table NAME, so the functions it invoked are wired (repeatable)")
 	f.BoolVar(&opts.fromStack, "from-stack", false, "read the ids from the deployed Amplify stack (CloudFormation ListStackResources and GetTemplate)")
 	f.BoolVar(&opts.checkRetained, "check-retained", false, "report the Amplify stack's stateful resources that are not DeletionPolicy Retain")
-	f.StringVar(&opts.profile, "profile", "", "AWS profile for --from-stack and --check-retained")
-	f.StringVar(&opts.region, "region", "", "AWS region of the Amplify stack (default: the env's region)")
+	opts.awsOptions.addFlags(cmd, "AWS profile for --from-stack and --check-retained",
+		"AWS region of the Amplify stack (default: the env's region)")
 	return cmd
 }
 
 func runImportAmplify(opts *importAmplifyOptions, stdout, stderr io.Writer) error {
-	if !opts.fromStack && !opts.checkRetained && (opts.profile != "" || opts.region != "") {
+	if !opts.fromStack && !opts.checkRetained && opts.awsOptions.given() {
 		return &exitError{code: exitUsage, msg: "--profile and --region are for the deployed Amplify stack: they need --from-stack or --check-retained"}
 	}
 	existing, err := namedValues(amplify.FlagExisting, opts.existing, "BUCKET_OR_TABLE", "files=myapp-files-dev")
@@ -211,7 +201,7 @@ func readAmplifyStack(opts *importAmplifyOptions, project string, aopts amplify.
 		return nil, nil, &exitError{code: exitFailure, msg: fmt.Sprintf("env %s has no deployed stack in amplify/team-provider-info.json (awscloudformation.StackName); --from-stack and --check-retained need it", res.Env)}
 	}
 	ctx := context.Background()
-	client, where, err := cfn.NewClient(ctx, cfn.Options{Profile: opts.profile, Region: opts.region, StageRegion: res.Region})
+	client, where, err := cfn.NewClient(ctx, opts.awsOptions.session(res.Region))
 	if err != nil {
 		return nil, nil, &exitError{code: exitFailure, msg: err.Error()}
 	}

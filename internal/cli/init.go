@@ -22,18 +22,10 @@ type initOptions struct {
 
 func newInitCmd(stdout, stderr io.Writer) *cobra.Command {
 	opts := &initOptions{}
-	cmd := &cobra.Command{
-		Use:   "init [DIR]",
-		Short: "Write a starter project: app.yaml, cdk.json, package.json pinning the aws-cdk CLI, .gitignore, a function",
-		Args:  cobra.MaximumNArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
-			opts.dir = "."
-			if len(args) == 1 {
-				opts.dir = args[0]
-			}
-			return runInit(opts, stdout, stderr)
-		},
-	}
+	cmd := dirCommand("init [DIR]",
+		"Write a starter project: app.yaml, cdk.json, package.json pinning the aws-cdk CLI, .gitignore, a function",
+		"",
+		&opts.dir, func() error { return runInit(opts, stdout, stderr) })
 	cmd.Flags().StringVar(&opts.app, "app", "", "app name (default: derived from the folder name)")
 	cmd.Flags().BoolVar(&opts.force, "force", false, "overwrite existing files")
 	return cmd

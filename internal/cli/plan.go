@@ -14,42 +14,34 @@ import (
 )
 
 type planOptions struct {
-	stage   string
+	specOptions
+	awsOptions
 	against string
 	allow   []string
-	profile string
-	region  string
-	spec    string
 }
 
 func newPlanCmd(stdout, stderr io.Writer) *cobra.Command {
 	opts := &planOptions{}
-	cmd := &cobra.Command{
-		Use:   "plan [--stage S] [--against FILE | --profile P --region R] [--allow LOGICAL_ID]... SPEC",
-		Short: "Compare the template synth would deploy with the deployed one; refuse changes that lose users' data",
-		Long: "plan synthesizes the stage's template in memory and compares it with the deployed stack's template\n" +
-			"(CloudFormation GetTemplate with the default AWS credential chain, or --against FILE). It lists each\n" +
-			"resource as added, modified, replaced or deleted, and exits 1 when a user pool, user pool client,\n" +
-			"identity pool, bucket or table would be deleted, renamed (a changed logical ID), replaced, or changed\n" +
-			"in a way Cognito or DynamoDB refuse. --allow LOGICAL_ID accepts one such change after a backup.\n" +
+	cmd := opts.command("plan [--stage S] [--against FILE | --profile P --region R] [--allow LOGICAL_ID]... SPEC",
+		"Compare the template synth would deploy with the deployed one; refuse changes that lose users' data",
+		"plan synthesizes the stage's template in memory and compares it with the deployed stack's template\n"+
+			"(CloudFormation GetTemplate with the default AWS credential chain, or --against FILE). It lists each\n"+
+			"resource as added, modified, replaced or deleted, and exits 1 when a user pool, user pool client,\n"+
+			"identity pool, bucket or table would be deleted, renamed (a changed logical ID), replaced, or changed\n"+
+			"in a way Cognito or DynamoDB refuse. --allow LOGICAL_ID accepts one such change after a backup.\n"+
 			"A stack that does not exist yet is all added. Exit 0: nothing stateful is lost; 1: blocked or error.",
-		Args: specArg,
-		RunE: func(_ *cobra.Command, args []string) error {
-			opts.spec = args[0]
-			return runPlan(opts, stdout, stderr)
-		},
-	}
+		"stage to plan (default dev)",
+		func() error { return runPlan(opts, stdout, stderr) })
 	f := cmd.Flags()
-	f.StringVar(&opts.stage, "stage", "", "stage to plan (default dev)")
 	f.StringVar(&opts.against, "against", "", "compare with this template file (JSON or YAML) instead of the deployed stack")
 	f.StringArrayVar(&opts.allow, "allow", nil, "accept the blocked change to this logical ID (repeatable); take a backup first")
-	f.StringVar(&opts.profile, "profile", "", "AWS profile for GetTemplate (default: the default credential chain)")
-	f.StringVar(&opts.region, "region", "", "AWS region of the stack (default: the stage's region, else the SDK's default)")
+	opts.awsOptions.addFlags(cmd, "AWS profile for GetTemplate (default: the default credential chain)",
+		"AWS region of the stack (default: the stage's region, else the SDK's default)")
 	return cmd
 }
 
 func runPlan(opts *planOptions, stdout, stderr io.Writer) error {
-	if opts.against != "" && (opts.profile != "" || opts.region != "") {
+	if opts.against != "" && opts.awsOptions.given() {
 		return &exitError{code: exitUsage, msg: "--against compares with a file; --profile and --region are for the deployed stack"}
 	}
 	app, ok := loadSpec(opts.spec, opts.stage, stderr)
@@ -65,7 +57,7 @@ func runPlan(opts *planOptions, stdout, stderr io.Writer) error {
 		}
 		deployed, source = data, opts.against
 	} else {
-		body, where, err := deployedTemplate(context.Background(), app.StackName(), opts.profile, opts.region, app.Region)
+		body, where, err := deployedTemplate(context.Background(), app.StackName(), opts.awsOptions.session(app.Region))
 		if err != nil {
 			return &exitError{code: exitFailure, msg: err.Error()}
 		}
@@ -99,10 +91,10 @@ func runPlan(opts *planOptions, stdout, stderr io.Writer) error {
 
 // deployedTemplate fetches the stack's current template with GetTemplate. It returns a nil body when
 // the stack does not exist, and where describes the region (and profile) asked.
-func deployedTemplate(ctx context.Context, stack, profile, region, stageRegion string) (body []byte, where string, err error) {
+func deployedTemplate(ctx context.Context, stack string, session cfn.Options) (body []byte, where string, err error) {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	client, where, err := cfn.NewClient(ctx, cfn.Options{Profile: profile, Region: region, StageRegion: stageRegion})
+	client, where, err := cfn.NewClient(ctx, session)
 	if err != nil {
 		return nil, "", fmt.Errorf("%v (use --profile, or --against FILE to compare with a template file)", err)
 	}

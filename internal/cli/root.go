@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/underhood-dev/underhood/internal/cfn"
 )
 
 // The exit codes every command uses, as README and each command's help state them.
@@ -81,4 +83,65 @@ func specArg(cmd *cobra.Command, args []string) error {
 		return fmt.Errorf("%s needs SPEC, the app spec file (e.g. app.yaml; underhood init writes one)", cmd.Name())
 	}
 	return fmt.Errorf("%s takes one SPEC, got %d arguments: %s", cmd.Name(), len(args), strings.Join(args, " "))
+}
+
+// specOptions are the SPEC argument and --stage flag of every command that reads one stage of a spec.
+type specOptions struct {
+	spec  string
+	stage string
+}
+
+// command builds a command whose one argument is SPEC (checked by specArg), stored before run, with
+// the --stage flag; stageHelp says what the stage is for.
+func (o *specOptions) command(use, short, long, stageHelp string, run func() error) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Long:  long,
+		Args:  specArg,
+		RunE: func(_ *cobra.Command, args []string) error {
+			o.spec = args[0]
+			return run()
+		},
+	}
+	cmd.Flags().StringVar(&o.stage, "stage", "", stageHelp)
+	return cmd
+}
+
+// awsOptions are the --profile and --region flags of the commands that call AWS.
+type awsOptions struct {
+	profile string
+	region  string
+}
+
+// addFlags adds --profile and --region to cmd, with help that says what they are for there.
+func (o *awsOptions) addFlags(cmd *cobra.Command, profileHelp, regionHelp string) {
+	cmd.Flags().StringVar(&o.profile, "profile", "", profileHelp)
+	cmd.Flags().StringVar(&o.region, "region", "", regionHelp)
+}
+
+// given says whether --profile or --region is set (each command says which other flags they need).
+func (o awsOptions) given() bool { return o.profile != "" || o.region != "" }
+
+// session is the AWS session's options; stageRegion is the region when --region is not given.
+func (o awsOptions) session(stageRegion string) cfn.Options {
+	return cfn.Options{Profile: o.profile, Region: o.region, StageRegion: stageRegion}
+}
+
+// dirCommand builds a command whose one optional argument is a folder, stored in *dir (the current
+// folder when omitted) before run.
+func dirCommand(use, short, long string, dir *string, run func() error) *cobra.Command {
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		Long:  long,
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			*dir = "."
+			if len(args) == 1 {
+				*dir = args[0]
+			}
+			return run()
+		},
+	}
 }

@@ -20,30 +20,23 @@ import (
 )
 
 type synthOptions struct {
-	stage   string
+	specOptions
 	out     string
 	quiet   bool
 	noNag   bool
 	noCache bool
-	spec    string
 	// addToStack adds constructs to the stack before synthesis: tests provoke CDK errors with it.
 	addToStack func(*stacks.AppStack)
 }
 
 func newSynthCmd(stdout, stderr io.Writer) *cobra.Command {
 	opts := &synthOptions{}
-	cmd := &cobra.Command{
-		Use:   "synth [--stage S] [--out DIR] SPEC",
-		Short: "Synthesize the app's CloudFormation (the cloud assembly); also the app command in cdk.json",
-		Long: "synth writes the cloud assembly for one stage and prints a summary. cdk.json runs it as the CDK\n" +
+	cmd := opts.command("synth [--stage S] [--out DIR] SPEC",
+		"Synthesize the app's CloudFormation (the cloud assembly); also the app command in cdk.json",
+		"synth writes the cloud assembly for one stage and prints a summary. cdk.json runs it as the CDK\n"+
 			"app, so cdk synth, diff and deploy work as usual: the stage then comes from -c stage=NAME.",
-		Args: specArg,
-		RunE: func(_ *cobra.Command, args []string) error {
-			opts.spec = args[0]
-			return runSynth(opts, stdout, stderr)
-		},
-	}
-	cmd.Flags().StringVar(&opts.stage, "stage", "", "stage to synthesize (default: cdk context \"stage\", else dev)")
+		"stage to synthesize (default: cdk context \"stage\", else dev)",
+		func() error { return runSynth(opts, stdout, stderr) })
 	cmd.Flags().StringVar(&opts.out, "out", "", "cloud assembly folder (default: $CDK_OUTDIR when run by the CDK CLI, else cdk.out)")
 	cmd.Flags().BoolVarP(&opts.quiet, "quiet", "q", false, "print no summary")
 	cmd.Flags().BoolVar(&opts.noNag, "no-nag", false, "skip the cdk-nag AwsSolutions checks (on by default; unaccepted findings fail synth)")

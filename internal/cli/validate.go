@@ -9,27 +9,16 @@ import (
 	"github.com/underhood-dev/underhood/spec"
 )
 
-type validateOptions struct {
-	stage string
-	spec  string
-}
-
 func newValidateCmd(stdout, stderr io.Writer) *cobra.Command {
-	opts := &validateOptions{}
-	cmd := &cobra.Command{
-		Use:   "validate [--stage S] SPEC",
-		Short: "Check an app spec and report every problem at once",
-		Args:  specArg,
-		RunE: func(_ *cobra.Command, args []string) error {
-			opts.spec = args[0]
-			return runValidate(opts, stdout, stderr)
-		},
-	}
-	cmd.Flags().StringVar(&opts.stage, "stage", "", "stage to validate (default dev)")
-	return cmd
+	opts := &specOptions{}
+	return opts.command("validate [--stage S] SPEC",
+		"Check an app spec and report every problem at once",
+		"",
+		"stage to validate (default dev)",
+		func() error { return runValidate(opts, stdout, stderr) })
 }
 
-func runValidate(opts *validateOptions, stdout, stderr io.Writer) error {
+func runValidate(opts *specOptions, stdout, stderr io.Writer) error {
 	app, ok := loadSpec(opts.spec, opts.stage, stderr)
 	if !ok {
 		return errFailed

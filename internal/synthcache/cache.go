@@ -281,28 +281,16 @@ func (c *Cache) copyBlob(it item, dest string) error {
 	if fi, err := os.Lstat(dest); err == nil && fi.IsDir() {
 		os.RemoveAll(dest)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	h := sha256.New()
-	err = copyFile(io.MultiWriter(tmp, h), src)
-	if err == nil {
-		err = tmp.Chmod(it.Mode.Perm())
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && hex.EncodeToString(h.Sum(nil)) != it.Sum {
-		err = errCorrupt
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), dest)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
+	return replaceFile(dest, it.Mode.Perm(), func(w io.Writer) error {
+		h := sha256.New()
+		if err := copyFile(io.MultiWriter(w, h), src); err != nil {
+			return err
+		}
+		if hex.EncodeToString(h.Sum(nil)) != it.Sum {
+			return errCorrupt
+		}
+		return nil
+	})
 }
 
 // Stage makes a fresh folder for a synthesis to write its assembly to. It is inside the cache, so
@@ -433,15 +421,21 @@ func WriteDir(src, outDir string) error {
 		if err != nil {
 			return err
 		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
 		if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
 			return err
 		}
-		return writeAtomic(dest, data, fi.Mode().Perm())
+		return copyTo(path, dest, fi.Mode().Perm())
 	})
+}
+
+// copyTo copies the file src to dest (temp file + rename), in copyFile's large reads.
+func copyTo(src, dest string, perm fs.FileMode) error {
+	f, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return replaceFile(dest, perm, func(w io.Writer) error { return copyFile(w, f) })
 }
 
 // Restore writes the pending assembly into outDir, as Cache.Restore does for a published one.
@@ -560,11 +554,20 @@ func (c *Cache) blobSizes() map[string]int64 {
 // writeAtomic writes data to path through a temporary file and a rename. Unlike fsutil.WriteFileAtomic
 // it does not fsync: everything here can be regenerated, and a torn file fails its checksum.
 func writeAtomic(path string, data []byte, perm fs.FileMode) error {
+	return replaceFile(path, perm, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// replaceFile writes path through a temporary file beside it, filled by write, and a rename, so a
+// reader sees the old file or the whole new one; when write fails, path is left as it was.
+func replaceFile(path string, perm fs.FileMode, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
 	}
-	_, err = tmp.Write(data)
+	err = write(tmp)
 	if err == nil {
 		err = tmp.Chmod(perm)
 	}

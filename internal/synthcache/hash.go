@@ -62,12 +62,8 @@ func (h *hasher) tree(d *digest, root string, o walkOpts) error {
 	if err != nil {
 		return err
 	}
-	fi, err := os.Stat(abs)
-	if errors.Is(err, fs.ErrNotExist) {
-		d.fields("missing", root)
-		return nil
-	}
-	if err != nil {
+	fi, err := statOrRecord(d, abs, "missing", root)
+	if fi == nil {
 		return err
 	}
 	if !fi.IsDir() {
@@ -101,6 +97,9 @@ func (h *hasher) dir(d *digest, abs, rel string, o walkOpts, stack []string) err
 		if h.excluded(childAbs) {
 			continue
 		}
+		// A followed link counts as what it points to (its fi); a link's target is never "special".
+		var fi os.FileInfo
+		isDir := e.IsDir()
 		if e.Type()&fs.ModeSymlink != 0 {
 			target, err := os.Readlink(childAbs)
 			if err != nil {
@@ -110,28 +109,16 @@ func (h *hasher) dir(d *digest, abs, rel string, o walkOpts, stack []string) err
 			if !o.follow {
 				continue
 			}
-			fi, err := os.Stat(childAbs)
-			if err != nil {
+			if fi, err = os.Stat(childAbs); err != nil {
 				d.fields("dangling")
 				continue
 			}
-			if fi.IsDir() {
-				if o.skipDir != nil && o.skipDir(childAbs, childRel, name) {
-					continue
-				}
-				if err := h.dir(d, childAbs, childRel, o, stack); err != nil {
-					return err
-				}
-				continue
-			}
-			if o.keepFile == nil || o.keepFile(childRel, name) {
-				if err := h.file(d, childAbs, childRel, fi); err != nil {
-					return err
-				}
-			}
+			isDir = fi.IsDir()
+		} else if !isDir && !e.Type().IsRegular() {
+			d.fields("special", childRel) // sockets, fifos: never content
 			continue
 		}
-		if e.IsDir() {
+		if isDir {
 			if o.skipDir != nil && o.skipDir(childAbs, childRel, name) {
 				continue
 			}
@@ -140,16 +127,14 @@ func (h *hasher) dir(d *digest, abs, rel string, o walkOpts, stack []string) err
 			}
 			continue
 		}
-		if !e.Type().IsRegular() {
-			d.fields("special", childRel) // sockets, fifos: never content
-			continue
-		}
 		if o.keepFile != nil && !o.keepFile(childRel, name) {
 			continue
 		}
-		fi, err := e.Info()
-		if err != nil {
-			return err
+		if fi == nil {
+			var err error
+			if fi, err = e.Info(); err != nil {
+				return err
+			}
 		}
 		if err := h.file(d, childAbs, childRel, fi); err != nil {
 			return err
@@ -173,12 +158,8 @@ func (h *hasher) file(d *digest, abs, rel string, fi os.FileInfo) error {
 
 // optional adds the file at path if it exists, and records its absence otherwise.
 func (h *hasher) optional(d *digest, path string) error {
-	fi, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		d.fields("absent", path)
-		return nil
-	}
-	if err != nil {
+	fi, err := statOrRecord(d, path, "absent", path)
+	if fi == nil {
 		return err
 	}
 	if fi.IsDir() {
@@ -191,6 +172,17 @@ func (h *hasher) optional(d *digest, path string) error {
 	}
 	d.fields("present", path, fmt.Sprintf("%x", sum))
 	return nil
+}
+
+// statOrRecord stats path. A path that does not exist is part of the digest, not an error: it adds
+// fields to d and returns a nil FileInfo and a nil error; any other error comes with a nil FileInfo.
+func statOrRecord(d *digest, path string, fields ...string) (os.FileInfo, error) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		d.fields(fields...)
+		return nil, nil
+	}
+	return fi, err
 }
 
 // ancestors lists dir's parent folders, nearest first, up to the file system root.

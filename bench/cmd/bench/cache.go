@@ -71,8 +71,7 @@ func (e *env) warmTimes(w *strings.Builder) {
 	fmt.Fprintln(w, "synthesized again with nothing changed. \"Same bytes\" compares every file of the output folder after")
 	fmt.Fprintln(w, "each run with what the first synth wrote.")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| app | command | median | min – max | peak RSS | same bytes as the first synth |")
-	fmt.Fprintln(w, "| --- | --- | ---: | ---: | ---: | --- |")
+	tableHead(w, "app", "command", "median:", "min – max:", "peak RSS:", "same bytes as the first synth")
 	for _, c := range cases {
 		ws := make([]time.Duration, len(c.samples))
 		for i, s := range c.samples {
@@ -135,8 +134,7 @@ func (e *env) cacheTests(w *strings.Builder) {
 	}
 	fmt.Fprintln(w, "### Synth cache: hit and miss correctness (`go test`, run by the bench)")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| test | what it checks | cases |")
-	fmt.Fprintln(w, "| --- | --- | --- |")
+	tableHead(w, "test", "what it checks", "cases")
 	for _, s := range suites {
 		c := exec.Command("go", "test", "-count=1", "-v", "-run", "^("+s.run+")$", s.pkg)
 		c.Dir = e.root

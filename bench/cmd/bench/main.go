@@ -90,6 +90,23 @@ func progress(format string, args ...any) {
 
 // setup finds the repository root, puts the pinned Node 22 first on PATH, installs npm packages when
 // missing and builds the binaries once, so no run below pays for a compile.
+// tableHead prints a Markdown table's header row and the separator row under it; a column whose name
+// ends in ":" is right-aligned (numbers), without the ":".
+func tableHead(w *strings.Builder, columns ...string) {
+	header, sep := "|", "|"
+	for _, c := range columns {
+		name, numeric := strings.CutSuffix(c, ":")
+		header += " " + name + " |"
+		if numeric {
+			sep += " ---: |"
+		} else {
+			sep += " --- |"
+		}
+	}
+	fmt.Fprintln(w, header)
+	fmt.Fprintln(w, sep)
+}
+
 func setup(n int) (*env, error) {
 	root, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
 	if err != nil {

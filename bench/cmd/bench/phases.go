@@ -53,27 +53,13 @@ func (e *env) breakdown(w *strings.Builder) {
 		}
 	}
 	fmt.Fprintf(w, "### Where underhood's synth time goes (bench/cmd/synthphases, median ms of %d runs)\n\n", e.n)
-	header := "| phase |"
-	sep := "| --- |"
+	var headings []string
+	var cols [][][]phase
 	for _, r := range runs {
-		header += fmt.Sprintf(" %s, nag %s, validation %s |", r.name, r.nag, r.validation)
-		sep += " ---: |"
+		headings = append(headings, fmt.Sprintf("%s, nag %s, validation %s", r.name, r.nag, r.validation))
+		cols = append(cols, results[r])
 	}
-	fmt.Fprintln(w, header)
-	fmt.Fprintln(w, sep)
-	for i, name := range names {
-		line := "| " + name + " |"
-		for _, r := range runs {
-			var v []float64
-			for _, ps := range results[r] {
-				v = append(v, ps[i].Ms)
-			}
-			sort.Float64s(v)
-			line += fmt.Sprintf(" %.0f |", v[len(v)/2])
-		}
-		fmt.Fprintln(w, line)
-	}
-	fmt.Fprintln(w)
+	phaseTable(w, names, headings, cols)
 }
 
 // ---- before/after breakdown ----
@@ -101,31 +87,41 @@ func (e *env) breakdownBeforeAfter(w *strings.Builder, specs []struct{ name, pat
 		}
 	}
 	fmt.Fprintf(w, "### Before and after this change (bench/cmd/synthphases, cdk-nag and validation on, median ms of %d interleaved runs)\n\n", e.n)
-	header, sep := "| phase |", "| --- |"
-	for _, s := range specs {
-		header += fmt.Sprintf(" %s before | after |", s.name)
-		sep += " ---: | ---: |"
-	}
-	fmt.Fprintln(w, header)
-	fmt.Fprintln(w, sep)
 	// Phases are matched by position: the baseline names the stacks.New phase slightly differently.
+	var headings []string
+	var cols [][][]phase
+	for _, s := range specs {
+		headings = append(headings, s.name+" before", "after")
+		for _, b := range bins {
+			cols = append(cols, results[key{s.name, b.name}])
+		}
+	}
+	phaseTable(w, names, headings, cols)
+}
+
+// phaseTable prints a Markdown table with a row per phase name and a column per heading: the median ms
+// of that phase over the column's runs, empty where no run has it (the baseline may have fewer phases).
+func phaseTable(w *strings.Builder, names, headings []string, cols [][][]phase) {
+	columns := []string{"phase"}
+	for _, h := range headings {
+		columns = append(columns, h+":")
+	}
+	tableHead(w, columns...)
 	for i, name := range names {
 		line := "| " + name + " |"
-		for _, s := range specs {
-			for _, b := range bins {
-				var v []float64
-				for _, ps := range results[key{s.name, b.name}] {
-					if i < len(ps) {
-						v = append(v, ps[i].Ms)
-					}
+		for _, runs := range cols {
+			var v []float64
+			for _, ps := range runs {
+				if i < len(ps) {
+					v = append(v, ps[i].Ms)
 				}
-				sort.Float64s(v)
-				if len(v) == 0 {
-					line += " |"
-					continue
-				}
-				line += fmt.Sprintf(" %.0f |", v[len(v)/2])
 			}
+			if len(v) == 0 {
+				line += " |"
+				continue
+			}
+			sort.Float64s(v)
+			line += fmt.Sprintf(" %.0f |", v[len(v)/2])
 		}
 		fmt.Fprintln(w, line)
 	}

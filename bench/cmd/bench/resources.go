@@ -42,8 +42,7 @@ func (e *env) configTimes(w *strings.Builder) {
 		}
 	}
 	fmt.Fprintf(w, "### `underhood config` as a process (photoshare, wall time, median of %d)\n\n", e.n)
-	fmt.Fprintln(w, "| format | time |")
-	fmt.Fprintln(w, "| --- | ---: |")
+	tableHead(w, "format", "time:")
 	for _, f := range formats {
 		t := times[f.format]
 		slices.Sort(t)
@@ -135,8 +134,7 @@ func (e *env) resourceCounts(w *strings.Builder) {
 	fmt.Fprintln(w)
 	examples, _ := filepath.Glob(filepath.Join(e.root, "examples", "*", "app.yaml"))
 	examples = append(examples, filepath.Join(e.root, "bench", "photoshare-bench", "app.yaml"))
-	fmt.Fprintln(w, "| spec | resources | by type |")
-	fmt.Fprintln(w, "| --- | ---: | --- |")
+	tableHead(w, "spec", "resources:", "by type")
 	for _, ex := range examples {
 		c := e.synthCount(ex)
 		var parts []string
@@ -163,8 +161,7 @@ func (e *env) resourceCounts(w *strings.Builder) {
 	}
 	b := e.synthCount(e.writeSpec("delta-base", []string{"f0"}, base))
 	fmt.Fprintf(w, "### Cost of one more route or function (a 1-function, 1-route id-token API with CORS: %d resources)\n\n", total(b))
-	fmt.Fprintln(w, "| added | resources | by type |")
-	fmt.Fprintln(w, "| --- | ---: | --- |")
+	tableHead(w, "added", "resources:", "by type")
 	for i, d := range deltas {
 		c := e.synthCount(e.writeSpec(fmt.Sprintf("delta-%d", i), d.functions, d.routes))
 		var parts []string

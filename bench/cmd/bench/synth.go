@@ -82,8 +82,7 @@ func (e *env) synthTimes(w *strings.Builder) {
 	}
 
 	fmt.Fprintf(w, "### Synth: wall time and peak RSS (median of %d interleaved runs)\n\n", e.n)
-	fmt.Fprintln(w, "| app | command | validation on: time | RSS | validation off: time | RSS |")
-	fmt.Fprintln(w, "| --- | --- | ---: | ---: | ---: | ---: |")
+	tableHead(w, "app", "command", "validation on: time:", "RSS:", "validation off: time:", "RSS:")
 	seen := map[string]bool{}
 	for _, c := range cases {
 		k := c.app + "|" + c.side
@@ -99,8 +98,7 @@ func (e *env) synthTimes(w *strings.Builder) {
 	fmt.Fprintln(w, "Ratios underhood / JavaScript: the ratio of the medians, and in brackets the lowest and highest ratio")
 	fmt.Fprintln(w, "of one repetition's two runs (run back to back in the same repetition):")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| app | command | validation on | validation off |")
-	fmt.Fprintln(w, "| --- | --- | ---: | ---: |")
+	tableHead(w, "app", "command", "validation on:", "validation off:")
 	for _, a := range apps {
 		if !a.js {
 			continue
@@ -223,8 +221,7 @@ func (e *env) writeSpec(name string, functions, routes []string) string {
 func (e *env) goBenchmarks(w *strings.Builder) {
 	progress("go test -bench Load ./spec, -bench Config ./emit")
 	fmt.Fprintf(w, "### Load + validate and config (in process, `go test -bench`, median of %d)\n\n", e.n)
-	fmt.Fprintln(w, "| benchmark | time/op | allocs/op |")
-	fmt.Fprintln(w, "| --- | ---: | ---: |")
+	tableHead(w, "benchmark", "time/op:", "allocs/op:")
 	for _, b := range []struct{ pkg, re string }{{"./spec", "Load"}, {"./emit", "Config"}} {
 		out, err := e.cmd("go", "test", b.pkg, "-run", "^$", "-bench", b.re, "-benchtime", "1s", "-count", strconv.Itoa(e.n)).Output()
 		if err != nil {

@@ -93,7 +93,7 @@ func (c *Config) awsExports() *awsExports {
 			UserPoolsID:            a.UserPoolID,
 			WebClientID:            a.ClientID,
 			IdentityPoolID:         a.IdentityPoolID,
-			UsernameAttributes:     upper(usernameAttributes(up)),
+			UsernameAttributes:     upper(spec.SignInAttributes(up.SignInWith)),
 			SocialProviders:        []string{},
 			SignupAttributes:       upper(requiredAttributes(up)),
 			MFAConfiguration:       gen1MFA[up.MFA.Mode],
@@ -175,21 +175,6 @@ func (c *Config) AWSExportsJS() ([]byte, error) {
 		return nil, err
 	}
 	return templates.RenderConfig("aws-exports.js.tmpl", awsExportsData{Header: c.Header(), Object: strings.TrimSuffix(string(obj), "\n")})
-}
-
-// usernameAttributes are the sign-in attributes Cognito treats as usernames or verified aliases:
-// email and phone_number (a plain username is not an attribute).
-func usernameAttributes(up *spec.UserPool) []string {
-	out := []string{}
-	for _, s := range up.SignInWith {
-		switch s {
-		case "email":
-			out = append(out, "email")
-		case "phone":
-			out = append(out, "phone_number")
-		}
-	}
-	return out
 }
 
 func requiredAttributes(up *spec.UserPool) []string {

@@ -277,7 +277,7 @@ func signUpAttributes(up *spec.UserPool, verify []string) []string {
 // attributes, or username for a pool that signs in with usernames only (amplify-js then offers a
 // username field, as it does for Gen 1's aws-exports without username attributes).
 func gen2UsernameAttributes(up *spec.UserPool) []string {
-	if out := usernameAttributes(up); len(out) > 0 {
+	if out := spec.SignInAttributes(up.SignInWith); len(out) > 0 {
 		return out
 	}
 	if slices.Contains(up.SignInWith, "username") {

@@ -140,83 +140,70 @@ func (p *jsParser) value(out *bytes.Buffer, depth int) error {
 }
 
 func (p *jsParser) object(out *bytes.Buffer, depth int) error {
-	p.pos++ // {
-	out.WriteByte('{')
-	first := true
-	for {
-		p.skip()
-		if p.pos >= len(p.src) {
-			return p.errorf("the file ends inside an object")
-		}
-		if p.src[p.pos] == '}' {
-			p.pos++
-			out.WriteByte('}')
-			return nil
-		}
+	return p.items(out, '{', '}', "an object", func() (string, error) {
 		var key string
 		switch c := p.src[p.pos]; {
 		case c == '"' || c == '\'':
 			s, err := p.str()
 			if err != nil {
-				return err
+				return "", err
 			}
 			key = s
 		default:
 			if key = p.ident(); key == "" {
-				return p.errorf("unexpected %q where a key belongs", string(c))
+				return "", p.errorf("unexpected %q where a key belongs", string(c))
 			}
 		}
 		p.skip()
 		if p.pos >= len(p.src) || p.src[p.pos] != ':' {
-			return p.errorf("key %q is not followed by a colon", key)
+			return "", p.errorf("key %q is not followed by a colon", key)
 		}
 		p.pos++
-		if !first {
-			out.WriteByte(',')
-		}
-		first = false
 		if err := writeJSONString(out, key); err != nil {
-			return err
+			return "", err
 		}
 		out.WriteByte(':')
-		if err := p.value(out, depth+1); err != nil {
-			return err
-		}
-		p.skip()
-		if p.pos < len(p.src) && p.src[p.pos] == ',' {
-			p.pos++
-		} else if p.pos < len(p.src) && p.src[p.pos] != '}' {
-			return p.errorf("expected , or } after the value of %q", key)
-		}
-	}
+		return fmt.Sprintf("expected , or } after the value of %q", key), p.value(out, depth+1)
+	})
 }
 
 func (p *jsParser) array(out *bytes.Buffer, depth int) error {
-	p.pos++ // [
-	out.WriteByte('[')
+	return p.items(out, '[', ']', "a list", func() (string, error) {
+		return "expected , or ] in a list", p.value(out, depth+1)
+	})
+}
+
+// items parses an object's or a list's items, from its opening bracket open to close, each with item,
+// and writes them to out between the brackets, comma-separated. item reads one item and returns what
+// to say when the item is followed by neither a comma nor close (a trailing comma is JavaScript).
+// inside names the container for a file that ends in it.
+func (p *jsParser) items(out *bytes.Buffer, open, close byte, inside string, item func() (notSeparated string, err error)) error {
+	p.pos++ // open
+	out.WriteByte(open)
 	first := true
 	for {
 		p.skip()
 		if p.pos >= len(p.src) {
-			return p.errorf("the file ends inside a list")
+			return p.errorf("the file ends inside %s", inside)
 		}
-		if p.src[p.pos] == ']' {
+		if p.src[p.pos] == close {
 			p.pos++
-			out.WriteByte(']')
+			out.WriteByte(close)
 			return nil
 		}
 		if !first {
 			out.WriteByte(',')
 		}
 		first = false
-		if err := p.value(out, depth+1); err != nil {
+		notSeparated, err := item()
+		if err != nil {
 			return err
 		}
 		p.skip()
 		if p.pos < len(p.src) && p.src[p.pos] == ',' {
 			p.pos++
-		} else if p.pos < len(p.src) && p.src[p.pos] != ']' {
-			return p.errorf("expected , or ] in a list")
+		} else if p.pos < len(p.src) && p.src[p.pos] != close {
+			return p.errorf("%s", notSeparated)
 		}
 	}
 }

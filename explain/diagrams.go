@@ -275,6 +275,24 @@ func (e *explainer) participants(m *mm, actor string, withUP, withIP bool) {
 	}
 }
 
+// routeParticipants adds the participants of a call to first's route: actor, the SPA, the pools asked
+// for (when the app has them), API Gateway and the route's function.
+func (e *explainer) routeParticipants(m *mm, actor string, withUP, withIP bool, first routeRef) {
+	e.participants(m, actor, withUP, withIP)
+	m.l("participant GW as API Gateway %s", first.api.Name)
+	m.l("participant FN as Lambda %s", first.route.Function)
+}
+
+// authorizerOutcome draws API Gateway's two answers: the function is invoked when accepted holds,
+// else the gateway refuses with status.
+func (e *explainer) authorizerOutcome(m *mm, accepted, refused, status string) {
+	m.l("alt %s", accepted)
+	e.invoked(m)
+	m.l("else %s", refused)
+	m.l("  GW-->>SPA: %s (gateway response with CORS headers)", status)
+	m.l("end")
+}
+
 // srpSignIn draws Amplify's signIn against the user pool API.
 func (e *explainer) srpSignIn(m *mm, tokens string) {
 	m.l("U->>SPA: %s + password%s", e.signInID(), e.mfaWords())
@@ -315,9 +333,7 @@ func routeList(m *mm, over string, rs []routeRef, detail func(routeRef) string) 
 func (e *explainer) tokenSequence(mode string, rs []routeRef) Diagram {
 	first := rs[0]
 	var m mm
-	e.participants(&m, "User", true, false)
-	m.l("participant GW as API Gateway %s", first.api.Name)
-	m.l("participant FN as Lambda %s", first.route.Function)
+	e.routeParticipants(&m, "User", true, false, first)
 	d := Diagram{Name: mode}
 	if mode == spec.AuthAccessToken {
 		scopes := first.route.Scopes
@@ -328,11 +344,7 @@ func (e *explainer) tokenSequence(mode string, rs []routeRef) Diagram {
 		}
 		m.l("SPA->>GW: %s<br/>Authorization: access token", first.route.Key())
 		m.l("GW->>GW: Cognito authorizer: signature (pool keys), expiry, scope holds %s", strings.Join(scopes, " or "))
-		m.l("alt access token with the scope")
-		e.invoked(&m)
-		m.l("else id token (no scope claim), expired token or scope missing")
-		m.l("  GW-->>SPA: 401 Unauthorized (gateway response with CORS headers)")
-		m.l("end")
+		e.authorizerOutcome(&m, "access token with the scope", "id token (no scope claim), expired token or scope missing", "401 Unauthorized")
 		routeList(&m, "SPA,GW", rs, func(rr routeRef) string { return "scope " + strings.Join(rr.route.Scopes, " or ") })
 		d.Title = "Access token (Cognito authorizer with scopes)"
 		d.Intro = "The SPA signs in with the user pool and sends the **access token** in the `Authorization` " +
@@ -348,11 +360,7 @@ func (e *explainer) tokenSequence(mode string, rs []routeRef) Diagram {
 		e.srpSignIn(&m, "id token (aud = app client), access token, refresh token")
 		m.l("SPA->>GW: %s<br/>Authorization: id token", first.route.Key())
 		m.l("GW->>GW: Cognito authorizer, no scopes: signature (pool keys), expiry, aud = app client")
-		m.l("alt valid id token")
-		e.invoked(&m)
-		m.l("else access token (no aud claim), expired or forged token")
-		m.l("  GW-->>SPA: 401 Unauthorized (gateway response with CORS headers)")
-		m.l("end")
+		e.authorizerOutcome(&m, "valid id token", "access token (no aud claim), expired or forged token", "401 Unauthorized")
 		routeList(&m, "SPA,GW", rs, func(routeRef) string { return "" })
 		d.Title = "Id token (Cognito authorizer without scopes)"
 		d.Intro = "The SPA signs in with the user pool and sends the **id token** in the `Authorization` header. " +
@@ -392,9 +400,7 @@ func (e *explainer) iamSequence(rs []routeRef) Diagram {
 		}
 	}
 	var m mm
-	e.participants(&m, "User", true, true)
-	m.l("participant GW as API Gateway %s", first.api.Name)
-	m.l("participant FN as Lambda %s", first.route.Function)
+	e.routeParticipants(&m, "User", true, true, first)
 	tokens := "id token, access token, refresh token"
 	if len(e.groups) > 0 {
 		tokens = "id token (cognito:groups, cognito:preferred_role), access token, refresh token"
@@ -405,11 +411,7 @@ func (e *explainer) iamSequence(rs []routeRef) Diagram {
 	m.l("SPA->>GW: %s<br/>Authorization: AWS4-HMAC-SHA256 signature<br/>X-Amz-Date, X-Amz-Security-Token", first.route.Key())
 	m.l("GW->>GW: AWS_IAM: signature valid and the role may execute-api:Invoke %s", strings.TrimPrefix(e.executeAPIArn(first.api, first.route), "arn:aws:execute-api:"))
 	who := strings.Join(e.routeRoles(first.route), " or ")
-	m.l("alt credentials of the %s", who)
-	e.invoked(&m)
-	m.l("else any other role, or no valid signature")
-	m.l("  GW-->>SPA: 403 Forbidden (gateway response with CORS headers)")
-	m.l("end")
+	e.authorizerOutcome(&m, "credentials of the "+who, "any other role, or no valid signature", "403 Forbidden")
 	routeList(&m, "SPA,GW", rs, func(rr routeRef) string { return strings.Join(e.routeRoles(rr.route), ", ") })
 	intro := "The SPA never sends a token to the API. It signs in, trades the **id token** for temporary AWS " +
 		"credentials at the identity pool, and signs each request with them (SigV4: `Authorization`, " +
@@ -446,9 +448,7 @@ func (e *explainer) routeRoles(r spec.Route) []string {
 func (e *explainer) guestSequence(rs []routeRef) Diagram {
 	first := rs[0]
 	var m mm
-	e.participants(&m, "Visitor (signed out)", false, true)
-	m.l("participant GW as API Gateway %s", first.api.Name)
-	m.l("participant FN as Lambda %s", first.route.Function)
+	e.routeParticipants(&m, "Visitor (signed out)", false, true, first)
 	m.l("U->>SPA: opens the app without signing in")
 	m.l("SPA->>IP: GetId (no Logins)")
 	m.l("IP-->>SPA: unauthenticated identity id")
@@ -457,11 +457,7 @@ func (e *explainer) guestSequence(rs []routeRef) Diagram {
 	m.l("SPA->>SPA: SigV4-sign the request with the secret key")
 	m.l("SPA->>GW: %s<br/>Authorization: AWS4-HMAC-SHA256 signature<br/>X-Amz-Date, X-Amz-Security-Token", first.route.Key())
 	m.l("GW->>GW: AWS_IAM: the guest role may execute-api:Invoke %s", strings.TrimPrefix(e.executeAPIArn(first.api, first.route), "arn:aws:execute-api:"))
-	m.l("alt guest route")
-	e.invoked(&m)
-	m.l("else any other route")
-	m.l("  GW-->>SPA: 403 Forbidden (gateway response with CORS headers)")
-	m.l("end")
+	e.authorizerOutcome(&m, "guest route", "any other route", "403 Forbidden")
 	routeList(&m, "SPA,GW", rs, func(routeRef) string { return "" })
 	return Diagram{Name: "iam-guest", Title: "IAM, signed-out visitor (guest role)",
 		Intro: "With `guestAccess: true` the identity pool gives a signed-out visitor credentials of the **guest " +
@@ -472,9 +468,7 @@ func (e *explainer) guestSequence(rs []routeRef) Diagram {
 func (e *explainer) noneSequence(rs []routeRef) Diagram {
 	first := rs[0]
 	var m mm
-	e.participants(&m, "Anyone", false, false)
-	m.l("participant GW as API Gateway %s", first.api.Name)
-	m.l("participant FN as Lambda %s", first.route.Function)
+	e.routeParticipants(&m, "Anyone", false, false, first)
 	m.l("U->>SPA: opens the app")
 	m.l("SPA->>GW: %s (no Authorization header)", first.route.Key())
 	m.l("GW->>FN: invoke (Lambda proxy), no caller identity")

@@ -96,17 +96,17 @@ func TestRuleCoverage(t *testing.T) {
 // come from code shared with reachable uses. A golden line that only they match fails the test (then
 // the message is reachable and belongs in a fixture).
 var unreachableMessages = map[string]string{
-	// decoder.scalar serves routes too (rawRoute.decodeNode), but decode has returned on a null before
-	// it calls decodeNode (the validator then says the route is empty), and decodeNode passes only scalars.
+	// decoder.scalar serves routes too (rawRoute.decodeScalar), but decode has returned on a null before
+	// it calls decodeScalar (the validator then says the route is empty), and calls it for scalars only.
 	"is empty; give a function name or a route mapping or remove the key": "null route: decode returns first",
-	"must be a function name or a route mapping, not %s":                  "decodeNode passes scalars only",
-	// The same holds for a custom attribute's short form (rawCustomAttr.decodeNode): the validator says
+	"must be a function name or a route mapping, not %s":                  "decodeScalar gets scalars only",
+	// The same holds for a custom attribute's short form (rawCustomAttr.decodeScalar): the validator says
 	// a null attribute is empty (fixture 73).
 	"is empty; give an attribute type or a mapping { type, mutable, userWritable } or remove the key": "null attribute: decode returns first",
-	// And for a trigger's short form (rawTrigger.decodeNode): the validator says a null trigger is empty
+	// And for a trigger's short form (rawTrigger.decodeScalar): the validator says a null trigger is empty
 	// (fixture 256).
 	"is empty; give a function name or a mapping { function, version, addsScopes } or remove the key": "null trigger: decode returns first",
-	"must be a function name or a mapping { function, version, addsScopes }, not %s":                  "decodeNode passes scalars only",
+	"must be a function name or a mapping { function, version, addsScopes }, not %s":                  "decodeScalar gets scalars only",
 	// decode goes only as deep as the raw types (six levels: stages.NAME.existing.storage.NAME); each
 	// alias adds one, and YAML has no alias of an alias, so a spec reaches about twelve. maxDepth (64)
 	// guards against a future recursive raw type.

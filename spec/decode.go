@@ -16,9 +16,10 @@ const maxNodes = 200_000
 // maxDepth bounds nesting; no valid spec nests deeper than about ten levels.
 const maxDepth = 64
 
-// nodeDecoder lets a raw type accept more than one YAML shape (a route is a name or a mapping).
-type nodeDecoder interface {
-	decodeNode(d *decoder, n *yaml.Node, path string) bool // false: fall back to the generic mapping decode
+// scalarDecoder lets a raw type accept a scalar besides its mapping (a route is a name or a mapping);
+// decode calls it for a scalar node (never null, never an alias) and decodes any other node generically.
+type scalarDecoder interface {
+	decodeScalar(d *decoder, n *yaml.Node, path string)
 }
 
 type decoder struct {
@@ -49,7 +50,8 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, depth int) 
 		if v.IsNil() {
 			v.Set(reflect.New(v.Type().Elem()))
 		}
-		if nd, ok := v.Interface().(nodeDecoder); ok && nd.decodeNode(d, n, path) {
+		if sd, ok := v.Interface().(scalarDecoder); ok && n.Kind == yaml.ScalarNode {
+			sd.decodeScalar(d, n, path)
 			return
 		}
 		d.decode(n, v.Elem(), path, depth)
@@ -269,60 +271,39 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string, depth 
 	v.Set(out)
 }
 
-func (r *rawRoute) decodeNode(d *decoder, n *yaml.Node, path string) bool {
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	if n.Kind != yaml.ScalarNode {
-		return false
-	}
+func (r *rawRoute) decodeScalar(d *decoder, n *yaml.Node, path string) {
 	if s, ok := d.scalar(n, path, "!!str", "a function name or a route mapping"); ok {
 		r.Function = d.substitute(s, n, path)
 		d.r.pos[child(path, "function")] = nodePos(n)
 	}
-	return true
 }
 
-func (a *rawCustomAttr) decodeNode(d *decoder, n *yaml.Node, path string) bool {
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	if n.Kind != yaml.ScalarNode {
-		return false
-	}
+func (a *rawCustomAttr) decodeScalar(d *decoder, n *yaml.Node, path string) {
 	if s, ok := d.scalar(n, path, "!!str", "an attribute type or a mapping { type, mutable, userWritable }"); ok {
 		a.Type = d.substitute(s, n, path)
 		a.short = true
 	}
-	return true
 }
 
-func (s *rawSecret) decodeNode(d *decoder, n *yaml.Node, path string) bool {
-	s.plaintext = d.plaintextRef(n, path, "secrets are never written in the spec; store the secret in AWS Secrets Manager and reference it: { secretsManager: NAME } (optionally with jsonField)")
-	return s.plaintext
+func (s *rawSecret) decodeScalar(d *decoder, n *yaml.Node, path string) {
+	s.plaintext = true
+	d.plaintextRef(n, path, "secrets are never written in the spec; store the secret in AWS Secrets Manager and reference it: { secretsManager: NAME } (optionally with jsonField)")
 }
 
-func (s *rawValueRef) decodeNode(d *decoder, n *yaml.Node, path string) bool {
-	s.plaintext = d.plaintextRef(n, path, "the value itself is never written in the spec; reference where it lives: { stack: STACK, output: KEY } (e.g. Amplify's API stack's GraphQLAPIKeyOutput), { secretsManager: NAME } or { ssm: PARAMETER }")
-	return s.plaintext
+func (s *rawValueRef) decodeScalar(d *decoder, n *yaml.Node, path string) {
+	s.plaintext = true
+	d.plaintextRef(n, path, "the value itself is never written in the spec; reference where it lives: { stack: STACK, output: KEY } (e.g. Amplify's API stack's GraphQLAPIKeyOutput), { secretsManager: NAME } or { ssm: PARAMETER }")
 }
 
-func (s *rawFunctionSecret) decodeNode(d *decoder, n *yaml.Node, path string) bool {
-	s.plaintext = d.plaintextRef(n, path, "secrets are never written in the spec; store the value in Secrets Manager or SSM Parameter Store and reference it: { secretsManager: NAME } or { ssmParameter: /NAME }")
-	return s.plaintext
+func (s *rawFunctionSecret) decodeScalar(d *decoder, n *yaml.Node, path string) {
+	s.plaintext = true
+	d.plaintextRef(n, path, "secrets are never written in the spec; store the value in Secrets Manager or SSM Parameter Store and reference it: { secretsManager: NAME } or { ssmParameter: /NAME }")
 }
 
-// plaintextRef reports a reference written as a plain value, with msg, and says whether it was one
-// (then decoding of the node is done). The value is never echoed: it may be a real secret.
-func (d *decoder) plaintextRef(n *yaml.Node, path, msg string) bool {
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	if n.Kind != yaml.ScalarNode {
-		return false
-	}
+// plaintextRef reports a reference written as a plain value, with msg. The value is never echoed: it
+// may be a real secret.
+func (d *decoder) plaintextRef(n *yaml.Node, path, msg string) {
 	d.r.at(nodePos(n), path, "%s", msg)
-	return true
 }
 
 func isNull(n *yaml.Node) bool {

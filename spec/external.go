@@ -33,11 +33,8 @@ func graphQLModes() []string {
 // graphql resolves the top-level GraphQL APIs with the selected stage's ids.
 func (v *validator) graphql(app *App) []GraphQLAPI {
 	var out []GraphQLAPI
-	names := slices.Sorted(maps.Keys(v.raw.GraphQL))
-	v.caseClash("graphql", names)
-	for _, name := range names {
+	for _, name := range sectionNames(v, "graphql", "GraphQL API", v.raw.GraphQL) {
 		gp := child("graphql", name)
-		v.checkName(gp, "GraphQL API", name)
 		if name == UserPoolAccessKey {
 			v.errorf(gp, "%q is reserved: functions' access names the user pool with it; rename the API", name)
 		}

@@ -141,15 +141,31 @@ type UserPool struct {
 // verified address, and with these attributes listed in UserAttributeUpdateSettings a changed address
 // takes effect only once the user confirms it.
 func (u *UserPool) VerifiedAttributes() []string {
-	signInWith := map[string]string{"email": "email", "phone_number": "phone"} // attribute -> sign-in method
+	signInAttributes := SignInAttributes(u.SignInWith)
 	var out []string
 	for _, attr := range awsrules.VerifiableAttributes {
 		required := slices.ContainsFunc(u.StandardAttributes, func(s StandardAttribute) bool { return s.Name == attr && s.Required })
 		// SMS one-time passwords go to verified numbers only (and verification is what makes CDK create
 		// the SMS role Cognito sends with).
 		smsOTP := attr == "phone_number" && u.Passwordless != nil && u.Passwordless.SMSOTP
-		if slices.Contains(u.SignInWith, signInWith[attr]) || required || smsOTP {
+		if slices.Contains(signInAttributes, attr) || required || smsOTP {
 			out = append(out, attr)
+		}
+	}
+	return out
+}
+
+// SignInAttributes are the attributes of the sign-in methods signInWith (email, phone_number), in its
+// order: Cognito treats them as usernames or verified aliases, and verifies them. A plain username is
+// not an attribute. Never nil (an empty list, not an absent one, in the frontend config).
+func SignInAttributes(signInWith []string) []string {
+	out := []string{}
+	for _, s := range signInWith {
+		switch s {
+		case "email":
+			out = append(out, "email")
+		case "phone":
+			out = append(out, "phone_number")
 		}
 	}
 	return out

@@ -36,18 +36,11 @@ type rawTrigger struct {
 	short bool // written as the function name alone
 }
 
-func (t *rawTrigger) decodeNode(d *decoder, n *yaml.Node, path string) bool {
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	if n.Kind != yaml.ScalarNode {
-		return false
-	}
+func (t *rawTrigger) decodeScalar(d *decoder, n *yaml.Node, path string) {
 	if s, ok := d.scalar(n, path, "!!str", "a function name or a mapping { function, version, addsScopes }"); ok {
 		t.Function = d.substitute(s, n, path)
 		t.short = true
 	}
-	return true
 }
 
 // Passwordless is the pool's choice-based sign-in. Password sign-in always stays allowed (Cognito

@@ -104,16 +104,7 @@ func roleTarget(r RoleFootprint) (path, who, fix string) {
 
 // sectionList is "functions 480, api.big 22, auth 6", biggest first.
 func sectionList(m map[string]int) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if m[keys[i]] != m[keys[j]] {
-			return m[keys[i]] > m[keys[j]]
-		}
-		return keys[i] < keys[j]
-	})
+	keys := biggestFirst(m)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		name := k
@@ -128,6 +119,20 @@ func sectionList(m map[string]int) string {
 // partList is "storage files 6,120, API admin 2,300", biggest first, the three biggest and how many
 // more.
 func partList(m map[string]int) string {
+	keys := biggestFirst(m)
+	var parts []string
+	for i, k := range keys {
+		if i == 3 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(keys)-3))
+			break
+		}
+		parts = append(parts, k+" "+thousands(m[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// biggestFirst returns m's keys by their count, biggest first, then by name.
+func biggestFirst(m map[string]int) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -138,15 +143,7 @@ func partList(m map[string]int) string {
 		}
 		return keys[i] < keys[j]
 	})
-	var parts []string
-	for i, k := range keys {
-		if i == 3 {
-			parts = append(parts, fmt.Sprintf("and %d more", len(keys)-3))
-			break
-		}
-		parts = append(parts, k+" "+thousands(m[k]))
-	}
-	return strings.Join(parts, ", ")
+	return keys
 }
 
 // thousands writes n with comma separators: 10240 -> "10,240".

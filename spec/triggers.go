@@ -309,16 +309,7 @@ func (v *validator) functionEvents(fp string, raw *rawFunction) []Event {
 			if len(e.On) == 0 {
 				v.missing(ip, "on", "missing on: which object events invoke the function: [created], [removed] or [created, removed]")
 			}
-			for j, k := range e.On {
-				if v.enum(index(child(ip, "on"), j), "S3 event", k, s3EventKinds) && slices.Contains(e.On[:j], k) {
-					v.errorf(index(child(ip, "on"), j), "%q is listed twice", k)
-				}
-			}
-			for _, k := range s3EventKinds {
-				if slices.Contains(e.On, k) {
-					ev.On = append(ev.On, k)
-				}
-			}
+			ev.On = v.enumSet(child(ip, "on"), "S3 event", e.On, s3EventKinds)
 			switch {
 			case strings.HasPrefix(e.Prefix, "/"):
 				v.errorf(child(ip, "prefix"), "S3 keys do not start with /: write %q", strings.TrimLeft(e.Prefix, "/"))

@@ -96,6 +96,38 @@ func (v *validator) caseClash(section string, names []string) {
 	}
 }
 
+// sectionNames returns a top-level section's names in order, having reported each name that is not
+// valid or differs from another only in case.
+func sectionNames[T any](v *validator, section, what string, entries map[string]T) []string {
+	names := slices.Sorted(maps.Keys(entries))
+	v.caseClash(section, names)
+	for _, name := range names {
+		v.checkName(child(section, name), what, name)
+	}
+	return names
+}
+
+// sectionEntries is sectionNames without the entries left empty (null), each reported with format
+// and args.
+func sectionEntries[T any](v *validator, section, what string, entries map[string]*T, format string, args ...any) []string {
+	sectionNames(v, section, what, entries)
+	return nonEmptyKeys(v, section, entries, format, args...)
+}
+
+// nonEmptyKeys returns the keys of the entries under parent in order, without those left empty
+// (null), each reported with format and args.
+func nonEmptyKeys[T any](v *validator, parent string, entries map[string]*T, format string, args ...any) []string {
+	var out []string
+	for _, key := range slices.Sorted(maps.Keys(entries)) {
+		if entries[key] == nil {
+			v.errorf(child(parent, key), format, args...)
+			continue
+		}
+		out = append(out, key)
+	}
+	return out
+}
+
 func (v *validator) checkName(path, what, name string) {
 	if !namePattern.MatchString(name) {
 		v.errorf(path, "%q is not a valid %s name: letters and digits only (camelCase), starting with a letter; names become CloudFormation logical IDs and output keys", name, what)
@@ -112,6 +144,23 @@ func (v *validator) actionList(path string, list []string) []string {
 	}
 	var out []string
 	for _, a := range actions {
+		if slices.Contains(list, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// enumSet checks each value of list against allowed and reports the repeated ones; it returns the
+// valid values in allowed's order.
+func (v *validator) enumSet(path, what string, list, allowed []string) []string {
+	for i, x := range list {
+		if v.enum(index(path, i), what, x, allowed) && slices.Contains(list[:i], x) {
+			v.errorf(index(path, i), "%q is listed twice", x)
+		}
+	}
+	var out []string
+	for _, a := range allowed {
 		if slices.Contains(list, a) {
 			out = append(out, a)
 		}

@@ -4,7 +4,6 @@ package spec
 
 import (
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -24,15 +23,9 @@ var (
 
 func (v *validator) apis() []API {
 	var out []API
-	v.caseClash("api", slices.Sorted(maps.Keys(v.raw.API)))
-	for _, name := range slices.Sorted(maps.Keys(v.raw.API)) {
+	for _, name := range sectionEntries(v, "api", "API", v.raw.API, "is empty; give authorization and routes") {
 		ap := child("api", name)
-		v.checkName(ap, "API", name)
 		raw := v.raw.API[name]
-		if raw == nil {
-			v.errorf(ap, "is empty; give authorization and routes")
-			continue
-		}
 		api := API{Name: name, Authorization: raw.Authorization, RateLimit: 100, BurstLimit: 200, AccessLogs: raw.AccessLogs == nil || *raw.AccessLogs}
 		if api.Authorization == "" {
 			v.missing(ap, "authorization", "missing authorization: one of %s (iam: SigV4 with identity pool credentials; id-token / access-token: Cognito authorizer; none: public)", oneOf(authModes))
@@ -113,13 +106,9 @@ func (v *validator) routes(ap string, api *API, raw *rawAPI) []Route {
 	seen := map[string]string{}
 	// API Gateway allows one variable name per path position: /photos/{id} and /photos/{photoId} collide.
 	params := map[string]string{}
-	for _, key := range slices.Sorted(maps.Keys(raw.Routes)) {
+	for _, key := range nonEmptyKeys(v, child(ap, "routes"), raw.Routes, "is empty; give the function that handles the route") {
 		rp := child(child(ap, "routes"), key)
 		r := raw.Routes[key]
-		if r == nil {
-			v.errorf(rp, "is empty; give the function that handles the route")
-			continue
-		}
 		method, path, ok := v.routeKey(rp, key, api, params)
 		if !ok {
 			continue

@@ -84,28 +84,10 @@ func (v *validator) userPoolModel(u *rawUserPool) *UserPool {
 
 // signInWith resolves the sign-in methods (email when none is given), in signInValues' order.
 func (v *validator) signInWith(u *rawUserPool) []string {
-	signIn := u.SignInWith
-	if len(signIn) == 0 {
-		signIn = []string{"email"}
+	if len(u.SignInWith) == 0 {
+		return []string{"email"}
 	}
-	seen := map[string]bool{}
-	for i, s := range u.SignInWith {
-		ip := index(child(userPoolPath, "signInWith"), i)
-		if !v.enum(ip, "sign-in method", s, signInValues) {
-			continue
-		}
-		if seen[s] {
-			v.errorf(ip, "%q is listed twice", s)
-		}
-		seen[s] = true
-	}
-	var out []string
-	for _, s := range signInValues {
-		if slices.Contains(signIn, s) {
-			out = append(out, s)
-		}
-	}
-	return out
+	return v.enumSet(child(userPoolPath, "signInWith"), "sign-in method", u.SignInWith, signInValues)
 }
 
 // standardAttributes resolves the standard attributes the pool declares, sorted by name.
@@ -196,16 +178,7 @@ func (v *validator) mfa(u *rawUserPool, pool *UserPool) MFA {
 	if m.Mode != "" && v.enum(child(mp, "mode"), "MFA mode", m.Mode, mfaModes) {
 		out.Mode = m.Mode
 	}
-	for i, meth := range m.Methods {
-		if v.enum(index(child(mp, "methods"), i), "MFA method", meth, mfaMethods) && slices.Contains(m.Methods[:i], meth) {
-			v.errorf(index(child(mp, "methods"), i), "%q is listed twice", meth)
-		}
-	}
-	for _, meth := range mfaMethods {
-		if slices.Contains(m.Methods, meth) {
-			out.Methods = append(out.Methods, meth)
-		}
-	}
+	out.Methods = v.enumSet(child(mp, "methods"), "MFA method", m.Methods, mfaMethods)
 	switch {
 	case out.Mode != "off" && len(m.Methods) == 0:
 		v.errorf(mp, "mode %s needs at least one method; add methods: [totp]", out.Mode)

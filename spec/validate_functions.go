@@ -39,15 +39,9 @@ func (v *validator) functionRef(path, name string) bool {
 
 func (v *validator) functions() []Function {
 	var out []Function
-	v.caseClash("functions", slices.Sorted(maps.Keys(v.raw.Functions)))
-	for _, name := range slices.Sorted(maps.Keys(v.raw.Functions)) {
+	for _, name := range sectionEntries(v, "functions", "function", v.raw.Functions, "is empty; give at least runtime and source") {
 		fp := child("functions", name)
-		v.checkName(fp, "function", name)
 		raw := v.raw.Functions[name]
-		if raw == nil {
-			v.errorf(fp, "is empty; give at least runtime and source")
-			continue
-		}
 		fn := Function{Name: name, Runtime: raw.Runtime, Source: raw.Source, SourceRoot: v.dir, Handler: raw.Handler, Memory: 256, Timeout: 10 * time.Second}
 		if raw.Runtime == "" {
 			v.missing(fp, "runtime", "missing runtime: one of %s", oneOf(runtimes))

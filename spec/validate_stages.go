@@ -96,17 +96,23 @@ func (v *validator) checkExisting(p string, s *rawStage) {
 	if s.Region == "" && (e.UserPool != nil || e.IdentityPool != nil || len(e.Storage) > 0 || len(e.GraphQL) > 0 || e.Analytics != nil) {
 		v.errorf(p, "existing resources live in one region; set region on this stage (the region of the ids below)")
 	}
-	// sameRegion reports an existing resource whose id names another region than the stage's.
-	sameRegion := func(path, what, idRegion string) {
-		if s.Region != "" && idRegion != s.Region {
-			v.errorf(path, "this %s is in %s but the stage deploys to %s; a stack can only reference resources of its own region", what, idRegion, s.Region)
+	// regionalID says whether id matches pattern, whose first group is the id's region, and reports an
+	// id that names another region than the stage's.
+	regionalID := func(path, what, id string, pattern *regexp.Regexp) bool {
+		m := pattern.FindStringSubmatch(id)
+		if m == nil {
+			return false
 		}
+		if s.Region != "" && m[1] != s.Region {
+			v.errorf(path, "this %s is in %s but the stage deploys to %s; a stack can only reference resources of its own region", what, m[1], s.Region)
+		}
+		return true
 	}
 	if e.UserPool != nil {
-		v.existingUserPool(child(p, "userPool"), e.UserPool, sameRegion)
+		v.existingUserPool(child(p, "userPool"), e.UserPool, regionalID)
 	}
 	if e.IdentityPool != nil {
-		v.existingIdentityPool(child(p, "identityPool"), e, sameRegion)
+		v.existingIdentityPool(child(p, "identityPool"), e, regionalID)
 	}
 	v.checkExistingGraphQL(p, s)
 	if e.Analytics != nil {
@@ -117,7 +123,7 @@ func (v *validator) checkExisting(p string, s *rawStage) {
 
 // existingUserPool checks the ids of an existing user pool and its app client, and that auth.userPool
 // describes it (hosted UI, domain, OAuth flow).
-func (v *validator) existingUserPool(up string, u *rawExistingUserPool, sameRegion func(path, what, idRegion string)) {
+func (v *validator) existingUserPool(up string, u *rawExistingUserPool, regionalID func(path, what, id string, pattern *regexp.Regexp) bool) {
 	auth := v.raw.Auth
 	switch {
 	case auth == nil || auth.UserPool == nil:
@@ -125,12 +131,8 @@ func (v *validator) existingUserPool(up string, u *rawExistingUserPool, sameRegi
 	case u.ID == "":
 		v.missing(up, "id", "missing id: the user pool id, e.g. eu-west-1_AbCdEf123")
 	}
-	if u.ID != "" {
-		if m := awsrules.UserPoolIDPattern.FindStringSubmatch(u.ID); m == nil {
-			v.errorf(child(up, "id"), "%q is not a user pool id (<region>_<letters and digits>, e.g. eu-west-1_AbCdEf123)", u.ID)
-		} else {
-			sameRegion(child(up, "id"), "user pool", m[1])
-		}
+	if u.ID != "" && !regionalID(child(up, "id"), "user pool", u.ID, awsrules.UserPoolIDPattern) {
+		v.errorf(child(up, "id"), "%q is not a user pool id (<region>_<letters and digits>, e.g. eu-west-1_AbCdEf123)", u.ID)
 	}
 	if u.ClientID != "" && !awsrules.AppClientIDPattern.MatchString(u.ClientID) {
 		v.errorf(child(up, "clientId"), "%q is not an app client id (letters and digits)", u.ClientID)
@@ -152,16 +154,11 @@ func (v *validator) existingUserPool(up string, u *rawExistingUserPool, sameRegi
 			v.errorf(child(up, "responseType"), "token describes an existing implicit-grant app client, and there is no clientId: the client underhood creates allows the code flow only; remove responseType or give the existing clientId")
 		}
 	}
-	for i, a := range u.AutoVerifiedAttributes {
-		ap := index(child(up, "autoVerifiedAttributes"), i)
-		if v.enum(ap, "auto-verified attribute", a, awsrules.VerifiableAttributes) && slices.Contains(u.AutoVerifiedAttributes[:i], a) {
-			v.errorf(ap, "%q is listed twice", a)
-		}
-	}
+	v.enumSet(child(up, "autoVerifiedAttributes"), "auto-verified attribute", u.AutoVerifiedAttributes, awsrules.VerifiableAttributes)
 }
 
 // existingIdentityPool checks an existing identity pool's id; it needs the app client it trusts.
-func (v *validator) existingIdentityPool(ipp string, e *rawExisting, sameRegion func(path, what, idRegion string)) {
+func (v *validator) existingIdentityPool(ipp string, e *rawExisting, regionalID func(path, what, id string, pattern *regexp.Regexp) bool) {
 	ip, auth := e.IdentityPool, v.raw.Auth
 	switch {
 	case auth == nil || auth.IdentityPool == nil:
@@ -169,12 +166,8 @@ func (v *validator) existingIdentityPool(ipp string, e *rawExisting, sameRegion 
 	case ip.ID == "":
 		v.missing(ipp, "id", "missing id: the identity pool id, e.g. eu-west-1:0f3e5a7c-1111-2222-3333-444455556666")
 	}
-	if ip.ID != "" {
-		if m := awsrules.IdentityPoolIDPattern.FindStringSubmatch(ip.ID); m == nil {
-			v.errorf(child(ipp, "id"), "%q is not an identity pool id (<region>:<uuid>)", ip.ID)
-		} else {
-			sameRegion(child(ipp, "id"), "identity pool", m[1])
-		}
+	if ip.ID != "" && !regionalID(child(ipp, "id"), "identity pool", ip.ID, awsrules.IdentityPoolIDPattern) {
+		v.errorf(child(ipp, "id"), "%q is not an identity pool id (<region>:<uuid>)", ip.ID)
 	}
 	if e.UserPool == nil || e.UserPool.ClientID == "" {
 		v.errorf(ipp, "an existing identity pool only accepts tokens from the app clients it lists, and underhood cannot change that list; also give existing.userPool with its id and the clientId the identity pool trusts")

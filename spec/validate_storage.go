@@ -18,17 +18,16 @@ var (
 func (v *validator) storage() ([]Bucket, []Table) {
 	var buckets []Bucket
 	var tables []Table
-	v.caseClash("storage", slices.Sorted(maps.Keys(v.raw.Storage)))
-	for _, name := range slices.Sorted(maps.Keys(v.raw.Storage)) {
+	names := sectionEntries(v, "storage", "storage", v.raw.Storage, "is empty; give type: s3 or type: dynamodb")
+	if _, ok := v.raw.Storage[UserPoolAccessKey]; ok {
+		v.errorf(child("storage", UserPoolAccessKey), "%q is reserved: functions' access names the user pool with it; rename the storage", UserPoolAccessKey)
+	}
+	for _, name := range names {
 		sp := child("storage", name)
-		v.checkName(sp, "storage", name)
-		if name == UserPoolAccessKey {
-			v.errorf(sp, "%q is reserved: functions' access names the user pool with it; rename the storage", name)
-		}
 		raw := v.raw.Storage[name]
-		if raw == nil {
-			v.errorf(sp, "is empty; give type: s3 or type: dynamodb")
-			continue
+		var existingName string
+		if v.existing != nil {
+			existingName = v.existing.Storage[name]
 		}
 		s3Only := raw.Access != nil || raw.Cors != nil || raw.Versioned
 		dynamoOnly := raw.PartitionKey != "" || raw.SortKey != "" || raw.Indexes != nil || raw.PointInTimeRecovery != nil || raw.Stream != "" || raw.TTLAttribute != ""
@@ -38,20 +37,16 @@ func (v *validator) storage() ([]Bucket, []Table) {
 				v.errorf(sp, "partitionKey, sortKey, indexes, pointInTimeRecovery, stream and ttlAttribute are for type: dynamodb")
 			}
 			b := v.bucket(sp, name, raw)
-			if v.existing != nil {
-				b.ExistingName = v.existing.Storage[name]
-			}
+			b.ExistingName = existingName
 			buckets = append(buckets, b)
 		case "dynamodb":
 			if s3Only {
 				v.errorf(sp, "access, cors and versioned are for type: s3")
 			}
 			t := v.table(sp, name, raw)
-			if v.existing != nil {
-				t.ExistingName = v.existing.Storage[name]
-				if t.ExistingName != "" {
-					t.ExistingStreamARN = v.existing.Streams[name]
-				}
+			t.ExistingName = existingName
+			if existingName != "" {
+				t.ExistingStreamARN = v.existing.Streams[name]
 			}
 			tables = append(tables, t)
 		case "":

@@ -151,14 +151,10 @@ func (ip *IdentityPool) addGroupRoles(p *IdentityPoolProps) {
 	}
 	seen := map[string]bool{}
 	for _, g := range p.Groups {
-		switch {
-		case g.Name == "":
-			ip.errorf("auth: a group role has no name")
+		if !newName(ip.errorf, "group role", "name", g.Name, seen[g.Name]) {
 			continue
-		case seen[g.Name]:
-			ip.errorf("auth: group role %q listed twice", g.Name)
-			continue
-		case g.Group == nil && !p.MapGroupsByClaim:
+		}
+		if g.Group == nil && !p.MapGroupsByClaim {
 			// Token-based mapping reads the role from the group's RoleArn.
 			ip.errorf("auth: group role %q needs its CfnUserPoolGroup (or MapGroupsByClaim)", g.Name)
 			continue
@@ -171,6 +167,21 @@ func (ip *IdentityPool) addGroupRoles(p *IdentityPoolProps) {
 		}
 		ip.groupRoles = append(ip.groupRoles, namedRole{name: g.Name, role: role})
 	}
+}
+
+// newName says whether name may name one more item of a list whose names must be set and unique,
+// reporting with errorf an empty name ("auth: a group has no name") or a taken one ("auth: group "x"
+// listed twice").
+func newName(errorf func(format string, a ...any), item, field, name string, taken bool) bool {
+	switch {
+	case name == "":
+		errorf("auth: a %s has no %s", item, field)
+	case taken:
+		errorf("auth: %s %q listed twice", item, name)
+	default:
+		return true
+	}
+	return false
 }
 
 // errorf reports a problem in the props as an error annotation on the construct (synth fails).

@@ -9,12 +9,7 @@ import (
 func (b *poolBuild) addGroups() {
 	u := b.u
 	for _, g := range b.p.Groups {
-		if g.Name == "" {
-			b.errorf("auth: a group has no name")
-			continue
-		}
-		if _, dup := u.groups[g.Name]; dup {
-			b.errorf("auth: group %q listed twice", g.Name)
+		if _, taken := u.groups[g.Name]; !newName(b.errorf, "group", "name", g.Name, taken) {
 			continue
 		}
 		gp := &awscognito.CfnUserPoolGroupProps{

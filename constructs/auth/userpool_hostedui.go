@@ -19,12 +19,7 @@ func (b *poolBuild) addResourceServers() {
 	b.servers = map[string]awscognito.UserPoolResourceServer{}
 	b.serverScopes = map[string]map[string]awscognito.ResourceServerScope{}
 	for _, rs := range b.p.ResourceServers {
-		if rs.Identifier == "" {
-			b.errorf("auth: a resource server has no identifier")
-			continue
-		}
-		if _, dup := b.servers[rs.Identifier]; dup {
-			b.errorf("auth: resource server %q listed twice", rs.Identifier)
+		if _, taken := b.servers[rs.Identifier]; !newName(b.errorf, "resource server", "identifier", rs.Identifier, taken) {
 			continue
 		}
 		scopes := []awscognito.ResourceServerScope{}

@@ -117,80 +117,82 @@ func (b *poolBuild) providerMapping(ip IdentityProvider, key string) *awscognito
 
 // createProvider creates the provider of ip's kind, or returns nil after reporting what it lacks.
 func (b *poolBuild) createProvider(ip IdentityProvider, key string, mapping *awscognito.AttributeMapping) awscognito.IUserPoolIdentityProvider {
+	if !b.providerKindSettings(ip, key) {
+		return nil
+	}
+	secret, what := ip.ClientSecret, fmt.Sprintf("identity provider %q secret", key)
+	if ip.Kind == "apple" {
+		secret, what = ip.PrivateKey, fmt.Sprintf("identity provider %q private key", key)
+	}
+	sv := b.secretValue(secret, what)
+	if sv == nil {
+		return nil
+	}
 	scopes := func(def ...string) *[]*string {
 		if len(ip.Scopes) > 0 {
 			return jsii.Strings(ip.Scopes...)
 		}
 		return jsii.Strings(def...)
 	}
-	what := fmt.Sprintf("identity provider %q secret", key)
 	// Construct IDs come from the kind (one provider per social kind) or the OIDC name.
 	id := jsii.String("Provider" + map[string]string{"google": "Google", "facebook": "Facebook", "amazon": "Amazon", "apple": "Apple"}[ip.Kind])
 	u, pool, clientID := b.u, b.u.Pool, jsii.String(ip.ClientID)
 
 	switch ip.Kind {
 	case "google":
-		sv := b.secretValue(ip.ClientSecret, what)
-		if sv == nil {
-			return nil
-		}
 		return awscognito.NewUserPoolIdentityProviderGoogle(u, id, &awscognito.UserPoolIdentityProviderGoogleProps{
 			UserPool: pool, ClientId: clientID, ClientSecretValue: sv,
 			Scopes: scopes("openid", "email", "profile"), AttributeMapping: mapping,
 		})
 	case "facebook":
-		sv := b.secretValue(ip.ClientSecret, what)
-		if sv == nil {
-			return nil
-		}
 		// The L2 takes a string here; UnsafeUnwrap yields the dynamic reference, not the secret.
 		return awscognito.NewUserPoolIdentityProviderFacebook(u, id, &awscognito.UserPoolIdentityProviderFacebookProps{
 			UserPool: pool, ClientId: clientID, ClientSecret: sv.UnsafeUnwrap(),
 			Scopes: scopes("public_profile", "email"), AttributeMapping: mapping,
 		})
 	case "amazon":
-		sv := b.secretValue(ip.ClientSecret, what)
-		if sv == nil {
-			return nil
-		}
 		return awscognito.NewUserPoolIdentityProviderAmazon(u, id, &awscognito.UserPoolIdentityProviderAmazonProps{
 			UserPool: pool, ClientId: clientID, ClientSecret: sv.UnsafeUnwrap(),
 			Scopes: scopes("profile"), AttributeMapping: mapping,
 		})
 	case "apple":
-		if ip.TeamID == "" || ip.KeyID == "" {
-			b.errorf("auth: identity provider %q needs TeamID and KeyID", key)
-			return nil
-		}
-		sv := b.secretValue(ip.PrivateKey, fmt.Sprintf("identity provider %q private key", key))
-		if sv == nil {
-			return nil
-		}
 		return awscognito.NewUserPoolIdentityProviderApple(u, id, &awscognito.UserPoolIdentityProviderAppleProps{
 			UserPool: pool, ClientId: clientID, TeamId: jsii.String(ip.TeamID), KeyId: jsii.String(ip.KeyID),
 			PrivateKeyValue: sv, Scopes: scopes("name", "email"), AttributeMapping: mapping,
 		})
-	case "oidc":
-		if n := len(ip.Name); n < 3 || n > 32 || strings.HasPrefix(ip.Name, "_") || strings.ContainsAny(ip.Name, " \t") {
-			b.errorf("auth: OIDC provider name %q must be 3-32 characters without spaces (it is the name the client uses)", ip.Name)
-			return nil
-		}
-		if !strings.HasPrefix(ip.IssuerURL, "https://") {
-			b.errorf("auth: OIDC provider %q needs an https IssuerURL", ip.Name)
-			return nil
-		}
-		sv := b.secretValue(ip.ClientSecret, what)
-		if sv == nil {
-			return nil
-		}
+	default: // oidc, the one kind providerKindSettings leaves
 		return awscognito.NewUserPoolIdentityProviderOidc(u, jsii.String("ProviderOidc"+ip.Name), &awscognito.UserPoolIdentityProviderOidcProps{
 			UserPool: pool, Name: jsii.String(ip.Name), ClientId: clientID, ClientSecret: sv.UnsafeUnwrap(),
 			IssuerUrl: jsii.String(ip.IssuerURL), Scopes: scopes("openid", "email"), AttributeMapping: mapping,
 		})
-	default:
-		b.errorf("auth: unknown identity provider kind %q (want google, facebook, amazon, apple or oidc)", ip.Kind)
-		return nil
 	}
+}
+
+// providerKindSettings checks that ip's kind is known and has the settings that kind needs besides
+// its secret, reporting what is wrong.
+func (b *poolBuild) providerKindSettings(ip IdentityProvider, key string) bool {
+	switch ip.Kind {
+	case "google", "facebook", "amazon":
+		return true
+	case "apple":
+		if ip.TeamID == "" || ip.KeyID == "" {
+			b.errorf("auth: identity provider %q needs TeamID and KeyID", key)
+			return false
+		}
+		return true
+	case "oidc":
+		if n := len(ip.Name); n < 3 || n > 32 || strings.HasPrefix(ip.Name, "_") || strings.ContainsAny(ip.Name, " \t") {
+			b.errorf("auth: OIDC provider name %q must be 3-32 characters without spaces (it is the name the client uses)", ip.Name)
+			return false
+		}
+		if !strings.HasPrefix(ip.IssuerURL, "https://") {
+			b.errorf("auth: OIDC provider %q needs an https IssuerURL", ip.Name)
+			return false
+		}
+		return true
+	}
+	b.errorf("auth: unknown identity provider kind %q (want google, facebook, amazon, apple or oidc)", ip.Kind)
+	return false
 }
 
 // secretValue turns a SecretRef into a Secrets Manager dynamic reference.

@@ -173,14 +173,7 @@ func (b *Bucket) referenceExisting(p BucketProps) {
 // bucketProps checks props and returns the bucket's: private, encrypted, SSL only, owner-enforced,
 // retained unless Removal says otherwise.
 func (b *Bucket) bucketProps(p BucketProps) *awss3.BucketProps {
-	removal := awscdk.RemovalPolicy_RETAIN
-	if p.Removal != nil {
-		removal = *p.Removal
-	}
-	if removal == awscdk.RemovalPolicy_SNAPSHOT {
-		b.addError("storage.Bucket: RemovalPolicy SNAPSHOT is not supported by S3; use RETAIN or DESTROY")
-		removal = awscdk.RemovalPolicy_RETAIN
-	}
+	removal := removalPolicy(p.Removal, "storage.Bucket", "S3", b.addError)
 
 	autoDelete := p.AutoDeleteObjects
 	if autoDelete && removal != awscdk.RemovalPolicy_DESTROY {
@@ -422,58 +415,45 @@ func s3Actions(actions []Action) (objActions []string, list bool, err string) {
 // ruleScope returns the object key patterns and s3:prefix values a rule covers,
 // exactly as amplify-js v6 builds keys and list prefixes.
 func ruleScope(rule AccessRule, writes bool) (objects, prefixes []string, err string) {
-	own := func(level string) ([]string, []string) {
-		base := level + "/" + IdentityIDVariable + "/"
-		return []string{base + "*"}, []string{base, base + "*"}
+	own := func(level Level) ([]string, []string, string) {
+		base := string(level) + "/" + IdentityIDVariable + "/"
+		return []string{base + "*"}, []string{base, base + "*"}, ""
 	}
-	all := func(levels ...string) ([]string, []string) {
+	all := func(levels ...Level) ([]string, []string, string) {
 		var o, pr []string
 		for _, l := range levels {
-			o = append(o, l+"/*")
-			pr = append(pr, l+"/", l+"/*")
+			o = append(o, string(l)+"/*")
+			pr = append(pr, string(l)+"/", string(l)+"/*")
 		}
-		return o, pr
+		return o, pr, ""
 	}
 	switch rule.Level {
 	case LevelPublic:
 		switch rule.Who {
 		case WhoGuest, WhoAuthenticated, WhoGroup:
-			o, pr := all("public")
-			return o, pr, ""
+			return all(LevelPublic)
 		case WhoOwner:
 			return nil, nil, "public objects have no owner; use who authenticated or guest"
 		}
-	case LevelProtected:
+	case LevelProtected, LevelPrivate:
 		switch rule.Who {
 		case WhoOwner:
-			o, pr := own("protected")
-			return o, pr, ""
+			return own(rule.Level)
 		case WhoGroup:
-			o, pr := all("protected")
-			return o, pr, ""
+			return all(rule.Level)
 		case WhoGuest, WhoAuthenticated:
+			if rule.Level == LevelPrivate {
+				return nil, nil, fmt.Sprintf("private level is owner-only; who %s is not allowed", rule.Who)
+			}
 			// Other users may only read protected files; writing is the owner's.
 			if writes {
 				return nil, nil, fmt.Sprintf("protected level allows only read for who %s (only the owner writes or deletes)", rule.Who)
 			}
-			o, pr := all("protected")
-			return o, pr, ""
-		}
-	case LevelPrivate:
-		switch rule.Who {
-		case WhoOwner:
-			o, pr := own("private")
-			return o, pr, ""
-		case WhoGroup:
-			o, pr := all("private")
-			return o, pr, ""
-		case WhoGuest, WhoAuthenticated:
-			return nil, nil, fmt.Sprintf("private level is owner-only; who %s is not allowed", rule.Who)
+			return all(LevelProtected)
 		}
 	case LevelAll:
 		if rule.Who == WhoGroup {
-			o, pr := all("public", "protected", "private")
-			return o, pr, ""
+			return all(LevelPublic, LevelProtected, LevelPrivate)
 		}
 		return nil, nil, fmt.Sprintf("level all is for groups only; who %q is not allowed", rule.Who)
 	default:

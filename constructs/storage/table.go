@@ -109,14 +109,7 @@ func NewTable(scope constructs.Construct, id string, props *TableProps) *Table {
 // tableProps checks props and returns the table's: on demand, point-in-time recovery unless turned
 // off, deletion protection when retained.
 func (t *Table) tableProps(p TableProps) *awsdynamodb.TableProps {
-	removal := awscdk.RemovalPolicy_RETAIN
-	if p.Removal != nil {
-		removal = *p.Removal
-	}
-	if removal == awscdk.RemovalPolicy_SNAPSHOT {
-		t.addError("storage.Table: RemovalPolicy SNAPSHOT is not supported by DynamoDB; use RETAIN or DESTROY")
-		removal = awscdk.RemovalPolicy_RETAIN
-	}
+	removal := removalPolicy(p.Removal, "storage.Table", "DynamoDB", t.addError)
 	retained := removal != awscdk.RemovalPolicy_DESTROY
 
 	pitr := true
@@ -262,6 +255,19 @@ func (t *Table) IndexesArn() *string { return jsii.String(*t.Table.TableArn() + 
 // validDynamoName checks DynamoDB's table and index name rules (the same for both); CDK does not.
 func validDynamoName(name string) bool {
 	return awsrules.TableNamePattern.MatchString(name) || *awscdk.Token_IsUnresolved(jsii.String(name))
+}
+
+// removalPolicy is the removal policy of a construct's props, RETAIN when unset. SNAPSHOT, which
+// neither S3 nor DynamoDB takes, is reported with addError and replaced by RETAIN.
+func removalPolicy(removal *awscdk.RemovalPolicy, construct, service string, addError func(string)) awscdk.RemovalPolicy {
+	if removal == nil {
+		return awscdk.RemovalPolicy_RETAIN
+	}
+	if *removal == awscdk.RemovalPolicy_SNAPSHOT {
+		addError(fmt.Sprintf("%s: RemovalPolicy SNAPSHOT is not supported by %s; use RETAIN or DESTROY", construct, service))
+		return awscdk.RemovalPolicy_RETAIN
+	}
+	return *removal
 }
 
 func (t *Table) addError(msg string) {

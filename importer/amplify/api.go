@@ -135,9 +135,8 @@ func (b *builder) readAPIs() error {
 // readAPI reads one REST API's paths from AdminQueries' template, cli-inputs.json (amplify-cli v7+) or
 // api-params.json, then settles how its routes are authorized.
 func (b *builder) readAPI(ref resourceRef, res *Resource) error {
-	dir := "amplify/backend/api/" + ref.Name
-	if !b.p.isDir(dir) {
-		res.missing(dir)
+	dir, ok := b.resourceDir(ref, res)
+	if !ok {
 		return nil
 	}
 	api := &apiOut{amp: ref.Name, name: specName(ref.Name), res: res}

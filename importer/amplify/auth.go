@@ -142,9 +142,8 @@ func (b *builder) readAuth() error {
 // readAuthResource reads a Cognito auth resource into b.auth, one setting after the other (in the
 // order the report lists what each approximates).
 func (b *builder) readAuthResource(ref resourceRef, res *Resource) error {
-	dir := "amplify/backend/auth/" + ref.Name
-	if !b.p.isDir(dir) {
-		res.missing(dir)
+	dir, ok := b.resourceDir(ref, res)
+	if !ok {
 		return nil
 	}
 	a := &authOut{amp: ref.Name, res: res}
@@ -383,15 +382,14 @@ func (b *builder) noteImportedPool(a *authOut, in authParams) {
 // readGroups reads the user pool groups and their precedence.
 func (b *builder) readGroups(ref resourceRef) error {
 	res := b.resource(ref.Category, ref.Name)
-	dir := "amplify/backend/auth/" + ref.Name
 	a := b.auth
 	if a == nil {
 		res.outOfScope("user pool groups without a translated user pool")
 		return nil
 	}
 	a.groupsRes = res
-	if !b.p.isDir(dir) {
-		res.missing(dir)
+	dir, ok := b.resourceDir(ref, res)
+	if !ok {
 		return nil
 	}
 	file := dir + "/user-pool-group-precedence.json"
@@ -423,20 +421,6 @@ func (b *builder) readGroups(ref resourceRef) error {
 		res.approx("each group gets an IAM role (identityPool.groupRoles) that also holds every grant of the authenticated role; Amplify's group roles held only what was attached to them (S3 group access), so a group member now keeps what signed-in users may do")
 	}
 	return nil
-}
-
-// signInAttributes are the attributes the sign-in choices make Cognito verify (email, phone_number).
-func (a *authOut) signInAttributes() []string {
-	out := []string{}
-	for _, s := range a.signIn {
-		switch s {
-		case "email":
-			out = append(out, "email")
-		case "phone":
-			out = append(out, "phone_number")
-		}
-	}
-	return out
 }
 
 // addIdentityPool adds an identity pool the project did not have, because what (an API with IAM

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/underhood-dev/underhood/internal/awsrules"
+	"github.com/underhood-dev/underhood/spec"
 )
 
 // checkIDs validates ids given as options: their form, and one region for all of them.
@@ -135,8 +136,8 @@ func (b *builder) newUserPool() {
 		a.amp, FlagUserPoolID, FlagUserPoolClientID, FlagIdentityPoolID, map[bool]string{true: ", " + FlagHostedUIDomain, false: ""}[a.hosted != nil]))
 	a.res.approx("underhood creates a NEW user pool: the pool's id is not in the project files (pass %s to keep Amplify's pool and its users)", FlagUserPoolID)
 	b.oauthFlow()
-	if a.autoVerify != nil && !slices.Equal(a.autoVerify, a.signInAttributes()) {
-		a.res.approx("Amplify's pool verified %s (%s); the new pool verifies the sign-in attributes (%s)", strings.Join(a.autoVerify, ", "), a.autoVerifyFrom, cmp.Or(strings.Join(a.signInAttributes(), ", "), "none"))
+	if a.autoVerify != nil && !slices.Equal(a.autoVerify, spec.SignInAttributes(a.signIn)) {
+		a.res.approx("Amplify's pool verified %s (%s); the new pool verifies the sign-in attributes (%s)", strings.Join(a.autoVerify, ", "), a.autoVerifyFrom, cmp.Or(strings.Join(spec.SignInAttributes(a.signIn), ", "), "none"))
 	}
 }
 
@@ -159,7 +160,7 @@ func (b *builder) keptUserPool() {
 	}
 	b.oauthFromSPA()
 	b.oauthFlow()
-	if a.autoVerify != nil && !slices.Equal(a.autoVerify, a.signInAttributes()) {
+	if a.autoVerify != nil && !slices.Equal(a.autoVerify, spec.SignInAttributes(a.signIn)) {
 		a.res.note("the pool verifies %s (%s), which the SPA's configuration lists as aws_cognito_verification_mechanisms: the stage says so (existing.userPool.autoVerifiedAttributes)", strings.Join(a.autoVerify, ", "), a.autoVerifyFrom)
 	}
 	if len(a.triggers) > 0 {

@@ -115,6 +115,8 @@ type graphQLOut struct {
 	keyFrom   string
 }
 
+func (q *graphQLOut) ampName() string { return q.amp }
+
 // appSyncAuth is the authConfig amplify-cli keeps in backend-config.json's output of an AppSync API
 // (securityType in the oldest projects).
 type appSyncAuth struct {

@@ -169,12 +169,7 @@ func (b *builder) functionGraphQLParam(f *fnOut, api string, ops []string, src s
 			return // translated from the template (functionPolicies)
 		}
 	}
-	var q *graphQLOut
-	for _, x := range b.graphql {
-		if x.amp == api {
-			q = x
-		}
-	}
+	q := byAmpName(b.graphql, api)
 	var types []string
 	for _, op := range ops {
 		if t := strings.ToLower(op); spec.GraphQLType(t) != "" {

@@ -151,11 +151,10 @@ func (b *builder) readFunctions() error {
 // readFunction reads one function's folder, one setting after the other (in the order the report
 // lists what each approximates).
 func (b *builder) readFunction(ref resourceRef, res *Resource) error {
-	dir := "amplify/backend/function/" + ref.Name
+	dir, ok := b.resourceDir(ref, res)
 	f := &fnOut{amp: ref.Name, name: specName(ref.Name), res: res, dir: dir, access: map[string]grant{}, graphql: map[string]grant{}}
 	b.fns = append(b.fns, f)
-	if !b.p.isDir(dir) {
-		res.missing(dir)
+	if !ok {
 		return nil
 	}
 	if f.name != ref.Name {
@@ -447,14 +446,9 @@ func (b *builder) fnParam(f *fnOut, name string) (string, string) {
 }
 
 // fn returns the function with Amplify name amp, or nil.
-func (b *builder) fn(amp string) *fnOut {
-	for _, f := range b.fns {
-		if f.amp == amp {
-			return f
-		}
-	}
-	return nil
-}
+func (b *builder) fn(amp string) *fnOut { return byAmpName(b.fns, amp) }
+
+func (f *fnOut) ampName() string { return f.amp }
 
 // finishFunctions works out each function's environment and storage access, which need the storage,
 // auth and existing ids.
@@ -537,16 +531,22 @@ func (b *builder) unwiredTriggers() {
 
 // crudActions maps Amplify's create/read/update/delete to underhood's read/write/delete.
 func crudActions(ops []string) []string {
+	return accessActions(ops, crudAction, func(op string) string { return strings.ToLower(strings.TrimSpace(op)) })
+}
+
+// crudAction is underhood's action for each of Amplify's function permission operations, lower case.
+var crudAction = map[string]string{
+	"create": "write", "update": "write", "create_and_update": "write", "create/update": "write",
+	"read":   "read",
+	"delete": "delete",
+}
+
+// accessActions maps each item of list, normalized, to underhood's action with table (unknown items to
+// none), and returns those actions once each, in the order read, write, delete.
+func accessActions(list []string, table map[string]string, normalize func(string) string) []string {
 	set := map[string]bool{}
-	for _, op := range ops {
-		switch strings.ToLower(strings.TrimSpace(op)) {
-		case "create", "update", "create_and_update", "create/update":
-			set["write"] = true
-		case "read":
-			set["read"] = true
-		case "delete":
-			set["delete"] = true
-		}
+	for _, item := range list {
+		set[table[normalize(item)]] = true
 	}
 	var out []string
 	for _, a := range []string{"read", "write", "delete"} {

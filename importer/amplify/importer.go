@@ -180,6 +180,21 @@ type builder struct {
 	analytics *analyticsOut
 }
 
+// ampResource is a resource of the project on its way into the spec, known by its Amplify name (a
+// key of backend-config.json's category, so unique within its kind).
+type ampResource interface{ ampName() string }
+
+// byAmpName returns the resource of list with Amplify name amp, or nil.
+func byAmpName[R ampResource](list []R, amp string) R {
+	for _, r := range list {
+		if r.ampName() == amp {
+			return r
+		}
+	}
+	var none R
+	return none
+}
+
 func (b *builder) run() error {
 	b.app = appName(b.p.projectName)
 	b.region = b.p.aws.Region
@@ -233,6 +248,17 @@ func (r *Resource) note(format string, args ...any) {
 func (r *Resource) outOfScope(format string, args ...any) {
 	r.Notes = append(r.Notes, fmt.Sprintf(format, args...))
 	r.Status = StatusOutOfScope
+}
+
+// resourceDir is the folder of a backend-config.json resource, amplify/backend/<category>/<name>; ok
+// is false, and res says so, when the project lacks it.
+func (b *builder) resourceDir(ref resourceRef, res *Resource) (dir string, ok bool) {
+	dir = "amplify/backend/" + ref.Category + "/" + ref.Name
+	if !b.p.isDir(dir) {
+		res.missing(dir)
+		return dir, false
+	}
+	return dir, true
 }
 
 func (r *Resource) missing(dir string) {

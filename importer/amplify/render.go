@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/underhood-dev/underhood/spec"
 )
 
 // render writes the spec: header, version, app, stages (with existing), auth, functions, api,
@@ -94,7 +96,7 @@ func (b *builder) stagesNode() *yaml.Node {
 		if a.hosted != nil && a.implicitOnly && a.existingClient != "" {
 			up.add("responseType", str("token"), "the kept client allows only the implicit grant ("+a.flowsFrom+"); switch it to the code flow when you can")
 		}
-		if a.autoVerify != nil && !slices.Equal(a.autoVerify, a.signInAttributes()) {
+		if a.autoVerify != nil && !slices.Equal(a.autoVerify, spec.SignInAttributes(a.signIn)) {
 			up.add("autoVerifiedAttributes", flowList(a.autoVerify...), a.autoVerifyFrom+": the SPA's aws_cognito_verification_mechanisms")
 		}
 		note := "the user pool Amplify's env uses: underhood references it, it does not create one"

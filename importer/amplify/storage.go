@@ -69,14 +69,9 @@ type indexOut struct {
 func (s *storageOut) inSpec() bool { return s != nil && s.kind != "" }
 
 // storage returns the storage resource with Amplify name amp, or nil.
-func (b *builder) storage(amp string) *storageOut {
-	for _, s := range b.storages {
-		if s.amp == amp {
-			return s
-		}
-	}
-	return nil
-}
+func (b *builder) storage(amp string) *storageOut { return byAmpName(b.storages, amp) }
+
+func (s *storageOut) ampName() string { return s.amp }
 
 func (b *builder) readStorage() error {
 	var names []string
@@ -280,24 +275,14 @@ func nestedStackPart3(root, logicalID string) (string, bool) {
 
 // s3Actions maps Amplify's CREATE_AND_UPDATE/READ/DELETE and S3 actions to read/write/delete.
 func s3Actions(list []string) []string {
-	set := map[string]bool{}
-	for _, a := range list {
-		switch strings.TrimSpace(a) {
-		case "CREATE_AND_UPDATE", "create/update", "s3:PutObject":
-			set["write"] = true
-		case "READ", "read", "s3:GetObject":
-			set["read"] = true
-		case "DELETE", "delete", "s3:DeleteObject":
-			set["delete"] = true
-		}
-	}
-	var out []string
-	for _, a := range []string{"read", "write", "delete"} {
-		if set[a] {
-			out = append(out, a)
-		}
-	}
-	return out
+	return accessActions(list, s3Action, strings.TrimSpace)
+}
+
+// s3Action is underhood's action for each of Amplify's S3 operations and the S3 actions they stand for.
+var s3Action = map[string]string{
+	"CREATE_AND_UPDATE": "write", "create/update": "write", "s3:PutObject": "write",
+	"READ": "read", "read": "read", "s3:GetObject": "read",
+	"DELETE": "delete", "delete": "delete", "s3:DeleteObject": "delete",
 }
 
 // s3Levels follows amplify-cli v7's S3 stack (s3-stack-transform): the authenticated role gets the

@@ -172,7 +172,9 @@ func TestConfigGraphQLAPIKey(t *testing.T) {
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_MAX_ATTEMPTS", "1")
+	// The SDK's default attempts: it retries a connection closed under a request (net.ErrClosed,
+	// aws-sdk-go-v2#2737), which loopback fakes have shown under load; no fake here answers a retryable error.
+	t.Setenv("AWS_MAX_ATTEMPTS", "3")
 	sm := &fakeJSONService{targets: map[string]string{
 		"secretsmanager.GetSecretValue": `{"Name":"gq/dev/graphql-api-key","SecretString":"{\"key\":\"da2-fromsecret\"}"}`}}
 	ssmFake := &fakeJSONService{targets: map[string]string{"AmazonSSM.GetParameter": `{"Parameter":{"Name":"/gq/key","Value":"da2-fromssm"}}`}}
@@ -245,7 +247,9 @@ func TestConfigGraphQLAPIKeyFromStack(t *testing.T) {
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_MAX_ATTEMPTS", "1")
+	// The SDK's default attempts: it retries a connection closed under a request (net.ErrClosed,
+	// aws-sdk-go-v2#2737), which loopback fakes have shown under load; no fake here answers a retryable error.
+	t.Setenv("AWS_MAX_ATTEMPTS", "3")
 	fake := &fakeCloudFormation{stacks: map[string]map[string]string{
 		"gq-dev":                      {"Region": "eu-west-1"},
 		"amplify-gq-dev-1-apiradar-X": {"GraphQLAPIKeyOutput": "da2-fromdescribe", "GraphQLAPIIdOutput": "abc"},

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
@@ -74,10 +73,6 @@ func synthesize(app *spec.App, specPath string, appProps *awscdk.AppProps, skipN
 	return res, nil
 }
 
-// nodeCodeCacheOnce: the jsii kernel is one per process and starts with the environment of the first
-// synth, so the code cache is set up once, for that synth's spec.
-var nodeCodeCacheOnce sync.Once
-
 // useNodeCodeCache gives the jsii kernel the V8 code cache in the spec's cache folder
 // (internal/nodecache), unless UNDERHOOD_NODE_CODE_CACHE=off. Call it before the synth's first CDK call.
 // It only changes how fast Node works, never what it writes, so a failure to set it up is not an error.
@@ -85,14 +80,12 @@ func useNodeCodeCache(specPath string) {
 	if os.Getenv("UNDERHOOD_NODE_CODE_CACHE") == "off" {
 		return
 	}
-	nodeCodeCacheOnce.Do(func() {
-		changed, _ := nodecache.Enable(filepath.Join(synthcache.DirFor(specPath, os.Getenv), "node"))
-		if changed {
-			// The kernel jsii-runtime-go set up at package init has the old environment and has not started
-			// (the CDK's first call comes after this); the next call starts one with the new environment.
-			jsii.Close()
-		}
-	})
+	changed, _ := nodecache.Enable(filepath.Join(synthcache.DirFor(specPath, os.Getenv), "node"))
+	if changed {
+		// The kernel jsii-runtime-go set up at package init has the old environment; the next CDK call
+		// starts one with the new. In tests, this also ends a kernel an earlier test started.
+		jsii.Close()
+	}
 }
 
 // synthTemplate synthesizes app's stack (loaded from specPath), cdk-nag included, into a temporary cloud

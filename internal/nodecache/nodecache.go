@@ -17,8 +17,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-
-	"github.com/underhood-dev/underhood/internal/fsutil"
 )
 
 //go:embed preload.js
@@ -49,7 +47,7 @@ func Env(dir, nodeOptions string) ([]string, error) {
 	sum := sha256.Sum256(preload)
 	script := filepath.Join(dir, "preload-"+hex.EncodeToString(sum[:8])+".js")
 	if _, err := os.Stat(script); err != nil {
-		if err := fsutil.WriteFileAtomic(script, preload, 0o644); err != nil {
+		if err := writeAtomic(script, preload); err != nil {
 			return nil, err
 		}
 	}
@@ -70,6 +68,25 @@ func Env(dir, nodeOptions string) ([]string, error) {
 // double quotes, and a backslash inside them escapes the next character.
 func quoteNodeOption(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+func writeAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".preload-*")
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(f.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(f.Name())
+	}
+	return werr
 }
 
 // prune removes the Node-version folders that are stale or too large. The preload scripts stay: a few

@@ -17,7 +17,6 @@ import (
 type synthCase struct {
 	app, side  string // app: photoshare | routes300 | empty; side: underhood | underhood --no-nag | js
 	validation bool
-	env        []string // added to the run's environment
 	argv       []string
 	outDir     string
 	samples    []sample
@@ -35,20 +34,15 @@ func (e *env) synthTimes(w *strings.Builder) {
 	apps := e.benchApps()
 	jsApp := filepath.Join(e.root, "bench", "jsapp", "app.js")
 	var cases []*synthCase
-	addEnv := func(app, side string, env []string, argv ...string) {
+	add := func(app, side string, argv ...string) {
 		for _, v := range []bool{true, false} {
 			out := filepath.Join(e.tmp, "out", fmt.Sprintf("%s-%d-%v", app, len(cases), v))
-			cases = append(cases, &synthCase{app: app, side: side, validation: v, env: env, argv: argv, outDir: out})
+			cases = append(cases, &synthCase{app: app, side: side, validation: v, argv: argv, outDir: out})
 		}
 	}
-	add := func(app, side string, argv ...string) { addEnv(app, side, nil, argv...) }
 	for _, a := range apps {
 		// underhood-synth is cdk.json's app command; on these misses it runs underhood synth.
 		add(a.name, "underhood", e.front, "-q", a.spec)
-		if a.js {
-			// What the Node code cache (.underhood-cache/node, warm in the other underhood runs) saves.
-			addEnv(a.name, codeCacheOff, []string{"UNDERHOOD_NODE_CODE_CACHE=off"}, e.front, "-q", a.spec)
-		}
 		if e.hasNoNag {
 			add(a.name, "underhood --no-nag", e.front, "-q", "--no-nag", a.spec)
 		}
@@ -68,7 +62,7 @@ func (e *env) synthTimes(w *strings.Builder) {
 			os.RemoveAll(filepath.Join(e.coldCache, "v1", "entries"))
 			os.RemoveAll(filepath.Join(e.coldCache, "v1", "blobs"))
 			os.MkdirAll(filepath.Join(e.coldCache, "v1", "entries"), 0o755)
-			extra := append([]string{"CDK_OUTDIR=" + c.outDir, "UNDERHOOD_CACHE_DIR=" + e.coldCache}, c.env...)
+			extra := []string{"CDK_OUTDIR=" + c.outDir, "UNDERHOOD_CACHE_DIR=" + e.coldCache}
 			if !c.validation {
 				extra = append(extra, "CDK_VALIDATION=false")
 			} else {
@@ -109,7 +103,7 @@ func (e *env) synthTimes(w *strings.Builder) {
 		if !a.js {
 			continue
 		}
-		for _, side := range []string{"underhood", codeCacheOff, "underhood --no-nag"} {
+		for _, side := range []string{"underhood", "underhood --no-nag"} {
 			if byKey[a.name+"|"+side+"|on"] == nil {
 				continue
 			}
@@ -143,13 +137,8 @@ func (e *env) synthTimes(w *strings.Builder) {
 	fmt.Fprintln(w)
 }
 
-// codeCacheOff is the side that runs underhood-synth without the Node code cache.
-const codeCacheOff = "underhood, code cache off"
-
 func sideLabel(side string) string {
 	switch side {
-	case codeCacheOff:
-		return "`underhood-synth` with `UNDERHOOD_NODE_CODE_CACHE=off` (a miss)"
 	case "js":
 		return "`node bench/jsapp/app.js` (JavaScript)"
 	case "underhood --no-nag":

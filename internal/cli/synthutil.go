@@ -11,8 +11,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/underhood-dev/underhood/internal/nodecache"
-	"github.com/underhood-dev/underhood/internal/synthcache"
 	"github.com/underhood-dev/underhood/plan"
 	"github.com/underhood-dev/underhood/spec"
 	"github.com/underhood-dev/underhood/stacks"
@@ -36,7 +34,6 @@ func synthesize(app *spec.App, specPath string, appProps *awscdk.AppProps, skipN
 		return res, err
 	}
 	defer os.RemoveAll(buildDir)
-	useNodeCodeCache(specPath)
 	where := newLocator(app, specPath)
 	// jsii reports JavaScript errors as Go panics; turn them into an error, never a stack trace.
 	defer func() {
@@ -71,21 +68,6 @@ func synthesize(app *spec.App, specPath string, appProps *awscdk.AppProps, skipN
 		}
 	}
 	return res, nil
-}
-
-// useNodeCodeCache gives the jsii kernel the V8 code cache in the spec's cache folder
-// (internal/nodecache), unless UNDERHOOD_NODE_CODE_CACHE=off. Call it before the synth's first CDK call.
-// It only changes how fast Node works, never what it writes, so a failure to set it up is not an error.
-func useNodeCodeCache(specPath string) {
-	if os.Getenv("UNDERHOOD_NODE_CODE_CACHE") == "off" {
-		return
-	}
-	changed, _ := nodecache.Enable(filepath.Join(synthcache.DirFor(specPath, os.Getenv), "node"))
-	if changed {
-		// The kernel jsii-runtime-go set up at package init has the old environment; the next CDK call
-		// starts one with the new. In tests, this also ends a kernel an earlier test started.
-		jsii.Close()
-	}
 }
 
 // synthTemplate synthesizes app's stack (loaded from specPath), cdk-nag included, into a temporary cloud

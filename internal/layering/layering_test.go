@@ -29,8 +29,6 @@ var rules = []rule{
 	{pkg("internal/awsrules"), onlyModule(), "every layer imports it, so it imports none of them"},
 	{later("internal/cfn"), noCDK, "plan, config and import reach CloudFormation through it without starting Node"},
 	{later("internal/synthcache"), noCDK, "a synth cache hit is served without starting Node"},
-	{pkg("internal/nodecache"), onlyModule(), "the Node code cache is set up before the jsii kernel starts, from the CLI; it needs nothing of the project"},
-	{pkg("internal/nodecache"), noCDK, "it sets up the environment the kernel starts in, so it cannot be one of its users"},
 	{later("cmd/underhood-synth"), noCDK, "the synth front serves cache hits without the cost of the CDK's package initialization"},
 	{tree("constructs"), none("spec", "stacks", "emit", "explain", "plan", "importer/...", "internal/cli", "cmd/..."), "constructs are usable from plain CDK Go code"},
 	{allBut("stacks"), notBoth("spec", "constructs/..."), "only stacks translates the spec into construct props"},

@@ -81,7 +81,7 @@ func (v *validator) functions() []Function {
 			switch {
 			case err != nil:
 				v.errorf(child(fp, "timeout"), "%q is not a duration; write it like 10s, 90s or 2m", raw.Timeout)
-			case d < time.Second || d > 15*time.Minute || d%time.Second != 0:
+			case d < awsrules.LambdaTimeoutLowest*time.Second || d > awsrules.LambdaTimeoutHighest*time.Second || d%time.Second != 0:
 				v.errorf(child(fp, "timeout"), "%s is outside what Lambda allows: whole seconds from 1s to 15m", raw.Timeout)
 			default:
 				fn.Timeout = d

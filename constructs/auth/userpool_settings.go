@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -114,17 +113,13 @@ func (b *poolBuild) standardAttributes() *awscognito.StandardAttributes {
 	return std
 }
 
-// customAttrRe is what this construct takes as a custom attribute name: Cognito's 1 to 20 characters,
-// kept to letters, digits and underscores.
-var customAttrRe = regexp.MustCompile(`^[A-Za-z0-9_]{1,20}$`)
-
 // customAttributes declares the custom attributes (by name without "custom:") and records whether
 // each is mutable, as custom:NAME, for the provider mapping check.
 func (b *poolBuild) customAttributes() map[string]awscognito.ICustomAttribute {
 	custom := map[string]awscognito.ICustomAttribute{}
 	for _, a := range b.p.CustomAttributes {
-		if strings.HasPrefix(a.Name, "custom:") || !customAttrRe.MatchString(a.Name) {
-			b.errorf("auth: custom attribute name %q must be 1-20 letters, digits or underscores, without the \"custom:\" prefix", a.Name)
+		if strings.HasPrefix(a.Name, "custom:") || !awsrules.CustomAttributeNamePattern.MatchString(a.Name) {
+			b.errorf("auth: custom attribute name %q must be a letter, then up to 19 letters, digits or underscores, without the \"custom:\" prefix", a.Name)
 			continue
 		}
 		if _, dup := custom[a.Name]; dup {

@@ -503,6 +503,13 @@ func TestUserPoolSecretsAndHostedUIErrors(t *testing.T) {
 			p.StandardAttributes = []auth.StandardAttribute{{Name: "email", Required: true}}
 		}, "must then be Mutable"},
 		{"UndeclaredCustom", func(p *auth.UserPoolProps) { p.CustomAttributes = nil }, "not in CustomAttributes"},
+		// Cognito's custom attribute names (awsrules.CustomAttributeNamePattern), as the spec validates them.
+		{"CustomNameStartsWithDigit", func(p *auth.UserPoolProps) {
+			p.CustomAttributes = append(p.CustomAttributes, auth.CustomAttribute{Name: "2fa", Type: "string"})
+		}, `custom attribute name "2fa" must be a letter`},
+		{"CustomNameTooLong", func(p *auth.UserPoolProps) {
+			p.CustomAttributes = append(p.CustomAttributes, auth.CustomAttribute{Name: strings.Repeat("a", 21), Type: "string"})
+		}, "then up to 19 letters"},
 		{"ImmutableMappedCustom", func(p *auth.UserPoolProps) {
 			p.CustomAttributes = []auth.CustomAttribute{{Name: "dept", Type: "string"}}
 		}, "maps \"custom:dept\", which must then be Mutable"},

@@ -55,7 +55,7 @@ type Props struct {
 	Source       string                // folder; relative paths are relative to the process working dir
 	Handler      string                // "" -> nodejs "index.handler", python "index.handler", go "bootstrap"
 	MemorySize   int                   // MB; 0 -> 256
-	Timeout      time.Duration         // 0 -> 10s; must be whole seconds in 1..900
+	Timeout      time.Duration         // 0 -> 10s; whole seconds within Lambda's bounds (awsrules.LambdaTimeout*)
 	Environment  []EnvVar              // caller order; duplicate names are an error
 	LogRetention awslogs.RetentionDays // "" -> ONE_MONTH
 	Description  string
@@ -84,7 +84,6 @@ const RolePolicyName = "Grants"
 const (
 	defaultMemory  = 256
 	defaultTimeout = 10 * time.Second
-	maxTimeout     = 900 * time.Second
 )
 
 // Lambda refuses to deploy a function that sets one of these.
@@ -224,8 +223,8 @@ func (f *Function) checkLimits(p *Props) {
 	if p.Timeout == 0 {
 		p.Timeout = defaultTimeout
 	}
-	if p.Timeout%time.Second != 0 || p.Timeout < time.Second || p.Timeout > maxTimeout {
-		f.errorf("function %q: timeout %s must be whole seconds between 1s and 900s", f.id, p.Timeout)
+	if p.Timeout%time.Second != 0 || p.Timeout < awsrules.LambdaTimeoutLowest*time.Second || p.Timeout > awsrules.LambdaTimeoutHighest*time.Second {
+		f.errorf("function %q: timeout %s must be whole seconds between %ds and %ds", f.id, p.Timeout, awsrules.LambdaTimeoutLowest, awsrules.LambdaTimeoutHighest)
 		p.Timeout = defaultTimeout
 	}
 

@@ -2,6 +2,7 @@ package awsrules
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -46,3 +47,7 @@ func RouteARNResource(stage, method, path string) string {
 func ExecuteAPIARN(region, account, apiID, stage, method, path string) string {
 	return fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s", region, account, apiID, RouteARNResource(stage, method, path))
 }
+
+// ExecuteAPIHostPattern is the host of an API Gateway invoke URL, API_ID.execute-api.REGION.amazonaws.com
+// (.com.cn in China); the first group is the region.
+var ExecuteAPIHostPattern = regexp.MustCompile(`^[a-z0-9]+\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$`)

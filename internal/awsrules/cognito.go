@@ -57,3 +57,30 @@ var (
 var TriggerOperations = []string{"createAuthChallenge", "customMessage", "defineAuthChallenge",
 	"postAuthentication", "postConfirmation", "preAuthentication", "preSignUp", "preTokenGeneration",
 	"userMigration", "verifyAuthChallengeResponse"}
+
+// DomainPrefixHost is the host of a user pool's prefix domain (DomainPrefixPattern) in region:
+// PREFIX.auth.REGION.amazoncognito.com, the hosted UI's address.
+func DomainPrefixHost(prefix, region string) string {
+	return prefix + ".auth." + region + ".amazoncognito.com"
+}
+
+// OIDCProviderNamePattern is the name of a user pool's OIDC identity provider as underhood accepts it:
+// Cognito takes up to 32 characters (ProviderName); underhood takes the characters of a group name
+// (letters, digits, _ and -, starting with a letter).
+var OIDCProviderNamePattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_-]{0,31}$`)
+
+// DomainPrefixReservedWords are the words Cognito refuses in a hosted UI domain prefix.
+var DomainPrefixReservedWords = []string{"aws", "amazon", "cognito"}
+
+// UserPoolAPIScope is the only scope an access token from the user pool API's sign-in (SRP, as
+// Amplify's signIn does it) carries; it is one of StandardScopes.
+const UserPoolAPIScope = "aws.cognito.signin.user.admin"
+
+// Limits only the constructs check (the spec's validator has no setting that reaches them).
+const (
+	// TempPasswordValidityDaysHighest is the longest a user pool's temporary passwords stay valid
+	// (PasswordPolicy TemporaryPasswordValidityDays, 0 to 365; 0 leaves Cognito's default of 7).
+	TempPasswordValidityDaysHighest = 365
+	// ScopeDescriptionMaxLength is the longest description of a resource server's custom scope.
+	ScopeDescriptionMaxLength = 256
+)

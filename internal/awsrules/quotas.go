@@ -20,3 +20,12 @@ const (
 	// whitespace. Not raisable (managed policies are the other way, and underhood uses none).
 	QuotaRolePolicyChars = 10240
 )
+
+// Quotas only the constructs check (the spec's validator has no setting that reaches them).
+const (
+	// QuotaRoleMappingRules is how many rules an identity pool's rule-based role mapping takes per
+	// identity provider (RulesConfigurationType.Rules); not raisable.
+	QuotaRoleMappingRules = 25
+	// QuotaTableGSIs is DynamoDB's default of global secondary indexes per table; AWS raises it on request.
+	QuotaTableGSIs = 20
+)

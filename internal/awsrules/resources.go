@@ -13,8 +13,5 @@ var (
 	TableNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
 )
 
-// Lambda's memory bounds in MB.
-const (
-	LambdaMemoryLowest  = 128
-	LambdaMemoryHighest = 10240
-)
+// LogRetentionDays are the retention periods CloudWatch Logs accepts (RetentionInDays), in days.
+var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}

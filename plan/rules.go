@@ -146,7 +146,7 @@ func required(attr map[string]any) bool {
 
 // domainRefused: a new domain name (prefix or custom domain) means a new domain resource, created before
 // the old one is deleted; a user pool holds one domain of each kind, so Cognito refuses it and the stack
-// rolls back. The words for each kind are in domainChanges (customdomain.go).
+// rolls back. The words for each kind are prefixDomainChange and customDomainChange (customdomain.go).
 func domainRefused(old, new map[string]any) []refusal {
 	if equal(old["Domain"], new["Domain"]) {
 		return nil

@@ -1,16 +1,15 @@
 package awsrules
 
-// Lambda's memory bounds in MB.
+// Lambda's bounds: memory in MB, timeout in seconds.
 const (
-	LambdaMemoryLowest  = 128
-	LambdaMemoryHighest = 10240
-)
-
-// Lambda's timeout bounds in seconds, and what a function gets when its CloudFormation template sets
-// neither Timeout nor MemorySize.
-const (
+	LambdaMemoryLowest   = 128
+	LambdaMemoryHighest  = 10240
 	LambdaTimeoutLowest  = 1
 	LambdaTimeoutHighest = 900
+)
+
+// What Lambda gives a function whose CloudFormation template sets neither Timeout nor MemorySize.
+const (
 	LambdaTimeoutDefault = 3
 	LambdaMemoryDefault  = 128
 )

@@ -88,8 +88,6 @@ func progress(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
 }
 
-// setup finds the repository root, puts the pinned Node 22 first on PATH, installs npm packages when
-// missing and builds the binaries once, so no run below pays for a compile.
 // tableHead prints a Markdown table's header row and the separator row under it; a column whose name
 // ends in ":" is right-aligned (numbers), without the ":".
 func tableHead(w *strings.Builder, columns ...string) {
@@ -107,6 +105,8 @@ func tableHead(w *strings.Builder, columns ...string) {
 	fmt.Fprintln(w, sep)
 }
 
+// setup finds the repository root, puts the pinned Node 22 first on PATH, installs npm packages when
+// missing and builds the binaries once, so no run below pays for a compile.
 func setup(n int) (*env, error) {
 	root, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
 	if err != nil {

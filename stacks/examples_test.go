@@ -2,6 +2,7 @@ package stacks_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/underhood-dev/underhood/internal/awsrules"
 	"github.com/underhood-dev/underhood/internal/golden"
 	"github.com/underhood-dev/underhood/internal/spectest"
 	"github.com/underhood-dev/underhood/spec"
@@ -44,8 +46,26 @@ func synthApps(t *testing.T, apps []*spec.App) map[string][]byte {
 			t.Fatal(err)
 		}
 		templates[app.StackName()] = data
+		checkWarmTypes(t, app.StackName(), data)
 	}
 	return templates
+}
+
+// checkWarmTypes fails for a resource type in template that awsrules.TemplateResourceTypes lacks: synth's
+// validator process would then start its engine a second time, costing about a second on every synth.
+func checkWarmTypes(t *testing.T, stack string, template []byte) {
+	t.Helper()
+	var tpl struct {
+		Resources map[string]struct{ Type string }
+	}
+	if err := json.Unmarshal(template, &tpl); err != nil {
+		t.Fatalf("%s: %v", stack, err)
+	}
+	for id, r := range tpl.Resources {
+		if !slices.Contains(awsrules.TemplateResourceTypes, r.Type) {
+			t.Errorf("%s: %s is a %s, a type awsrules.TemplateResourceTypes lacks: add it there", stack, id, r.Type)
+		}
+	}
 }
 
 func loadExample(t *testing.T, name, stage string, data []byte) *spec.App {

@@ -54,6 +54,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		newExplainCmd(stdout, stderr),
 		newImportCmd(stdout, stderr),
 		newVersionCmd(stdout),
+		newValidatorCmd(stdin),
 	)
 	root.Version = strings.TrimSuffix(versionText(), "\n")
 	root.SetVersionTemplate("{{.Version}}\n")

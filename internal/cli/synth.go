@@ -70,8 +70,12 @@ func runSynth(opts *synthOptions, stdout, stderr io.Writer) error {
 		return nil
 	}
 	defer cache.close()
+	direct := stderr
 	stdout, stderr = cache.record(stdout, stderr)
 	res, err := cache.synthesize(app, opts.spec, appProps, opts.noNag, opts.addToStack)
+	for _, n := range res.notes {
+		fmt.Fprintln(direct, "note:", n)
+	}
 	var failure *synthFailure
 	if errors.As(err, &failure) {
 		for _, l := range failure.lines {

@@ -22,6 +22,7 @@ type synthResult struct {
 	problems    []string // error annotations as "path: message"
 	nagFindings int      // how many of them are cdk-nag findings
 	warnings    []string // warning annotations as "path: message"
+	notes       []string // how this synthesis ran, not what it made (never recorded by the synth cache)
 }
 
 // synthesize runs the CDK app for one stack in-process; specPath is the spec file app was loaded from,
@@ -29,6 +30,20 @@ type synthResult struct {
 // printed: Synth itself does not fail on them, the CDK CLI would. A JavaScript error CDK raises is a
 // *synthFailure. addToStack, when set, adds constructs to the stack before synthesis (tests).
 func synthesize(app *spec.App, specPath string, appProps *awscdk.AppProps, skipNag bool, addToStack func(*stacks.AppStack)) (res synthResult, err error) {
+	// The CloudFormation validator's engine starts in its own process while this one builds the stack.
+	v := startValidator()
+	defer v.stop()
+	props := awscdk.AppProps{}
+	if appProps != nil {
+		props = *appProps
+	}
+	if v != nil && v.err != nil {
+		res.notes = append(res.notes, v.fallbackNote())
+		v = nil
+	}
+	if v != nil {
+		props.BuiltinCloudFormationValidation = jsii.Bool(false)
+	}
 	buildDir, err := os.MkdirTemp("", "underhood-build-")
 	if err != nil {
 		return res, err
@@ -44,7 +59,10 @@ func synthesize(app *spec.App, specPath string, appProps *awscdk.AppProps, skipN
 	opts := &stacks.Options{BuildDir: buildDir, SkipNag: skipNag}
 	// Go functions compile while NewApp starts Node and loads aws-cdk-lib (the first jsii call).
 	stacks.Prebuild(app, opts)
-	cdkApp := awscdk.NewApp(appProps)
+	cdkApp := awscdk.NewApp(&props)
+	if v != nil {
+		awscdk.Validations_Of(cdkApp).AddPlugins(&validatorPlugin{v: v, notes: &res.notes})
+	}
 	st := stacks.New(cdkApp, app, opts)
 	if addToStack != nil {
 		addToStack(st)

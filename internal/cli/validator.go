@@ -157,7 +157,7 @@ func (c *validationContext) AccountId() *string { return c.req.AccountID }
 // AppConstruct is nil: the construct tree stays in the synth's process, and the CloudFormation validator
 // does not read it.
 func (c *validationContext) AppConstruct() constructs.IConstruct { return nil }
-func (c *validationContext) Region() *string                      { return c.req.Region }
+func (c *validationContext) Region() *string                     { return c.req.Region }
 func (c *validationContext) StackTemplates() *[]*awscdk.PolicyValidationStack {
 	return &c.req.Stacks
 }

@@ -38,6 +38,9 @@ const validatorCommand = "__validator"
 // program with validatorCommand; unset, the running underhood binary is used.
 const validatorEnv = "UNDERHOOD_VALIDATOR"
 
+// validatorRepliesEnv tells the validator process which file descriptor to answer on.
+const validatorRepliesEnv = "UNDERHOOD_VALIDATOR_REPLIES"
+
 // validatorPatience is how long synth waits for each answer of the validator process (its start, each
 // report) before validating in its own process. A warm engine answers in about 60 ms and a cold one in
 // about 2 s on a quiet 2-CPU machine; the margin is for loaded CI machines.
@@ -196,7 +199,7 @@ func startValidator() *validator {
 		path = self
 	}
 	v := &validator{cmd: exec.Command(path, validatorCommand)}
-	v.cmd.Env = append(os.Environ(), "NODE_OPTIONS="+validatorNodeOptions(os.Getenv("NODE_OPTIONS")))
+	v.cmd.Env = append(os.Environ(), "NODE_OPTIONS="+validatorNodeOptions(os.Getenv("NODE_OPTIONS")), validatorRepliesEnv+"=3")
 	v.cmd.Stderr = &v.stderr
 	// Output of a grandchild that outlives a killed validator must not hold synth up.
 	v.cmd.WaitDelay = time.Second

@@ -37,8 +37,11 @@ type env struct {
 	coldCache string // the cache folder of the cold synths: entries cleared before each run, the memo kept
 	nodeBin   string // folder of the real node binary, first on PATH
 	hasNoNag  bool
-	n         int
-	log       *os.File
+	// hasValidator: underhood synth runs aws-cdk-lib's validation in a validator process
+	// (UNDERHOOD_VALIDATOR=off runs it in the synth's own process, which the bench compares).
+	hasValidator bool
+	n            int
+	log          *os.File
 }
 
 func main() {
@@ -153,6 +156,8 @@ func setup(n int) (*env, error) {
 	}
 	help, _ := exec.Command(e.underhood, "synth", "--help").CombinedOutput()
 	e.hasNoNag = bytes.Contains(help, []byte("--no-nag"))
+	hello, _ := exec.Command(e.underhood, "__validator").CombinedOutput()
+	e.hasValidator = bytes.Contains(hello, []byte("started by synth"))
 	// Synth caches live under the bench's temporary folder, never beside the specs of the repository.
 	os.Setenv("UNDERHOOD_CACHE_DIR", filepath.Join(e.tmp, "cache", "other"))
 	e.coldCache = filepath.Join(e.tmp, "cache", "cold")

@@ -15,8 +15,9 @@ import (
 // ---- synth: underhood vs JavaScript ----
 
 type synthCase struct {
-	app, side  string // app: photoshare | routes300 | empty; side: underhood | underhood --no-nag | js
+	app, side  string // app: photoshare | routes300 | empty; side: underhood | underhood --no-nag | underhood in-process | js
 	validation bool
+	env        []string // added to the run's environment
 	argv       []string
 	outDir     string
 	samples    []sample
@@ -34,15 +35,23 @@ func (e *env) synthTimes(w *strings.Builder) {
 	apps := e.benchApps()
 	jsApp := filepath.Join(e.root, "bench", "jsapp", "app.js")
 	var cases []*synthCase
+	addCase := func(app, side string, v bool, env, argv []string) {
+		out := filepath.Join(e.tmp, "out", fmt.Sprintf("%s-%d-%v", app, len(cases), v))
+		cases = append(cases, &synthCase{app: app, side: side, validation: v, env: env, argv: argv, outDir: out})
+	}
 	add := func(app, side string, argv ...string) {
 		for _, v := range []bool{true, false} {
-			out := filepath.Join(e.tmp, "out", fmt.Sprintf("%s-%d-%v", app, len(cases), v))
-			cases = append(cases, &synthCase{app: app, side: side, validation: v, argv: argv, outDir: out})
+			addCase(app, side, v, nil, argv)
 		}
 	}
 	for _, a := range apps {
 		// underhood-synth is cdk.json's app command; on these misses it runs underhood synth.
 		add(a.name, "underhood", e.front, "-q", a.spec)
+		if a.js && e.hasValidator {
+			// The same with aws-cdk-lib's validation in the synth's own process (validation on only: with
+			// it off there is no validator process either).
+			addCase(a.name, "underhood in-process", true, []string{"UNDERHOOD_VALIDATOR=off"}, []string{e.front, "-q", a.spec})
+		}
 		if e.hasNoNag {
 			add(a.name, "underhood --no-nag", e.front, "-q", "--no-nag", a.spec)
 		}
@@ -62,7 +71,7 @@ func (e *env) synthTimes(w *strings.Builder) {
 			os.RemoveAll(filepath.Join(e.coldCache, "v1", "entries"))
 			os.RemoveAll(filepath.Join(e.coldCache, "v1", "blobs"))
 			os.MkdirAll(filepath.Join(e.coldCache, "v1", "entries"), 0o755)
-			extra := []string{"CDK_OUTDIR=" + c.outDir, "UNDERHOOD_CACHE_DIR=" + e.coldCache}
+			extra := append([]string{"CDK_OUTDIR=" + c.outDir, "UNDERHOOD_CACHE_DIR=" + e.coldCache}, c.env...)
 			if !c.validation {
 				extra = append(extra, "CDK_VALIDATION=false")
 			} else {
@@ -103,12 +112,15 @@ func (e *env) synthTimes(w *strings.Builder) {
 		if !a.js {
 			continue
 		}
-		for _, side := range []string{"underhood", "underhood --no-nag"} {
+		for _, side := range []string{"underhood", "underhood --no-nag", "underhood in-process"} {
 			if byKey[a.name+"|"+side+"|on"] == nil {
 				continue
 			}
 			ratio := func(v string) string {
 				uc, jc := byKey[a.name+"|"+side+"|"+v], byKey[a.name+"|js|"+v]
+				if uc == nil {
+					return "–"
+				}
 				u, j := medianWall(uc), medianWall(jc)
 				var per []float64
 				for i := range uc.samples {
@@ -143,11 +155,17 @@ func sideLabel(side string) string {
 		return "`node bench/jsapp/app.js` (JavaScript)"
 	case "underhood --no-nag":
 		return "`underhood-synth --no-nag` (a miss)"
+	case "underhood in-process":
+		return "`UNDERHOOD_VALIDATOR=off underhood-synth` (cdk-nag on; validation in the synth's own process, as before the validator process)"
 	}
 	return "`underhood-synth` (cdk-nag on, the default; a miss)"
 }
 
+// medianWall and medianRSS are 0 for a case not run (nil).
 func medianWall(c *synthCase) time.Duration {
+	if c == nil {
+		return 0
+	}
 	ws := make([]time.Duration, len(c.samples))
 	for i, s := range c.samples {
 		ws[i] = s.wall
@@ -157,6 +175,9 @@ func medianWall(c *synthCase) time.Duration {
 }
 
 func medianRSS(c *synthCase) int64 {
+	if c == nil {
+		return 0
+	}
 	rs := make([]int64, len(c.samples))
 	for i, s := range c.samples {
 		rs[i] = s.rss
@@ -165,8 +186,20 @@ func medianRSS(c *synthCase) int64 {
 	return rs[len(rs)/2]
 }
 
-func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
-func mib(kib int64) string        { return fmt.Sprintf("%d MiB", kib/1024) }
+// secs and mib print "–" for a case not run.
+func secs(d time.Duration) string {
+	if d == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
+func mib(kib int64) string {
+	if kib == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%d MiB", kib/1024)
+}
 
 // ---- generated specs ----
 

@@ -37,6 +37,7 @@ func TestValidate(t *testing.T) {
 		{"no args", []string{"validate"}, 2, "", "underhood: validate needs SPEC, the app spec file"},
 		{"two specs", []string{"validate", "a.yaml", "b.yaml"}, 2, "", "validate takes one SPEC, got 2 arguments: a.yaml b.yaml"},
 		{"synth without SPEC", []string{"synth"}, 2, "", "underhood: synth needs SPEC"},
+		{"validator by hand", []string{"__validator"}, 2, "", "underhood: __validator is started by synth, not by hand: it has no reply pipe (fd 3)"},
 		{"plan without SPEC", []string{"plan"}, 2, "", "underhood: plan needs SPEC"},
 		{"explain without SPEC", []string{"explain"}, 2, "", "underhood: explain needs SPEC"},
 		{"config without SPEC", []string{"config"}, 2, "", "underhood: config needs SPEC"},

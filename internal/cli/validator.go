@@ -205,7 +205,7 @@ func startValidator() *validator {
 	v.cmd.WaitDelay = time.Second
 	replies, w, err := os.Pipe()
 	if err != nil {
-		v.err = err
+		v.err = fmt.Errorf("could not start: %w", err)
 		return v
 	}
 	v.replies, v.in = replies, json.NewDecoder(replies)
@@ -215,7 +215,8 @@ func startValidator() *validator {
 	}
 	w.Close()
 	if err != nil {
-		v.err = err
+		replies.Close()
+		v.err = fmt.Errorf("could not start: %w", err)
 	}
 	return v
 }
@@ -290,6 +291,7 @@ func (v *validator) fail(err error) {
 	}
 	v.cmd.Process.Kill()
 	v.cmd.Wait()
+	v.replies.Close()
 	v.waited = true
 }
 
@@ -313,8 +315,8 @@ func (v *validator) fallbackNote() string {
 	if tail := v.stderr.lastLine(); tail != "" {
 		why += " (its last error output: " + tail + ")"
 	}
-	return fmt.Sprintf("CloudFormation validation ran in this process, about a second slower: the validator process %s %s; %s=off skips it",
-		v.cmd.Path, why, validatorEnv)
+	return fmt.Sprintf("CloudFormation validation ran in this process, about a second slower: the validator process (%s) %s; "+
+		"%s=off validates here without trying it", v.cmd.Path, why, validatorEnv)
 }
 
 // validatorPlugin stands in for aws-cdk-lib's CloudFormationValidatePlugin in the synth's process: it

@@ -29,8 +29,8 @@ func TestMain(m *testing.M) {
 
 // TestValidatorWritesWhatInProcessValidationWrites synthesizes each case with the validator process, with
 // validation in the synth's own process (UNDERHOOD_VALIDATOR=off, aws-cdk-lib's own path), and with
-// validators that exit or hang without answering: all must write byte-identical cloud assemblies
-// (validation-report.json included) and print the same, but for the note of the last two.
+// validators that cannot start, exit or hang without answering: all must write byte-identical cloud assemblies
+// (validation-report.json included) and print the same, but for the note of the last three.
 func TestValidatorWritesWhatInProcessValidationWrites(t *testing.T) {
 	if os.Getenv("CDK_VALIDATION") == "false" {
 		t.Skip("CDK_VALIDATION=false: aws-cdk-lib validates nothing, with or without the validator process")
@@ -55,6 +55,7 @@ func TestValidatorWritesWhatInProcessValidationWrites(t *testing.T) {
 	}{
 		{"validator process", logged, ""},
 		{"in process (UNDERHOOD_VALIDATOR=off)", "off", ""},
+		{"validator cannot start", filepath.Join(bin, "missing"), "could not start"},
 		{"validator exits without answering", "/bin/false", "exited without answering"},
 		{"validator hangs", hangs, "did not answer in 3s"},
 	}

@@ -42,8 +42,9 @@ const validatorEnv = "UNDERHOOD_VALIDATOR"
 const validatorRepliesEnv = "UNDERHOOD_VALIDATOR_REPLIES"
 
 // validatorPatience is how long synth waits for each answer of the validator process (its start, each
-// report) before validating in its own process. A warm engine answers in about 60 ms and a cold one in
-// about 2 s on a quiet 2-CPU machine; the margin is for loaded CI machines.
+// report) before validating in its own process. On a quiet 2-CPU machine the first report, engine start
+// included, comes 1.1 to 1.4 s after the start and each later one in 35 ms; the margin is for loaded CI
+// machines.
 var validatorPatience = 2 * time.Minute
 
 // validatorHello is the validator's first message, sent as soon as its plugin exists: the plugin's own
@@ -323,54 +324,54 @@ func (v *validator) fallbackNote() string {
 // returns the validator process's report, or the real plugin's report computed here when the validator
 // cannot answer.
 type validatorPlugin struct {
-	v        *validator
-	fallback awscdk.CloudFormationValidatePlugin // the real plugin, once the validator failed
-	notes    *[]string
+	v     *validator
+	local awscdk.CloudFormationValidatePlugin // the real plugin in this process, made once the validator failed
+	notes *[]string
 }
 
 func (p *validatorPlugin) Validate(ctx awscdk.IPolicyValidationContext) *awscdk.PolicyValidationPluginReport {
-	req := &validatorRequest{AccountID: ctx.AccountId(), Region: ctx.Region()}
-	req.Stacks = *ctx.StackTemplates()
-	for _, path := range *ctx.TemplatePaths() {
-		req.TemplatePaths = append(req.TemplatePaths, *path)
-	}
-	if p.fallback == nil {
+	if p.v.err == nil {
+		req := &validatorRequest{AccountID: ctx.AccountId(), Region: ctx.Region(), Stacks: *ctx.StackTemplates()}
+		for _, path := range *ctx.TemplatePaths() {
+			req.TemplatePaths = append(req.TemplatePaths, *path)
+		}
 		if report, err := p.v.validate(req); err == nil {
 			return report
 		}
 		*p.notes = append(*p.notes, p.v.fallbackNote())
-		p.fallback = awscdk.NewCloudFormationValidatePlugin(nil)
 	}
-	return p.fallback.Validate(ctx)
+	return p.real().Validate(ctx)
 }
 
-// Name, Version and RuleIds are read after Validate: the validator's, or the real plugin's here.
+// Name, Version and RuleIds are read after Validate: the validator's, or, once it failed, the real
+// plugin's here.
 func (p *validatorPlugin) Name() *string {
-	if p.fallback == nil && p.v.awaitHello() {
+	if p.v.awaitHello() {
 		return jsii.String(p.v.hello.Name)
 	}
 	return awscdk.CloudFormationValidatePlugin_PLUGIN_NAME()
 }
 
 func (p *validatorPlugin) Version() *string {
-	if p.fallback == nil && p.v.awaitHello() {
+	if p.v.awaitHello() {
 		return jsii.String(p.v.hello.Version)
 	}
 	return p.real().Version()
 }
 
 func (p *validatorPlugin) RuleIds() *[]*string {
-	if p.fallback == nil && p.v.awaitHello() {
+	if p.v.awaitHello() {
 		return jsii.Strings(p.v.hello.RuleIDs...)
 	}
 	return p.real().RuleIds()
 }
 
+// real is the real plugin in this process, made on first use.
 func (p *validatorPlugin) real() awscdk.CloudFormationValidatePlugin {
-	if p.fallback == nil {
-		p.fallback = awscdk.NewCloudFormationValidatePlugin(nil)
+	if p.local == nil {
+		p.local = awscdk.NewCloudFormationValidatePlugin(nil)
 	}
-	return p.fallback
+	return p.local
 }
 
 // tailBuffer keeps the last 4 KiB written to it: the validator's error output, for the note.
